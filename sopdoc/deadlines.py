@@ -1,0 +1,348 @@
+"""Evaluation periods, deadlines and timeliness (../shared/forms/MODEL.md, "Arrival, periods and
+timeliness").
+
+`load_regions` reads `periods.toml`; `WorkingCalendar` knows which days are working days in
+Indonesia; `deadline`, `resolve_period` and `timeliness` apply the rules to one submission.
+Pure functions: the only I/O is reading the toml.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Iterable, Optional
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import holidays
+
+from .errors import WorkspaceError
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python < 3.11
+    import tomli as tomllib
+
+END_OF_DAY = time(23, 59, 59)
+
+_MONTHS = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+)
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def format_date(d: date) -> str:
+    """`date(2019, 5, 27)` -> "27 Mei 2019"."""
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+@dataclass(frozen=True)
+class Meeting:
+    date: date
+    groups: tuple[int, ...]
+    place: str
+
+
+@dataclass(frozen=True)
+class Period:
+    """An evaluation period. Exactly one of `closes` and `working_days` is set."""
+
+    id: str
+    name: str
+    opens: date
+    closes: Optional[date]
+    working_days: Optional[int]
+    meetings: tuple[Meeting, ...] = ()
+
+
+@dataclass(frozen=True)
+class Region:
+    key: str
+    name: str
+    code: str
+    timezone: str
+    capital: str
+    organizer: str
+    legal_basis: Optional[str]
+    periods: tuple[Period, ...]
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+# -- periods.toml -------------------------------------------------------------------------------
+
+
+class _Invalid(Exception):
+    """A problem inside the toml; `load_regions` adds the file name."""
+
+
+def load_regions(path=None) -> dict[str, Region]:
+    """Read the regions and their periods from `path`, or from the bundled `data/periods.toml`.
+
+    Returns regions by key, in file order, each with its periods sorted by `opens`. Raises
+    `WorkspaceError` (Indonesian message naming the file and the problem) when the file cannot
+    be read, is not TOML or does not describe regions as documented at the top of the file.
+    """
+    if path is None:
+        source = resources.files("sopdoc").joinpath("data/periods.toml")
+    else:
+        source = Path(path)
+    try:
+        text = source.read_text(encoding="utf-8")
+    except OSError as e:
+        raise WorkspaceError(f"Berkas periode {source} tidak dapat dibaca: {e.strerror or e}") from e
+    except UnicodeDecodeError as e:
+        raise WorkspaceError(f"Berkas periode {source} bukan teks UTF-8 ({e.reason}).") from e
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise WorkspaceError(f"Berkas periode {source} bukan TOML yang sah: {e}") from e
+    try:
+        return _regions(data)
+    except _Invalid as e:
+        raise WorkspaceError(f"Berkas periode {source} tidak sah: {e}") from None
+
+
+def _regions(data: dict) -> dict[str, Region]:
+    table = data.get("regions")
+    if not isinstance(table, dict) or not table:
+        raise _Invalid("tabel [regions] tidak ada atau kosong")
+    regions = {}
+    for key, raw in table.items():
+        where = f"regions.{key}"
+        if not isinstance(raw, dict):
+            raise _Invalid(f"{where} harus berupa tabel")
+        timezone = _text(raw, "timezone", where)
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise _Invalid(f"{where}.timezone: zona waktu '{timezone}' tidak dikenal") from None
+        raw_periods = raw.get("periods", [])
+        if not isinstance(raw_periods, list):
+            raise _Invalid(f"{where}.periods harus berupa daftar [[{where}.periods]]")
+        periods = [_period(p, f"{where}.periods[{i}]") for i, p in enumerate(raw_periods)]
+        ids = [p.id for p in periods]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise _Invalid(f"{where}: id periode ganda: {', '.join(duplicates)}")
+        regions[key] = Region(
+            key=key,
+            name=_text(raw, "name", where),
+            code=_text(raw, "code", where),
+            timezone=timezone,
+            capital=_text(raw, "capital", where),
+            organizer=_text(raw, "organizer", where),
+            legal_basis=_text(raw, "legal_basis", where, required=False),
+            periods=tuple(sorted(periods, key=lambda p: p.opens)),
+        )
+    return regions
+
+
+def _period(raw, where: str) -> Period:
+    if not isinstance(raw, dict):
+        raise _Invalid(f"{where} harus berupa tabel")
+    opens = _date(raw, "opens", where)
+    closes = _date(raw, "closes", where, required=False)
+    working_days = raw.get("working_days")
+    if (closes is None) == (working_days is None):
+        raise _Invalid(f"{where}: isi tepat salah satu dari 'closes' atau 'working_days'")
+    if working_days is not None and (
+        isinstance(working_days, bool) or not isinstance(working_days, int) or working_days < 1
+    ):
+        raise _Invalid(f"{where}.working_days harus bilangan bulat positif")
+    if closes is not None and closes < opens:
+        raise _Invalid(f"{where}: 'closes' ({closes}) sebelum 'opens' ({opens})")
+    raw_meetings = raw.get("meetings", [])
+    if not isinstance(raw_meetings, list):
+        raise _Invalid(f"{where}.meetings harus berupa daftar")
+    return Period(
+        id=_text(raw, "id", where),
+        name=_text(raw, "name", where),
+        opens=opens,
+        closes=closes,
+        working_days=working_days,
+        meetings=tuple(_meeting(m, f"{where}.meetings[{i}]") for i, m in enumerate(raw_meetings)),
+    )
+
+
+def _meeting(raw, where: str) -> Meeting:
+    if not isinstance(raw, dict):
+        raise _Invalid(f"{where} harus berupa tabel")
+    groups = raw.get("groups", [])
+    if not isinstance(groups, list) or not all(
+        isinstance(g, int) and not isinstance(g, bool) for g in groups
+    ):
+        raise _Invalid(f"{where}.groups harus berupa daftar bilangan bulat")
+    return Meeting(date=_date(raw, "date", where), groups=tuple(groups), place=_text(raw, "place", where))
+
+
+def _text(raw: dict, name: str, where: str, required: bool = True) -> Optional[str]:
+    value = raw.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise _Invalid(f"{where}.{name} harus berupa teks yang tidak kosong")
+    return value
+
+
+def _date(raw: dict, name: str, where: str, required: bool = True) -> Optional[date]:
+    value = raw.get(name)
+    if value is None and not required:
+        return None
+    # tomllib gives datetime (a date subclass) for values with a time; only bare dates are meant.
+    if not isinstance(value, date) or isinstance(value, datetime):
+        raise _Invalid(f"{where}.{name} harus berupa tanggal TOML tanpa tanda kutip, mis. 2025-05-16")
+    return value
+
+
+def parse_extra_days_off(values) -> list[date]:
+    """Extra days off from the workspace configuration: "2025-05-30" strings (or TOML dates).
+
+    `None` gives an empty list. Raises `WorkspaceError` naming the first value that is not a date.
+    """
+    if values is None:
+        return []
+    if isinstance(values, (str, date)):
+        values = [values]
+    days = []
+    for value in values:
+        if isinstance(value, date) and not isinstance(value, datetime):
+            days.append(value)
+            continue
+        try:
+            if not (isinstance(value, str) and _ISO_DATE.fullmatch(value.strip())):
+                raise ValueError
+            days.append(date.fromisoformat(value.strip()))
+        except ValueError:
+            raise WorkspaceError(
+                f"Hari libur tambahan {value!r} bukan tanggal yang sah (format TTTT-BB-HH, mis. 2025-05-30)."
+            ) from None
+    return sorted(set(days))
+
+
+# -- working days -------------------------------------------------------------------------------
+
+
+EXTRA_DAY_OFF_NAME = "Hari libur tambahan (konfigurasi ruang kerja)"
+
+
+class WorkingCalendar:
+    """Working days in Indonesia: Monday to Friday, except national holidays, cuti bersama and
+    the workspace's extra days off.
+
+    Holidays come from the `holidays` package, Indonesia with categories "public" and
+    "government" (the latter holds cuti bersama), names in Indonesian. Years are filled in as
+    they are asked for.
+    """
+
+    def __init__(self, extra_days_off: Iterable[date] = ()):
+        self.extra_days_off = frozenset(extra_days_off)
+        self._holidays = holidays.Indonesia(categories=("public", "government"), language="id")
+
+    def holiday_name(self, d: date) -> Optional[str]:
+        """Name of the holiday on `d` (several joined by "; "), or None. Weekends have no name."""
+        name = self._holidays.get(d)
+        if d in self.extra_days_off:
+            name = f"{name}; {EXTRA_DAY_OFF_NAME}" if name else EXTRA_DAY_OFF_NAME
+        return name
+
+    def is_working_day(self, d: date) -> bool:
+        return d.weekday() < 5 and d not in self._holidays and d not in self.extra_days_off
+
+    def add_working_days(self, start: date, n: int) -> date:
+        """The `n`-th working day after `start`; `start` itself does not count. n=0 gives `start`."""
+        if n < 0:
+            raise ValueError("n must not be negative")
+        d = start
+        while n:
+            d += timedelta(days=1)
+            if self.is_working_day(d):
+                n -= 1
+        return d
+
+    def working_days_between(self, after: date, upto: date) -> int:
+        """Number of working days d with `after` < d <= `upto` (0 when `upto` <= `after`)."""
+        return sum(
+            self.is_working_day(after + timedelta(days=i)) for i in range(1, (upto - after).days + 1)
+        )
+
+
+# -- deadlines and timeliness -------------------------------------------------------------------
+
+
+def deadline(period: Period, region: Region, calendar: WorkingCalendar) -> datetime:
+    """23:59:59 in the region's time zone on `period.closes`, or on the `working_days`-th
+    working day after `period.opens`."""
+    if period.closes is not None:
+        day = period.closes
+    elif period.working_days is not None:
+        day = calendar.add_working_days(period.opens, period.working_days)
+    else:
+        raise ValueError(f"period {period.id} has neither closes nor working_days")
+    return datetime.combine(day, END_OF_DAY, tzinfo=region.tz)
+
+
+def _require_aware(moment: datetime, name: str):
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware")
+
+
+def resolve_period(
+    region: Region, received_at: datetime, hint: Optional[str] = None
+) -> tuple[Optional[Period], list[str]]:
+    """The period a submission received at `received_at` belongs to, and Indonesian warnings.
+
+    `hint` is a period the form names ("tahap-2"): it picks the period whose id is the hint or
+    ends with "-" + hint, case-insensitive. A hint that matches nothing gives a warning and falls
+    back to the window rule: the period whose window [opens, next period's opens) holds the
+    local date of `received_at`; before the first period opens, the first period with a warning.
+    `(None, [warning])` only when the region has no periods.
+    """
+    _require_aware(received_at, "received_at")
+    periods = sorted(region.periods, key=lambda p: p.opens)
+    if not periods:
+        return None, [f"{region.name} tidak memiliki periode evaluasi di periods.toml."]
+    local_day = received_at.astimezone(region.tz).date()
+    warnings = []
+    if hint is not None and hint.strip():
+        wanted = hint.strip().lower()
+        matches = [p for p in periods if p.id.lower() == wanted or p.id.lower().endswith("-" + wanted)]
+        if matches:
+            # Several years may share "tahap-2": take the latest that has opened by then.
+            opened = [p for p in matches if p.opens <= local_day]
+            return (opened[-1] if opened else matches[0]), warnings
+        warnings.append(
+            f"Periode '{hint.strip()}' yang disebut formulir tidak ada untuk {region.name}; "
+            "periode ditentukan dari waktu penerimaan."
+        )
+    opened = [p for p in periods if p.opens <= local_day]
+    if opened:
+        return opened[-1], warnings
+    first = periods[0]
+    warnings.append(
+        f"Berkas diterima {format_date(local_day)}, sebelum periode pertama \"{first.name}\" "
+        f"dibuka ({format_date(first.opens)}); dimasukkan ke periode tersebut."
+    )
+    return first, warnings
+
+
+def timeliness(received_at: datetime, deadline_at: datetime, calendar: WorkingCalendar) -> dict:
+    """`{"status", "deadline", "working_days_late"}` for a submission.
+
+    "tepat_waktu" exactly when `received_at` <= `deadline_at`, else "terlambat".
+    `working_days_late` counts working days d with deadline date < d <= local date of
+    `received_at` (local = the deadline's time zone); at least 1 when late, 0 when on time.
+    """
+    _require_aware(received_at, "received_at")
+    _require_aware(deadline_at, "deadline_at")
+    if received_at <= deadline_at:
+        status, late = "tepat_waktu", 0
+    else:
+        local_day = received_at.astimezone(deadline_at.tzinfo).date()
+        status = "terlambat"
+        late = max(1, calendar.working_days_between(deadline_at.date(), local_day))
+    return {"status": status, "deadline": deadline_at.isoformat(), "working_days_late": late}
