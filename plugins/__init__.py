@@ -1,0 +1,1 @@
+"""sopdoc's built-in region parsers (installed as the `sopdoc_regions` package)."""

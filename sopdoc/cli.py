@@ -1,0 +1,294 @@
+"""The command line: a thin layer that turns the library's results and errors into messages
+(Indonesian, for bureau staff) and exit codes (0 all accepted, 1 something refused, 2 operational error)."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from . import __version__, parsing, plugins
+from .errors import Refusal, SopdocError
+from .workspace import default_root, init_workspace, open_workspace
+
+EXIT_REFUSED = 1
+EXIT_ERROR = 2
+
+OUTCOME_WORDS = {"accepted": "diterima", "refused": "ditolak", "duplicate": "duplikat"}
+
+
+class OperationalError(click.ClickException):
+    exit_code = EXIT_ERROR
+
+
+def _open(workspace):
+    try:
+        return open_workspace(workspace)
+    except SopdocError as e:
+        raise OperationalError(str(e)) from None
+
+
+workspace_option = click.option(
+    "-w", "--workspace", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Workspace folder (default: $SOPDOC_WORKSPACE, else the current directory).",
+)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="sopdoc")
+def cli():
+    """sopdoc: consolidate SOP evaluation forms sent by regional agencies.
+
+    Typical use: `sopdoc init ws --region banten`, drop forms into ws/inbox, then
+    `sopdoc process -w ws`.
+    """
+
+
+@cli.command()
+@click.argument("workspace", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--region", required=True, help="Region key: banten, bontang, sidoarjo, bengkulu, tanjungbalai.")
+def init(workspace, region):
+    """Create a workspace for REGION in WORKSPACE.
+
+    Example: sopdoc init "D:\\Evaluasi SOP 2025" --region banten
+    """
+    try:
+        ws = init_workspace(workspace, region)
+    except SopdocError as e:
+        raise OperationalError(str(e)) from None
+    click.echo(f"Ruang kerja {ws.region().name} siap di {ws.root}")
+    click.echo(f"Letakkan formulir dari perangkat daerah di {ws.inbox}, lalu jalankan: sopdoc process -w \"{ws.root}\"")
+
+
+@cli.command()
+@workspace_option
+@click.option("--received-from", type=click.Choice(["now", "mtime"]), default="now", show_default=True,
+              help="Arrival time: when sopdoc first saw the file, or the file's modification time.")
+def process(workspace, received_from):
+    """Process every file waiting in inbox/ once.
+
+    Exit code 0 when every file was accepted, 1 when any was refused, 2 on an operational error.
+    """
+    ws = _open(workspace)
+    try:
+        results = _run_batch(ws, received_from)
+    except SopdocError as e:
+        raise OperationalError(str(e)) from None
+    _after_batch(ws)
+    counts = Counter(r.outcome for r in results)
+    if not results:
+        click.echo("Tidak ada berkas baru di inbox.")
+        return
+    click.echo(
+        f"Selesai: {len(results)} berkas — {counts['accepted']} diterima, {counts['refused']} ditolak, "
+        f"{counts['duplicate']} duplikat."
+    )
+    for r in results:
+        if r.outcome == "refused":
+            click.echo(f"  DITOLAK  {r.name}: {r.reason}")
+    if counts["refused"]:
+        click.echo(f"Alasan penolakan ada di {ws.rejected} (berkas *.alasan.txt).")
+        sys.exit(EXIT_REFUSED)
+
+
+def _run_batch(ws, received_from):
+    from .intake import Intake
+
+    intake = Intake(ws, received_from=received_from)
+    try:
+        with intake.lock():
+            paths = intake.pending()
+            intake.note_arrivals(paths)
+            results = []
+            show = sys.stderr.isatty() and len(paths) > 1
+            with click.progressbar(paths, label="Memproses", file=sys.stderr,
+                                   item_show_func=lambda p: p.name if p else "") if show else _nullbar(paths) as bar:
+                for path in bar:
+                    if path.exists():
+                        results.append(intake.process_file(path))
+            return results
+    finally:
+        intake.close()
+
+
+class _nullbar:
+    def __init__(self, items):
+        self.items = items
+
+    def __enter__(self):
+        return self.items
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _after_batch(ws):
+    """Refresh what depends on the data (the recap, where it exists)."""
+    try:
+        from . import recap
+    except ImportError:
+        return
+    refresh = getattr(recap, "refresh_after_batch", None)
+    if refresh:
+        refresh(ws)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--region", default=None, help="Region key; default: the workspace's region, else any.")
+@click.option("--json", "as_json", is_flag=True, help="Print the canonical object (or the refusal) as JSON.")
+@workspace_option
+def check(file, region, as_json, workspace):
+    """Read one FILE without storing it and show what sopdoc makes of it.
+
+    Exit code 0 when it would be accepted, 1 when it would be refused.
+    """
+    from .agencies import Register, load_register
+    from .intake import build_document
+    from .workspace import bundled_regions
+
+    ws = None
+    if region is None:
+        try:
+            ws = open_workspace(workspace)
+            region = ws.region_key
+        except SopdocError:
+            ws = None
+    regions = ws.regions() if ws else bundled_regions()
+    if region is not None and region not in regions:
+        raise OperationalError(f"Daerah {region!r} tidak dikenal. Pilihan: {', '.join(sorted(regions))}")
+    try:
+        register = ws.register() if ws else (
+            Register(load_register(region), regions[region].name) if region else None)
+        reading = parsing.read_file(file, region_key=region, register=register)
+        if register is None:  # no region given: match against the region of the parser that read it
+            info_region = regions[reading.parser.region]
+            register = Register(load_register(reading.parser.region), info_region.name)
+            reading.agency, reading.agency_warnings = register.match(
+                reading.form.agency_as_written, reading.form.agency_where)
+        document = build_document(
+            reading, region=regions[region or reading.parser.region], name=file.name,
+            sha256=parsing.sha256_of(file), received_at=None,
+            calendar=ws.calendar() if ws else None, version=None,
+        )
+    except Refusal as refusal:
+        if as_json:
+            click.echo(json.dumps({"file": file.name, "sha256": parsing.sha256_of(file), "received_at": None,
+                                   "reason_code": refusal.code, "reason": refusal.reason}, ensure_ascii=False))
+        else:
+            click.echo(f"DITOLAK ({refusal.code}): {refusal.reason}")
+        sys.exit(EXIT_REFUSED)
+    except SopdocError as e:
+        raise OperationalError(str(e)) from None
+    if as_json:
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    _describe(document)
+
+
+def _describe(document):
+    agency = document["agency"]
+    click.echo(f"Perangkat daerah : {agency['name'] or '?'} ({agency['code'] or 'tidak dikenal'}) — tertulis {agency['as_written']!r}")
+    click.echo(f"Tanggal pengisian: {document['filled_on'] or '?'}")
+    signer = document["signatory"]
+    click.echo(f"Penandatangan    : {signer['name'] or '?'}, NIP {signer['nip'] or '?'}")
+    click.echo(f"Pengurai         : {document['source']['parser']} {document['source']['parser_version']}")
+    click.echo(f"Jumlah SOP       : {len(document['sops'])}")
+    full = sum(1 for s in document["sops"] if s["criteria"] and all(v is True for v in s["criteria"].values()))
+    click.echo(f"Memenuhi 7 kriteria: {full}")
+    for w in document["warnings"]:
+        click.echo(f"  PERINGATAN [{w['code']}] {w['message']}" + (f" ({w['where']})" if w["where"] else ""))
+
+
+@cli.command()
+@workspace_option
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@click.option("--rejected", is_flag=True, help="Export the refused files instead of the submissions.")
+@click.option("--all-versions", is_flag=True, help="Every version, not only the latest per agency and period.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of standard output.")
+def export(workspace, fmt, rejected, all_versions, output):
+    """Export the stored submissions (or refusals) as JSON or CSV.
+
+    Example: sopdoc export --format csv -o rekap.csv
+    """
+    from .store import Store
+
+    ws = _open(workspace)
+    try:
+        store = Store(ws.store_path)
+        records = store.refusals() if rejected else store.submissions(all_versions=all_versions)
+        store.close()
+    except SopdocError as e:
+        raise OperationalError(str(e)) from None
+    if fmt == "json":
+        text = json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = _csv(records if rejected else _sop_rows(records))
+    if output:
+        output.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+        click.echo(f"Ditulis: {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+def _sop_rows(documents):
+    from .model import CRITERIA
+
+    for d in documents:
+        for s in d["sops"]:
+            row = {
+                "periode": d["period"], "kode_opd": d["agency"]["code"], "nama_opd": d["agency"]["name"],
+                "opd_tertulis": d["agency"]["as_written"], "versi": d["source"]["version"],
+                "diterima": d["received_at"], "status": (d["timeliness"] or {}).get("status"),
+                "hari_kerja_terlambat": (d["timeliness"] or {}).get("working_days_late"),
+                "no": s["row"], "nomor_sop": s["number"], "nama_sop": s["title"],
+            }
+            for key in CRITERIA:
+                value = (s["criteria"] or {}).get(key)
+                row[key] = {True: "Ya", False: "Tidak"}.get(value, "")
+            row.update(penerapan=s["implementation"], catatan=s["notes"], tindak_lanjut=s["follow_up"],
+                       berkas=d["source"]["file"])
+            yield row
+
+
+def _csv(rows) -> str:
+    from .safe_text import inert
+
+    rows = list(rows)
+    out = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: inert(v) for k, v in row.items()})
+    return out.getvalue()
+
+
+@cli.command(name="plugins")
+def list_plugins():
+    """List the parser plugins that are loaded."""
+    pm = plugins.get_manager()
+    for info, module, dist in plugins.parser_infos(pm):
+        source = f"paket {dist}" if dist else "bawaan"
+        click.echo(f"{info.name:<14} {info.version:<6} daerah={info.region:<13} {','.join(info.kinds):<5} {module} ({source})")
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path("demo"))
+def demo(directory):
+    """Make a demo workspace in DIRECTORY (default ./demo) with a season of forms and run the whole cycle."""
+    from .demo import run_demo
+
+    try:
+        run_demo(directory, echo=click.echo)
+    except SopdocError as e:
+        raise OperationalError(str(e)) from None
+
+
+def main():  # pragma: no cover
+    cli()

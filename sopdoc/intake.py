@@ -1,0 +1,256 @@
+"""Taking files out of inbox/: every file ends accepted (archive/), refused (rejected/, with its
+reason beside it) or still waiting -- never deleted, never half-recorded.
+
+Order of work for one file, chosen so a kill -9 at any point leaves a state the next run finishes:
+1. its arrival is recorded (once, kept across restarts);
+2. it is read (no side effects);
+3. one transaction records its outcome *and* where it will be moved;
+4. it is moved (os.replace). A file still in inbox/ whose bytes and name are already recorded
+   with a destination that does not exist yet is a move step 4 did not finish: it is finished.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional
+
+from filelock import FileLock, Timeout
+
+from . import deadlines, parsing
+from .errors import Refusal, WorkspaceError
+from .model import Warning, submission_dict
+from .store import Store
+from .workspace import Workspace
+
+# Names that are never submissions: office lock files, temporary and partial downloads,
+# system files, and files being copied under a temporary name.
+_IGNORED_PREFIXES = ("~$", ".~lock.", ".", "~")
+_IGNORED_SUFFIXES = ("#", "~", ".tmp", ".temp", ".part", ".crdownload", ".partial", ".download",
+                     ".swp", ".alasan.txt")
+_IGNORED_NAMES = {"thumbs.db", "desktop.ini"}
+
+
+def is_ignored(name: str) -> bool:
+    low = name.lower()
+    return low.startswith(_IGNORED_PREFIXES) or low.endswith(_IGNORED_SUFFIXES) or low in _IGNORED_NAMES
+
+
+@dataclass
+class Outcome:
+    name: str
+    outcome: str  # accepted | refused | duplicate
+    stored_as: str
+    reason_code: Optional[str] = None
+    reason: Optional[str] = None
+    document: Optional[dict] = None
+
+
+def build_document(reading: parsing.Reading, *, region: deadlines.Region, name: str, sha256: str,
+                   received_at: Optional[dt.datetime], calendar: deadlines.WorkingCalendar,
+                   version: Optional[int]) -> dict:
+    """The canonical object of a reading: period, timeliness and source added by the host."""
+    form = reading.form
+    extra = list(reading.agency_warnings)
+    period = timeliness = None
+    if received_at is not None:
+        found, messages = deadlines.resolve_period(region, received_at, form.period_hint)
+        extra += [Warning("periode", message, None) for message in messages]
+        if found is not None:
+            period = found.id
+            timeliness = deadlines.timeliness(received_at, deadlines.deadline(found, region, calendar), calendar)
+    elif form.period_hint:
+        period = next((p.id for p in region.periods if p.id.endswith("-" + form.period_hint)), None)
+    return submission_dict(
+        form,
+        region={"code": region.code, "name": region.name},
+        agency=parsing.agency_dict(reading),
+        period=period,
+        received_at=received_at.isoformat(timespec="seconds") if received_at else None,
+        timeliness=timeliness,
+        source={"file": name, "sha256": sha256, "parser": reading.parser.name,
+                "parser_version": reading.parser.version, "version": version},
+        extra_warnings=extra,
+    )
+
+
+def reason_text(outcome: Outcome, received_at: str) -> str:
+    return (
+        f"Berkas      : {outcome.name}\n"
+        f"Diterima    : {received_at}\n"
+        f"Kode alasan : {outcome.reason_code}\n"
+        f"Alasan      : {outcome.reason}\n"
+        "\nBerkas ini tidak diproses. Perbaiki lalu letakkan kembali di folder inbox.\n"
+    )
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8", newline="\r\n") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def _move(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.replace(source, target)
+    except OSError as e:
+        if e.errno != errno.EXDEV:
+            raise
+        shutil.copy2(source, target)  # folders on different drives: copy, then remove the original
+        os.unlink(source)
+
+
+class Intake:
+    """Processes the files in a workspace's inbox. Hold `lock()` around a batch."""
+
+    def __init__(self, workspace: Workspace, *, received_from: str = "now",
+                 clock: Callable[[], dt.datetime] = None, pm=None):
+        if received_from not in ("now", "mtime"):
+            raise WorkspaceError(f"--received-from harus now atau mtime, bukan {received_from!r}")
+        self.ws = workspace
+        self.received_from = received_from
+        self.region = workspace.region()
+        self.register = workspace.register()
+        self.calendar = workspace.calendar()
+        self.limits = workspace.limits()
+        self.clock = clock or (lambda: dt.datetime.now(self.region.tz))
+        self.pm = pm
+        self.store = Store(workspace.store_path)
+
+    def close(self):
+        self.store.close()
+
+    def lock(self, timeout: float = 600) -> FileLock:
+        """The batch lock: a watcher and a `process` run never work on the inbox at once."""
+        return FileLock(str(self.ws.lock_path), timeout=timeout)
+
+    def pending(self) -> list:
+        """Files waiting in inbox/, oldest name first; lock and temporary files left alone."""
+        inbox = self.ws.inbox
+        if not inbox.is_dir():
+            raise WorkspaceError(f"Folder inbox {inbox} tidak ada")
+        return sorted((p for p in inbox.iterdir() if p.is_file() and not is_ignored(p.name)),
+                      key=lambda p: p.name)
+
+    def note_arrivals(self, paths: list) -> None:
+        now = self.clock().isoformat(timespec="seconds")
+        seen = []
+        for p in paths:
+            try:
+                st = p.stat()
+            except FileNotFoundError:
+                continue
+            seen.append((p.name, now, st.st_size, st.st_mtime_ns))
+        self.store.note_arrivals(seen)
+
+    def received_at(self, path: Path) -> dt.datetime:
+        if self.received_from == "mtime":
+            return dt.datetime.fromtimestamp(path.stat().st_mtime, self.region.tz).replace(microsecond=0)
+        recorded = self.store.arrival(path.name)
+        if recorded:
+            return dt.datetime.fromisoformat(recorded).astimezone(self.region.tz)
+        return self.clock().replace(microsecond=0)
+
+    def process_all(self, progress: Callable[[Outcome], None] = None) -> list:
+        paths = self.pending()
+        self.note_arrivals(paths)
+        results = []
+        for path in paths:
+            if not path.exists():  # taken away while the batch ran
+                continue
+            outcome = self.process_file(path)
+            results.append(outcome)
+            if progress:
+                progress(outcome)
+        return results
+
+    def process_file(self, path: Path) -> Outcome:
+        name = path.name
+        sha256 = parsing.sha256_of(path)
+        size = path.stat().st_size
+
+        unfinished = self.store.unfinished_move(name, sha256)
+        if unfinished is not None and not (self.ws.root / unfinished["stored_as"]).exists():
+            return self._finish(path, Outcome(name, unfinished["outcome"], unfinished["stored_as"],
+                                              unfinished["reason_code"], unfinished["reason"]),
+                                unfinished["received_at"])
+
+        received_at = self.received_at(path)
+        received_iso = received_at.isoformat(timespec="seconds")
+        processed_at = self.clock().isoformat(timespec="seconds")
+        prior = self.store.file_outcome(sha256)
+        if prior is not None:
+            folder = self.ws.archive if prior["outcome"] == "accepted" else self.ws.rejected
+            stored_as = self._destination(folder, name)
+            outcome = Outcome(name, "duplicate", stored_as, prior["reason_code"], prior["reason"])
+            with self.store.transaction() as db:
+                self.store.record_file(db, name=name, sha256=sha256, size=size, received_at=received_iso,
+                                       processed_at=processed_at, outcome="duplicate", stored_as=stored_as,
+                                       reason_code=prior["reason_code"], reason=prior["reason"],
+                                       duplicate_of=prior["id"])
+            return self._finish(path, outcome, received_iso)
+
+        try:
+            reading = parsing.read_file(path, name=name, region_key=self.ws.region_key,
+                                        register=self.register, limits=self.limits, pm=self.pm)
+        except Refusal as refusal:
+            stored_as = self._destination(self.ws.rejected, name)
+            outcome = Outcome(name, "refused", stored_as, refusal.code, refusal.reason)
+            with self.store.transaction() as db:
+                self.store.record_file(db, name=name, sha256=sha256, size=size, received_at=received_iso,
+                                       processed_at=processed_at, outcome="refused", stored_as=stored_as,
+                                       reason_code=refusal.code, reason=refusal.reason)
+            return self._finish(path, outcome, received_iso)
+
+        with self.store.transaction() as db:
+            # version numbering and the insert share one write transaction, so two writers
+            # can never hand out the same version
+            document = build_document(reading, region=self.region, name=name, sha256=sha256,
+                                      received_at=received_at, calendar=self.calendar, version=0)
+            document["source"]["version"] = self.store.next_version(document["period"], document["agency"]["code"])
+            stored_as = self._destination(self.ws.archive / (document["period"] or "tanpa-periode"), name)
+            submission_id = self.store.record_submission(db, document)
+            self.store.record_file(db, name=name, sha256=sha256, size=size, received_at=received_iso,
+                                   processed_at=processed_at, outcome="accepted", stored_as=stored_as,
+                                   submission_id=submission_id)
+        return self._finish(path, Outcome(name, "accepted", stored_as, document=document), received_iso)
+
+    def _destination(self, folder: Path, name: str) -> str:
+        """A free path for `name` in `folder` (relative to the workspace): "name (2).xlsx" if taken."""
+        stem, suffix = os.path.splitext(name)
+        n = 1
+        while True:
+            candidate = folder / (name if n == 1 else f"{stem} ({n}){suffix}")
+            relative = os.path.relpath(candidate, self.ws.root)
+            if not candidate.exists() and not self.store.is_destination(relative):
+                return relative
+            n += 1
+
+    def _finish(self, path: Path, outcome: Outcome, received_at: str) -> Outcome:
+        target = self.ws.root / outcome.stored_as
+        if outcome.reason_code:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomically(target.with_name(target.name + ".alasan.txt"), reason_text(outcome, received_at))
+        _move(path, target)
+        return outcome
+
+
+def process_inbox(workspace: Workspace, *, received_from: str = "now", progress=None,
+                  lock_timeout: float = 600) -> list:
+    """One batch over the inbox under the workspace's batch lock."""
+    intake = Intake(workspace, received_from=received_from)
+    try:
+        try:
+            with intake.lock(lock_timeout):
+                return intake.process_all(progress)
+        except Timeout:
+            raise WorkspaceError("Ruang kerja sedang diproses oleh sopdoc lain; coba lagi nanti") from None
+    finally:
+        intake.close()

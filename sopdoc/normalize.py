@@ -1,0 +1,425 @@
+"""Normalisers shared by every parser: pure functions from a raw cell/paragraph value to a model value.
+
+Each one either returns a confident value, returns None for a blank, or raises `Unreadable` with an
+Indonesian message -- the parser turns that into a `null` plus a warning saying where. None of them
+guesses: an ambiguous input is unreadable.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from typing import Optional
+
+
+class Unreadable(ValueError):
+    """A value is present but cannot be read with confidence. `code` is the warning code."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+# --- text -------------------------------------------------------------------------------------
+
+_SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u200b\ufeff]+")
+
+
+def clean_text(value) -> Optional[str]:
+    """Text with every kind of space and line break folded to one space, trimmed; None when blank."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = _SPACES.sub(" ", str(value)).strip()
+    return text or None
+
+
+# Abbreviations and spellings seen in retyped labels, expanded before labels are compared.
+_LABEL_WORDS = {
+    "tgl": "tanggal",
+    "tangal": "tanggal",
+    "nm": "nama",
+    "no": "no",
+    "nomer": "nomor",
+    "jbtn": "jabatan",
+}
+
+
+def label_key(text) -> str:
+    """A label reduced for comparison: lower case, no colons/dots/slashes, abbreviations expanded.
+
+    >>> label_key("  TGL. Pengisian :")
+    'tanggal pengisian'
+    """
+    text = clean_text(text) or ""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = re.sub(r"[:.;/\\()\[\]_*]+", " ", text)
+    words = [_LABEL_WORDS.get(w, w) for w in text.split()]
+    return " ".join(words)
+
+
+def split_label_value(text) -> tuple:
+    """Split "Unit Kerja : Dinas Kesehatan" into ("Unit Kerja", "Dinas Kesehatan").
+
+    The value is None when there is no colon or nothing after it.
+    """
+    text = clean_text(text) or ""
+    label, colon, value = text.partition(":")
+    if not colon:
+        return text, None
+    return label.strip(), clean_text(value)
+
+
+def match_label(text, synonyms: dict) -> Optional[str]:
+    """The key of `synonyms` ({key: (label, ...)}) whose label equals `text` after `label_key`."""
+    key = label_key(text)
+    if not key:
+        return None
+    for name, labels in synonyms.items():
+        if any(key == label_key(label) for label in labels):
+            return name
+    return None
+
+
+# Identity-field labels on the five forms and their retyped synonyms (FORMS.md).
+IDENTITY_LABELS = {
+    "agency": (
+        "Perangkat Daerah", "Nama Perangkat Daerah", "OPD", "Nama OPD", "Unit Kerja",
+        "Nama Unit Kerja", "SKPD", "Nama SKPD", "Instansi", "Nama Instansi",
+    ),
+    "filled_on": (
+        "Tanggal Pengisian", "Tanggal", "Hari/Tanggal", "Hari Tanggal", "Tanggal Evaluasi",
+        "Tanggal Monitoring", "Tanggal Pelaksanaan",
+    ),
+    "period": ("Tahap Evaluasi", "Tahap"),
+    "signer": ("Nama Pengisi", "Pelaksana Monitoring", "Nama Pelaksana", "Nama Penandatangan"),
+    "nip": ("NIP", "NIP Pengisi", "NIP Pelaksana"),
+    "position": ("Jabatan", "Jabatan Pengisi"),
+}
+
+
+# --- yes / no and check marks ----------------------------------------------------------------
+
+# Symbol fonts: the character only means a mark because of its font.
+_SYMBOL_FONTS = {
+    "wingdings": {"\u00fc": "check", "\u00fe": "check", "\u00fb": "cross", "\u00fd": "cross",
+                  "\u00a8": "box", "o": "box", "q": "box"},
+    "wingdings 2": {"P": "check", "R": "check", "Q": "cross", "O": "cross", "S": "cross",
+                    "T": "cross", "\u00a3": "box"},
+    "symbol": {"\u00d6": "check"},
+}
+_CHECKS = set("\u221a\u2713\u2714\u2611\u2705\U0001f5f8")
+_CROSSES = set("\u2717\u2718\u2715\u2716\u2612\u274c")
+_EMPTY_BOXES = set("\u2610\u25a1")
+
+_YES_WORDS = {"ya", "y", "v", "1", "true", "benar", "yes", "iya", "sesuai", "memenuhi"}
+_NO_WORDS = {"tidak", "tdk", "t", "x", "0", "false", "-", "no", "salah", "tidak memenuhi",
+             "tidak sesuai", "belum"}
+
+
+def symbol_meaning(char: str, font: Optional[str]) -> Optional[str]:
+    """"check", "cross" or "box" for a symbol-font character (also Word's U+F0xx form), else None."""
+    if len(char) != 1:
+        return None
+    code = ord(char)
+    if 0xF000 <= code <= 0xF0FF:  # Word stores w:sym characters in the private use area
+        char = chr(code - 0xF000)
+    table = _SYMBOL_FONTS.get((font or "").strip().lower())
+    return table.get(char) if table else None
+
+
+def _mark_kind(text: str, font: Optional[str]) -> Optional[str]:
+    meaning = symbol_meaning(text, font)
+    if meaning:
+        return meaning
+    if text in _CHECKS:
+        return "check"
+    if text in _CROSSES:
+        return "cross"
+    if text in _EMPTY_BOXES:
+        return "box"
+    return None
+
+
+def yes_no(value, font: Optional[str] = None) -> Optional[bool]:
+    """A single Ya/Tidak cell: True, False, or None when blank. Raises Unreadable otherwise.
+
+    `font` is the cell's font name, which decides what a symbol-font character means.
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        if value in (0, 1):
+            return bool(value)
+        raise Unreadable("nilai_tidak_terbaca", f"nilai {value!r} bukan Ya/Tidak (1/0)")
+    text = clean_text(value)
+    if text is None:
+        return None
+    kind = _mark_kind(text, font)
+    if kind == "check":
+        return True
+    if kind == "cross":
+        return False
+    if kind == "box":
+        return None
+    word = text.lower().rstrip(".")
+    if word in _YES_WORDS:
+        return True
+    if word in _NO_WORDS:
+        return False
+    raise Unreadable("nilai_tidak_terbaca", f"isian {text!r} bukan Ya/Tidak")
+
+
+def is_marked(value, font: Optional[str] = None) -> bool:
+    """In a two-column Ya | Tidak layout: does this cell hold a mark? Blank, "-" and an empty box
+    are not marks; any check, cross, letter or digit is (the column decides what it means)."""
+    if value is None or value is False:
+        return False
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value != 0
+    text = clean_text(value)
+    if text is None or text in {"-", "\u2013", "\u2014"}:
+        return False
+    return _mark_kind(text, font) != "box"
+
+
+def two_column_answer(yes_marked: bool, no_marked: bool) -> tuple:
+    """(value, problem) for a Ya | Tidak pair: problem is None, "kosong" or "ganda"."""
+    if yes_marked and no_marked:
+        return None, "ganda"
+    if yes_marked:
+        return True, None
+    if no_marked:
+        return False, None
+    return None, "kosong"
+
+
+# --- choices ----------------------------------------------------------------------------------
+
+IMPLEMENTATION_WORDS = {
+    "baik": "baik",
+    "sudah baik": "baik",
+    "tidak baik": "tidak_baik",
+    "kurang baik": "tidak_baik",
+    "belum baik": "tidak_baik",
+    "tidak_baik": "tidak_baik",
+}
+
+FOLLOW_UP_WORDS = {
+    "dipertahankan": "dipertahankan",
+    "pertahankan": "dipertahankan",
+    "tetap": "dipertahankan",
+    "tetap dipertahankan": "dipertahankan",
+    "direvisi": "direvisi",
+    "revisi": "direvisi",
+    "perlu revisi": "direvisi",
+    "perlu direvisi": "direvisi",
+    "diperbaiki": "direvisi",
+    "dicabut": "dicabut",
+    "cabut": "dicabut",
+    "dihapus": "dicabut",
+}
+
+
+def choice(value, words: dict) -> Optional[str]:
+    """Map a cell to one of `words`' values; None when blank or "-". Raises Unreadable otherwise."""
+    text = clean_text(value)
+    if text is None or text in {"-", "\u2013", "\u2014"}:
+        return None
+    key = re.sub(r"[.!]+$", "", text.lower()).strip()
+    if key in words:
+        return words[key]
+    raise Unreadable("nilai_tidak_terbaca", f"isian {text!r} tidak dikenali")
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+MONTHS = {
+    "januari": 1, "jan": 1, "january": 1,
+    "februari": 2, "pebruari": 2, "feb": 2, "peb": 2, "february": 2,
+    "maret": 3, "mar": 3, "march": 3,
+    "april": 4, "apr": 4,
+    "mei": 5, "may": 5,
+    "juni": 6, "jun": 6, "june": 6,
+    "juli": 7, "jul": 7, "july": 7,
+    "agustus": 8, "agu": 8, "agt": 8, "ags": 8, "agst": 8, "aug": 8, "august": 8,
+    "september": 9, "sep": 9, "sept": 9,
+    "oktober": 10, "okt": 10, "oct": 10, "october": 10,
+    "november": 11, "nopember": 11, "nov": 11, "nop": 11,
+    "desember": 12, "des": 12, "dec": 12, "december": 12,
+}
+_WEEKDAYS = r"(?:senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad)"
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_WORD_DATE = re.compile(r"^(\d{1,2})[\s\-.]*([a-z]+)\.?[\s\-.,]*(\d{4}|\d{2})$")
+# Excel serials for 1990-01-01 .. 2099-12-31: outside that window a number is not a date here.
+_SERIAL_MIN, _SERIAL_MAX = 32874, 73050
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def _make_date(year: int, month: int, day: int, text: str) -> dt.date:
+    if year < 100:
+        year += 2000
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise Unreadable("tanggal_tidak_terbaca", f"tanggal {text!r} tidak ada di kalender") from None
+
+
+def parse_date(value) -> Optional[dt.date]:
+    """A date from a date cell, an Excel serial or Indonesian text, always day-first.
+
+    None when blank; raises Unreadable when present but not a date read with confidence.
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if _SERIAL_MIN <= value <= _SERIAL_MAX and float(value).is_integer():
+            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+        raise Unreadable("tanggal_tidak_terbaca", f"angka {value!r} bukan tanggal")
+    text = clean_text(value)
+    if text is None:
+        return None
+    low = text.lower()
+    low = re.sub(rf"^{_WEEKDAYS}\s*[,.]?\s*", "", low)
+    low = re.sub(r"\s+", " ", low).strip()
+    if m := _ISO_DATE.match(low):
+        return _make_date(int(m[1]), int(m[2]), int(m[3]), text)
+    if m := _NUMERIC_DATE.match(low):
+        return _make_date(int(m[3]), int(m[2]), int(m[1]), text)
+    if m := _WORD_DATE.match(low):
+        month = MONTHS.get(m[2])
+        if month:
+            return _make_date(int(m[3]), month, int(m[1]), text)
+    if low.isdigit() and len(low) == 5:
+        return parse_date(int(low))
+    raise Unreadable("tanggal_tidak_terbaca", f"tanggal {text!r} tidak dapat dibaca")
+
+
+_DATE_IN_TEXT = re.compile(
+    r"(\d{1,2}[\s\-.]*[A-Za-z]+\.?[\s\-.,]*\d{4}|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}|\d{4}-\d{1,2}-\d{1,2})\s*$"
+)
+
+
+def date_at_end(text) -> Optional[dt.date]:
+    """The date ending a place-and-date line ("Serang, 14 Mei 2025"); None when there is none."""
+    text = clean_text(text)
+    if not text:
+        return None
+    m = _DATE_IN_TEXT.search(text)
+    if not m:
+        return None
+    try:
+        return parse_date(m[1])
+    except Unreadable:
+        return None
+
+
+# --- NIP --------------------------------------------------------------------------------------
+
+_NIP_PREFIX = re.compile(r"^\s*nip\b\.?\s*[:.]?\s*", re.IGNORECASE)
+
+
+def parse_nip(value) -> Optional[str]:
+    """An 18-digit NIP from "NIP. 19700101 199003 1 001" and similar; None when blank.
+
+    Raises Unreadable when the NIP is stored as a number (Excel has already rounded its last
+    digits away, so any value read back would be a plausible-looking wrong NIP) or is malformed.
+    """
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise Unreadable(
+            "nip_angka",
+            "NIP tersimpan sebagai angka di Excel sehingga digit terakhirnya hilang; "
+            "ketik NIP sebagai teks",
+        )
+    text = clean_text(value)
+    if text is None:
+        return None
+    digits = _NIP_PREFIX.sub("", text)
+    digits = re.sub(r"[\s.\-]", "", digits)
+    if digits in {"", "-"}:
+        return None
+    if not re.fullmatch(r"\d{18}", digits):
+        raise Unreadable("nip_tidak_valid", f"NIP {text!r} bukan 18 digit")
+    if not _plausible_nip(digits):
+        raise Unreadable("nip_tidak_valid", f"NIP {text!r} tidak sesuai susunan NIP")
+    return digits
+
+
+def _plausible_nip(nip: str) -> bool:
+    try:
+        dt.date(int(nip[0:4]), int(nip[4:6]), int(nip[6:8]))
+    except ValueError:
+        return False
+    return 1 <= int(nip[12:14]) <= 12 and nip[14] in "12"
+
+
+def nip_in_text(text) -> bool:
+    """Does this line carry a NIP label ("NIP. ...", "NIP: ...")?"""
+    return bool(_NIP_PREFIX.match(clean_text(text) or ""))
+
+
+# --- criteria headers --------------------------------------------------------------------------
+
+_CRITERION_KEYS = (
+    "mendorong_kinerja", "mudah_dipahami", "mudah_dilaksanakan", "peran_jelas",
+    "atasi_masalah", "jawab_kebutuhan", "sinergi",
+)
+_CRITERION_LABELS = {
+    "mampu mendorong peningkatan kinerja": "mendorong_kinerja",
+    "mudah dipahami": "mudah_dipahami",
+    "mudah dilaksanakan": "mudah_dilaksanakan",
+    "semua orang dapat menjalankan perannya masing-masing": "peran_jelas",
+    "semua orang dapat menjalankan perannya masing masing": "peran_jelas",
+    "mampu mengatasi permasalahan yang berkaitan dengan proses": "atasi_masalah",
+    "mampu menjawab kebutuhan peningkatan kinerja organisasi": "jawab_kebutuhan",
+    "sinergi satu dengan lainnya": "sinergi",
+    "sinergi satu dengan yang lainnya": "sinergi",
+}
+
+
+def criterion_key(text) -> Optional[str]:
+    """The criterion a header names: its full label (numbered or not) or its code K1..K7."""
+    key = (clean_text(text) or "").lower()
+    key = re.sub(r"^\(?\d\)?[.)]?\s*", "", key).strip()
+    if m := re.fullmatch(r"k\s*\.?\s*([1-7])", key):
+        return _CRITERION_KEYS[int(m[1]) - 1]
+    key = re.sub(r"\s+", " ", key.rstrip(".:"))
+    return _CRITERION_LABELS.get(key)
+
+
+def legend_criterion(text) -> Optional[tuple]:
+    """("K3", "mudah_dilaksanakan") from a legend line "K3 = Mudah dilaksanakan" / "K3 : ..."."""
+    m = re.match(r"^\s*(K\s*[1-7])\s*[=:]\s*(.+)$", clean_text(text) or "", re.IGNORECASE)
+    if not m:
+        return None
+    key = criterion_key(m[2])
+    return (m[1].upper().replace(" ", ""), key) if key else None
+
+
+def roman_stage(text) -> Optional[str]:
+    """"tahap-1" from "Tahap I" / "TAHAP 1" / "I"; None when it names no stage."""
+    key = (clean_text(text) or "").lower().replace("tahap", "").strip(" .:")
+    numbers = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+    return f"tahap-{numbers[key]}" if key in numbers else None
+
+
+# Table header labels of the five forms and their retyped synonyms.
+HEADER_LABELS = {
+    "no": ("No", "No.", "No Urut", "Nomor Urut"),
+    "number": ("Nomor SOP", "No SOP", "No. SOP", "Nomor Standar Operasional Prosedur"),
+    "title": ("Nama SOP", "Judul SOP", "Nama/Judul SOP", "Nama Standar Operasional Prosedur"),
+    "implementation": ("Penilaian Penerapan", "Penilaian terhadap Penerapan", "Penilaian",
+                       "Hasil Penilaian Penerapan"),
+    "notes": ("Catatan", "Catatan Hasil Penilaian", "Keterangan", "Catatan / Tindakan yang harus diambil",
+              "Catatan/Tindakan yang harus diambil"),
+    "follow_up": ("Tindak Lanjut", "Tindakan yang Harus Diambil", "Status SOP", "Status"),
+    "criteria_group": ("Kriteria Evaluasi", "Kriteria", "Kriteria Penilaian"),
+    "score": ("Nilai", "Skor", "Jumlah Nilai"),
+}

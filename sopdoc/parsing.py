@@ -1,0 +1,152 @@
+"""Reading one agency file: refuse what is not safe or not a form, open it, ask the plugins.
+
+Pure with respect to the workspace: nothing here moves files or writes the store.
+"""
+from __future__ import annotations
+
+import hashlib
+import tempfile
+import warnings as pywarnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from . import convert, plugins, sniff
+from .document import ParserInfo, SourceDocument
+from .errors import Refusal
+from .model import ParsedForm
+
+# A parser must be at least this sure that a file is its form before it may parse it.
+RECOGNITION_THRESHOLD = 0.75
+
+_KIND_NAMES = {"xlsx": "Excel", "docx": "Word"}
+
+
+@dataclass
+class Reading:
+    """A file read by a parser: the form, who read it, and the agency it names."""
+
+    form: ParsedForm
+    parser: ParserInfo
+    agency: Optional[object]  # agencies.Agency
+    agency_warnings: list
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def open_document(path: Path, name: str, limits: sniff.Limits, workdir: Path) -> SourceDocument:
+    """Sniff `path` by its bytes, convert legacy formats, and open it. Raises Refusal."""
+    kind = sniff.sniff(path, limits)
+    if kind in ("xls", "doc"):
+        path = convert.convert_legacy(path, kind, workdir)
+        kind = sniff.sniff(path, limits)  # the converted file is checked like any other
+    try:
+        with pywarnings.catch_warnings():
+            # openpyxl warns about data validation, headers/footers and other parts it drops
+            pywarnings.simplefilter("ignore")
+            if kind == "xlsx":
+                import openpyxl
+
+                with open(path, "rb") as f:  # a file object: openpyxl would refuse odd name endings
+                    workbook = openpyxl.load_workbook(f, data_only=True, keep_links=False)
+                return SourceDocument(name=name, kind=kind, workbook=workbook)
+            import docx
+
+            with open(path, "rb") as f:
+                return SourceDocument(name=name, kind=kind, docx=docx.Document(f))
+    except Refusal:
+        raise
+    except Exception as e:  # noqa: BLE001 - any failure of the office libraries means a damaged file
+        raise Refusal(
+            "berkas_rusak",
+            f"Berkas {_KIND_NAMES.get(kind, '')} rusak dan tidak dapat dibuka ({type(e).__name__}). "
+            "Buka dan simpan ulang di Excel/Word, lalu kirim kembali.",
+        ) from e
+
+
+def recognize(document: SourceDocument, region_key: Optional[str], pm=None) -> ParserInfo:
+    """The parser that claims `document`, or a Refusal saying why none does."""
+    pm = pm or plugins.get_manager()
+    infos = {info.name: info for info, _, _ in plugins.parser_infos(pm)}
+    claims = []
+    for impl in pm.hook.sopdoc_recognize.get_hookimpls():
+        try:
+            answer = impl.function(document=document)
+        except Exception as e:  # noqa: BLE001 - a broken plugin must not take down the batch
+            claims.append((0.0, impl.plugin_name, f"pengurai {impl.plugin_name} gagal: {e!r}"))
+            continue
+        if answer is not None and answer.parser in infos:
+            claims.append((answer.score, answer.parser, answer.reason))
+    claims.sort(key=lambda c: (-c[0], c[1]))
+    sure = [c for c in claims if c[0] >= RECOGNITION_THRESHOLD]
+    own = [c for c in sure if region_key is None or infos[c[1]].region == region_key]
+    if own:
+        return infos[own[0][1]]
+    if sure:
+        other = infos[sure[0][1]]
+        raise Refusal(
+            "daerah_lain",
+            f"Berkas ini formulir daerah lain ({other.region}), bukan formulir {region_key}. "
+            "Kirim formulir yang dibagikan oleh Biro/Bagian Organisasi daerah ini.",
+        )
+    kind = _KIND_NAMES.get(document.kind, document.kind)
+    reasons = [f"{name}: {reason}" for _, name, reason in claims
+               if reason and (region_key is None or infos.get(name, None) is None
+                              or infos[name].region == region_key)]
+    detail = f" ({'; '.join(reasons)})" if reasons else ""
+    raise Refusal(
+        "bukan_formulir",
+        f"Berkas {kind} ini bukan formulir evaluasi SOP yang dikenali{detail}.",
+    )
+
+
+def parse(document: SourceDocument, parser: ParserInfo, pm=None) -> ParsedForm:
+    pm = pm or plugins.get_manager()
+    try:
+        form = pm.hook.sopdoc_parse(document=document, parser=parser.name)
+    except Refusal:
+        raise
+    except Exception as e:  # noqa: BLE001 - the host decides what a plugin failure means
+        raise Refusal(
+            "pengurai_gagal",
+            f"Pengurai {parser.name} {parser.version} gagal membaca berkas ({type(e).__name__}: {e}). "
+            "Laporkan ke pengelola sopdoc; berkas disimpan di folder rejected.",
+        ) from e
+    if form is None:
+        raise Refusal("pengurai_gagal", f"Pengurai {parser.name} tidak menghasilkan data.")
+    if not form.sops:
+        raise Refusal(
+            "formulir_kosong",
+            "Formulir dikenali tetapi belum diisi: tidak ada baris SOP. Isi tabel SOP lalu kirim kembali.",
+        )
+    return form
+
+
+def read_file(path: Path, *, name: Optional[str] = None, region_key: Optional[str], register=None,
+              limits: Optional[sniff.Limits] = None, pm=None) -> Reading:
+    """Sniff, open, recognise and parse one file; match the agency when a register is given."""
+    path = Path(path)
+    with tempfile.TemporaryDirectory(prefix="sopdoc-") as workdir:
+        document = open_document(path, name or path.name, limits or sniff.Limits(), Path(workdir))
+        parser = recognize(document, region_key, pm)
+        form = parse(document, parser, pm)
+    agency, agency_warnings = (None, [])
+    if register is not None:
+        agency, agency_warnings = register.match(form.agency_as_written, form.agency_where)
+    return Reading(form, parser, agency, agency_warnings)
+
+
+def agency_dict(reading: Reading) -> dict:
+    agency = reading.agency
+    return {
+        "code": agency.code if agency else None,
+        "name": agency.name if agency else None,
+        "as_written": reading.form.agency_as_written,
+    }
+

@@ -1,0 +1,57 @@
+"""The plugin manager: built-in region parsers plus outside plugins from the `sopdoc` entry points."""
+from __future__ import annotations
+
+import importlib
+
+import pluggy
+
+from . import hookspecs
+
+# Built-in parsers are registered like any outside plugin.
+DEFAULT_PLUGINS = (
+    "sopdoc_regions.banten",
+    "sopdoc_regions.bontang",
+    "sopdoc_regions.tanjungbalai",
+    "sopdoc_regions.sidoarjo",
+    "sopdoc_regions.bengkulu",
+)
+
+_manager = None
+
+
+def make_manager(load_entrypoints: bool = True) -> pluggy.PluginManager:
+    pm = pluggy.PluginManager("sopdoc")
+    pm.add_hookspecs(hookspecs)
+    for name in DEFAULT_PLUGINS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as e:
+            if e.name != name:  # the plugin exists but something it imports does not
+                raise
+            continue
+        pm.register(module, name=name)
+    if load_entrypoints:
+        pm.load_setuptools_entrypoints("sopdoc")
+    return pm
+
+
+def get_manager() -> pluggy.PluginManager:
+    global _manager
+    if _manager is None:
+        _manager = make_manager()
+    return _manager
+
+
+def parser_infos(pm=None) -> list:
+    """Every parser that is loaded, with the distribution it came from (None for built-ins)."""
+    pm = pm or get_manager()
+    dists = {id(plugin): dist for plugin, dist in pm.list_plugin_distinfo()}
+    infos = []
+    for plugin in pm.get_plugins():
+        impl = getattr(plugin, "sopdoc_parser_info", None)
+        if impl is None:
+            continue
+        info = impl()
+        dist = dists.get(id(plugin))
+        infos.append((info, pm.get_name(plugin), dist.project_name if dist else None))
+    return sorted(infos, key=lambda t: (t[0].region, t[0].name))

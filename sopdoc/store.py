@@ -1,0 +1,241 @@
+"""The workspace store: one SQLite file (WAL) holding every file seen and every submission.
+
+One transaction per file. The schema carries a version; `MIGRATIONS[n]` takes a store from
+version n to n+1, so a store made by any release opens in every later one.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Optional
+
+from .errors import StoreError
+from .model import CRITERIA
+
+MIGRATIONS = [
+    # 0 -> 1: the first release
+    f"""
+    CREATE TABLE arrivals (
+        name TEXT PRIMARY KEY,          -- file name in inbox/
+        received_at TEXT NOT NULL,      -- first time sopdoc saw it (ISO 8601, tz-aware)
+        size INTEGER,
+        mtime_ns INTEGER
+    );
+    CREATE TABLE files (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,             -- name as received
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        received_at TEXT NOT NULL,
+        processed_at TEXT NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('accepted', 'refused', 'duplicate')),
+        reason_code TEXT,
+        reason TEXT,
+        stored_as TEXT NOT NULL,        -- where the file went, relative to the workspace
+        submission_id INTEGER REFERENCES submissions(id),
+        duplicate_of INTEGER REFERENCES files(id)
+    );
+    CREATE INDEX files_sha256 ON files(sha256);
+    CREATE INDEX files_stored_as ON files(stored_as);
+    CREATE TABLE submissions (
+        id INTEGER PRIMARY KEY,
+        sha256 TEXT NOT NULL UNIQUE,
+        region TEXT NOT NULL,
+        period TEXT,
+        agency_code TEXT,
+        agency_name TEXT,
+        agency_as_written TEXT,
+        version INTEGER NOT NULL,
+        received_at TEXT NOT NULL,
+        filled_on TEXT,
+        status TEXT,
+        working_days_late INTEGER,
+        parser TEXT NOT NULL,
+        parser_version TEXT NOT NULL,
+        document TEXT NOT NULL          -- the canonical JSON object
+    );
+    CREATE INDEX submissions_agency ON submissions(period, agency_code, version);
+    CREATE TABLE sops (
+        submission_id INTEGER NOT NULL REFERENCES submissions(id),
+        row INTEGER NOT NULL,
+        number TEXT,
+        title TEXT,
+        {", ".join(f"{key} INTEGER" for key in CRITERIA)},
+        implementation TEXT,
+        notes TEXT,
+        follow_up TEXT,
+        PRIMARY KEY (submission_id, row)
+    );
+    CREATE TABLE warnings (
+        submission_id INTEGER NOT NULL REFERENCES submissions(id),
+        code TEXT NOT NULL,
+        message TEXT NOT NULL,
+        "where" TEXT
+    );
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class Store:
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        try:
+            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.execute("PRAGMA synchronous=FULL")
+            self._migrate()
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"Basis data {self.path} tidak dapat dibuka: {e}") from None
+
+    def close(self):
+        self.db.close()
+
+    def _migrate(self):
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"Basis data {self.path} dibuat oleh sopdoc yang lebih baru (skema {version}); perbarui sopdoc"
+            )
+        for target in range(version, SCHEMA_VERSION):
+            with self.transaction():
+                for statement in _statements(MIGRATIONS[target]):
+                    self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {target + 1}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    # --- arrivals ---------------------------------------------------------------------------
+
+    def note_arrivals(self, seen: list) -> None:
+        """Record the first sighting of each (name, received_at, size, mtime_ns); keep earlier ones."""
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR IGNORE INTO arrivals (name, received_at, size, mtime_ns) VALUES (?, ?, ?, ?)",
+                seen,
+            )
+
+    def arrival(self, name: str) -> Optional[str]:
+        row = self.db.execute("SELECT received_at FROM arrivals WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
+    def forget_arrivals_except(self, names: set) -> None:
+        """Drop arrivals of files no longer in the inbox (taken away by hand before processing)."""
+        rows = self.db.execute("SELECT name FROM arrivals").fetchall()
+        gone = [(r[0],) for r in rows if r[0] not in names]
+        if gone:
+            with self.transaction() as db:
+                db.executemany("DELETE FROM arrivals WHERE name = ?", gone)
+
+    # --- files ------------------------------------------------------------------------------
+
+    def file_outcome(self, sha256: str) -> Optional[sqlite3.Row]:
+        """The first recorded outcome (accepted or refused) of these bytes, if any."""
+        return self.db.execute(
+            "SELECT * FROM files WHERE sha256 = ? AND outcome != 'duplicate' ORDER BY id LIMIT 1", (sha256,)
+        ).fetchone()
+
+    def unfinished_move(self, name: str, sha256: str) -> Optional[sqlite3.Row]:
+        """The latest record of this name and these bytes (a move a crash may have interrupted)."""
+        return self.db.execute(
+            "SELECT * FROM files WHERE name = ? AND sha256 = ? ORDER BY id DESC LIMIT 1", (name, sha256)
+        ).fetchone()
+
+    def is_destination(self, stored_as: str) -> bool:
+        return self.db.execute("SELECT 1 FROM files WHERE stored_as = ?", (stored_as,)).fetchone() is not None
+
+    def next_version(self, period: Optional[str], agency_code: Optional[str]) -> int:
+        if agency_code is None:
+            return 1
+        row = self.db.execute(
+            "SELECT MAX(version) FROM submissions WHERE period IS ? AND agency_code = ?", (period, agency_code)
+        ).fetchone()
+        return (row[0] or 0) + 1
+
+    def record_file(self, db, *, name, sha256, size, received_at, processed_at, outcome, stored_as,
+                    reason_code=None, reason=None, submission_id=None, duplicate_of=None) -> int:
+        db.execute("DELETE FROM arrivals WHERE name = ?", (name,))
+        return db.execute(
+            "INSERT INTO files (name, sha256, size, received_at, processed_at, outcome, reason_code, reason,"
+            " stored_as, submission_id, duplicate_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (name, sha256, size, received_at, processed_at, outcome, reason_code, reason, stored_as,
+             submission_id, duplicate_of),
+        ).lastrowid
+
+    def record_submission(self, db, document: dict) -> int:
+        timeliness = document.get("timeliness") or {}
+        sid = db.execute(
+            "INSERT INTO submissions (sha256, region, period, agency_code, agency_name, agency_as_written,"
+            " version, received_at, filled_on, status, working_days_late, parser, parser_version, document)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                document["source"]["sha256"], document["region"]["code"], document["period"],
+                document["agency"]["code"], document["agency"]["name"], document["agency"]["as_written"],
+                document["source"]["version"], document["received_at"], document["filled_on"],
+                timeliness.get("status"), timeliness.get("working_days_late"),
+                document["source"]["parser"], document["source"]["parser_version"],
+                json.dumps(document, ensure_ascii=False),
+            ),
+        ).lastrowid
+        db.executemany(
+            f"INSERT INTO sops (submission_id, row, number, title, {', '.join(CRITERIA)}, implementation,"
+            f" notes, follow_up) VALUES ({', '.join('?' * (len(CRITERIA) + 7))})",
+            [
+                (sid, s["row"], s["number"], s["title"],
+                 *[(s["criteria"] or {}).get(k) for k in CRITERIA],
+                 s["implementation"], s["notes"], s["follow_up"])
+                for s in document["sops"]
+            ],
+        )
+        db.executemany(
+            'INSERT INTO warnings (submission_id, code, message, "where") VALUES (?, ?, ?, ?)',
+            [(sid, w["code"], w["message"], w["where"]) for w in document["warnings"]],
+        )
+        return sid
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def submissions(self, all_versions: bool = False, period: Optional[str] = None) -> list:
+        """Canonical objects, latest version per agency and period unless `all_versions`."""
+        where, params = ("WHERE period = ?", [period]) if period else ("", [])
+        rows = self.db.execute(
+            f"SELECT id, period, agency_code, version, document FROM submissions {where} ORDER BY id", params
+        ).fetchall()
+        if not all_versions:
+            latest = {}
+            for row in rows:
+                key = (row["period"], row["agency_code"]) if row["agency_code"] else ("#", row["id"])
+                if key not in latest or row["version"] > latest[key]["version"]:
+                    latest[key] = row
+            rows = sorted(latest.values(), key=lambda r: r["id"])
+        return [json.loads(row["document"]) for row in rows]
+
+    def refusals(self) -> list:
+        rows = self.db.execute(
+            "SELECT name, sha256, received_at, reason_code, reason FROM files WHERE outcome = 'refused' ORDER BY id"
+        ).fetchall()
+        return [
+            {"file": r["name"], "sha256": r["sha256"], "received_at": r["received_at"],
+             "reason_code": r["reason_code"], "reason": r["reason"]}
+            for r in rows
+        ]
+
+    def files(self) -> list:
+        return [dict(r) for r in self.db.execute("SELECT * FROM files ORDER BY id")]
+
+
+def _statements(script: str) -> list:
+    return [s.strip() for s in script.split(";") if s.strip()]

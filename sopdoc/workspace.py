@@ -1,0 +1,175 @@
+"""A workspace: the folder a bureau works in, with its configuration, inbox and store."""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Optional
+
+from . import deadlines
+from .agencies import Register, load_register
+from .errors import WorkspaceError
+from .sniff import Limits
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+CONFIG_NAME = "sopdoc.toml"
+STORE_NAME = "sopdoc.db"
+FOLDERS = ("inbox", "outbox", "archive", "rejected")
+
+CONFIG_TEMPLATE = """\
+# sopdoc workspace configuration. Edit freely; see README.md for every setting.
+region = "{region}"
+
+# Where files are read from and written to, relative to this folder.
+[folders]
+inbox = "inbox"
+outbox = "outbox"
+archive = "archive"
+rejected = "rejected"
+
+[limits]
+# Files larger than this are refused (terlalu_besar).
+max_file_mb = 50
+
+[calendar]
+# Extra days off on top of national holidays and cuti bersama, e.g. a regional holiday.
+extra_days_off = []
+
+# Names agencies write that the register does not know, mapped to a register code, e.g.
+# "Dinas Kesehtan" = "{example_code}"
+[aliases]
+"""
+
+
+@dataclass
+class Workspace:
+    root: Path
+    region_key: str
+    config: dict = field(default_factory=dict)
+
+    def folder(self, name: str) -> Path:
+        return self.root / self.config.get("folders", {}).get(name, name)
+
+    @property
+    def inbox(self) -> Path:
+        return self.folder("inbox")
+
+    @property
+    def outbox(self) -> Path:
+        return self.folder("outbox")
+
+    @property
+    def archive(self) -> Path:
+        return self.folder("archive")
+
+    @property
+    def rejected(self) -> Path:
+        return self.folder("rejected")
+
+    @property
+    def store_path(self) -> Path:
+        return self.root / STORE_NAME
+
+    @property
+    def lock_path(self) -> Path:
+        return self.root / ".sopdoc.lock"
+
+    def regions(self) -> dict:
+        local = self.root / "periods.toml"
+        return deadlines.load_regions(local if local.exists() else None)
+
+    def region(self) -> deadlines.Region:
+        regions = self.regions()
+        if self.region_key not in regions:
+            raise WorkspaceError(f"Daerah {self.region_key!r} tidak ada di periods.toml")
+        return regions[self.region_key]
+
+    def register(self) -> Register:
+        local = self.root / "agencies.csv"
+        agencies = load_register(self.region_key, local if local.exists() else None)
+        aliases = {str(k): str(v) for k, v in self.config.get("aliases", {}).items()}
+        return Register(agencies, self.region().name, aliases)
+
+    def calendar(self) -> deadlines.WorkingCalendar:
+        days = self.config.get("calendar", {}).get("extra_days_off", [])
+        return deadlines.WorkingCalendar(deadlines.parse_extra_days_off(days))
+
+    def limits(self) -> Limits:
+        mb = self.config.get("limits", {}).get("max_file_mb", 50)
+        return Limits(max_file_bytes=int(float(mb) * 1024 * 1024))
+
+
+def default_root() -> Path:
+    """`$SOPDOC_WORKSPACE`, else the current directory."""
+    return Path(os.environ.get("SOPDOC_WORKSPACE") or os.getcwd())
+
+
+def bundled_regions() -> dict:
+    return deadlines.load_regions()
+
+
+def open_workspace(root: Optional[Path] = None) -> Workspace:
+    root = Path(root) if root else default_root()
+    config_path = root / CONFIG_NAME
+    if not config_path.is_file():
+        raise WorkspaceError(
+            f"{root} bukan ruang kerja sopdoc (tidak ada {CONFIG_NAME}). "
+            f"Buat dengan: sopdoc init {root} --region NAMA_DAERAH"
+        )
+    try:
+        config = tomllib.loads(config_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        raise WorkspaceError(f"{config_path} tidak dapat dibaca: {e}") from None
+    region = config.get("region")
+    if not isinstance(region, str) or not region:
+        raise WorkspaceError(f"{config_path}: isian region belum diisi")
+    workspace = Workspace(root, region, config)
+    workspace.region()  # fail early on an unknown region
+    return workspace
+
+
+def init_workspace(root: Path, region: str) -> Workspace:
+    """Create (or complete) a workspace for `region`; never overwrites what the bureau edited."""
+    regions = bundled_regions()
+    if region not in regions:
+        known = ", ".join(sorted(regions))
+        raise WorkspaceError(f"Daerah {region!r} tidak dikenal. Pilihan: {known}")
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    config_path = root / CONFIG_NAME
+    if config_path.exists():
+        existing = open_workspace(root)
+        if existing.region_key != region:
+            raise WorkspaceError(
+                f"{root} sudah menjadi ruang kerja daerah {existing.region_key!r}, bukan {region!r}"
+            )
+    else:
+        example = load_register(region)[0].code
+        config_path.write_text(CONFIG_TEMPLATE.format(region=region, example_code=example), encoding="utf-8")
+    data = resources.files("sopdoc") / "data"
+    copies = {
+        root / "periods.toml": data / "periods.toml",
+        root / "agencies.csv": data / "agencies" / f"{region}.csv",
+    }
+    for target, source in copies.items():
+        if not target.exists():
+            target.write_bytes(source.read_bytes())
+    workspace = open_workspace(root)
+    for name in FOLDERS:
+        workspace.folder(name).mkdir(parents=True, exist_ok=True)
+    templates = data / "templates"
+    if templates.is_dir():
+        (root / "templates").mkdir(exist_ok=True)
+        for item in templates.iterdir():
+            target = root / "templates" / item.name
+            if item.is_file() and not target.exists():
+                with resources.as_file(item) as src:
+                    shutil.copyfile(src, target)
+    return workspace
