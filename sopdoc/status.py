@@ -1,0 +1,109 @@
+"""Who sent, who was late, who sent nothing: the status of every register agency in one period."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Optional
+
+from . import deadlines
+from .agencies import Agency
+from .errors import WorkspaceError
+from .store import Store
+from .workspace import Workspace
+
+STATUS_LABELS = {
+    "tepat_waktu": "Tepat Waktu",
+    "terlambat": "Terlambat",
+    "belum_menyampaikan": "Belum Menyampaikan",
+}
+
+
+@dataclass
+class AgencyStatus:
+    agency: Agency
+    status: str  # tepat_waktu | terlambat | belum_menyampaikan
+    received_at: Optional[str] = None  # of the first accepted submission, which sets the status
+    working_days_late: Optional[int] = None
+    versions: int = 0
+    first: Optional[dict] = None  # canonical object of the first accepted submission
+    latest: Optional[dict] = None  # canonical object of the latest version (what counts)
+
+    @property
+    def label(self) -> str:
+        label = STATUS_LABELS[self.status]
+        if self.status == "terlambat":
+            label += f" ({self.working_days_late} hari kerja)"
+        return label
+
+
+@dataclass
+class PeriodStatus:
+    region: deadlines.Region
+    period: deadlines.Period
+    deadline: dt.datetime
+    now: dt.datetime
+    working_days_left: int  # working days after today up to the deadline; 0 once it has passed
+    agencies: list = field(default_factory=list)  # AgencyStatus, in register order
+    unmatched: list = field(default_factory=list)  # canonical objects whose agency is not in the register
+
+    def count(self, status: str) -> int:
+        return sum(1 for a in self.agencies if a.status == status)
+
+
+def pick_period(region: deadlines.Region, period_id: Optional[str], now: dt.datetime) -> deadlines.Period:
+    """The period named `period_id`, else the one whose window holds `now`."""
+    if period_id:
+        for period in region.periods:
+            if period.id == period_id:
+                return period
+        known = ", ".join(p.id for p in region.periods)
+        raise WorkspaceError(f"Periode {period_id!r} tidak ada. Pilihan: {known}")
+    period, _ = deadlines.resolve_period(region, now)
+    if period is None:
+        raise WorkspaceError(f"Daerah {region.name} belum punya periode di periods.toml")
+    return period
+
+
+def period_status(ws: Workspace, store: Store, period_id: Optional[str] = None,
+                  now: Optional[dt.datetime] = None) -> PeriodStatus:
+    region = ws.region()
+    calendar = ws.calendar()
+    now = (now or dt.datetime.now(region.tz)).astimezone(region.tz)
+    period = pick_period(region, period_id, now)
+    deadline_at = deadlines.deadline(period, region, calendar)
+    today = now.date()
+    left = calendar.working_days_between(today, deadline_at.date()) if today < deadline_at.date() else 0
+
+    by_agency: dict = {}
+    unmatched = []
+    for document in store.submissions(all_versions=True, period=period.id):
+        code = document["agency"]["code"]
+        if code is None:
+            unmatched.append(document)
+        else:
+            by_agency.setdefault(code, []).append(document)
+
+    statuses = []
+    for agency in ws.register().agencies:
+        versions = sorted(by_agency.get(agency.code, []), key=lambda d: d["source"]["version"])
+        if not versions:
+            statuses.append(AgencyStatus(agency, "belum_menyampaikan"))
+            continue
+        first, latest = versions[0], versions[-1]
+        timeliness = first["timeliness"] or {}
+        statuses.append(AgencyStatus(
+            agency=agency,
+            status=timeliness.get("status") or "tepat_waktu",
+            received_at=first["received_at"],
+            working_days_late=timeliness.get("working_days_late", 0),
+            versions=len(versions),
+            first=first,
+            latest=latest,
+        ))
+    return PeriodStatus(region, period, deadline_at, now, left, statuses, unmatched)
+
+
+def meets_all(sop: dict) -> bool:
+    """Does an SOP meet all seven criteria?"""
+    criteria = sop.get("criteria") or {}
+    return len(criteria) == 7 and all(v is True for v in criteria.values())
