@@ -142,29 +142,37 @@ class SignatureBlock:
     lines: list = field(default_factory=list)
 
 
+def _is_nip_line(value) -> bool:
+    # a NIP typed as a number has no "NIP" label left: an integer of 15+ digits is one
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value >= 1e14
+    return norm.nip_in_text(value)
+
+
 def signature_block(lines: list) -> SignatureBlock:
-    """Read a signature block from its text lines [(text, where), ...] in reading order.
+    """Read a signature block from its lines [(value, where), ...] in reading order.
 
     The block is: "Place, date", one or more position lines, (blank space), the name, "NIP. ...".
-    Works the same for Excel cells below a table and Word paragraphs at the end.
+    Works the same for Excel cells below a table and Word paragraphs at the end. Values are
+    text, except that a NIP cell keeps its raw value (a number there is reported, not read).
     """
     block = SignatureBlock(lines=lines)
     nip_index = None
-    for i, (text, where) in enumerate(lines):
-        if norm.nip_in_text(text):
+    for i, (value, where) in enumerate(lines):
+        if _is_nip_line(value):
             nip_index = i
-            block.nip, block.nip_where = text, where
+            block.nip, block.nip_where = value, where
     date_index = None
-    for i, (text, where) in enumerate(lines):
-        if "," in text and norm.date_at_end(text):
+    for i, (value, where) in enumerate(lines):
+        if isinstance(value, str) and "," in value and norm.date_at_end(value):
             date_index = i
-            block.place_date, block.place_date_where = text, where
+            block.place_date, block.place_date_where = value, where
             break
     if nip_index is not None and nip_index > 0 and nip_index - 1 != date_index:
         block.name, block.name_where = lines[nip_index - 1]
         start = (date_index + 1) if date_index is not None else 0
-        position_lines = [t for t, _ in lines[start:nip_index - 1]]
-        block.position = " ".join(position_lines) or None
+        position_lines = [norm.clean_text(t) for t, _ in lines[start:nip_index - 1]]
+        block.position = " ".join(t for t in position_lines if t) or None
     return block
 
 
@@ -260,8 +268,10 @@ def lines_below(grid: Grid, after_row: int) -> list:
     by_col: dict = {}
     for (r, c), v in sorted(grid.cells.items()):
         if r > after_row and norm.clean_text(v):
-            by_col.setdefault(c, []).append((norm.clean_text(v), grid.where(r, c)))
-    for test in (lambda t: "," in t and norm.date_at_end(t), norm.nip_in_text):
+            value = v if _is_nip_line(v) and not isinstance(v, str) else norm.clean_text(v)
+            by_col.setdefault(c, []).append((value, grid.where(r, c)))
+    is_date_line = lambda t: isinstance(t, str) and "," in t and norm.date_at_end(t)  # noqa: E731
+    for test in (is_date_line, _is_nip_line):
         for c in sorted(by_col, reverse=True):
             if any(test(t) for t, _ in by_col[c]):
                 return by_col[c]

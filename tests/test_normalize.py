@@ -1,0 +1,158 @@
+"""Table-driven tests of the pure normalisers."""
+import datetime as dt
+
+import pytest
+
+from sopdoc import normalize as norm
+
+D = dt.date
+
+
+@pytest.mark.parametrize("value,font,expected", [
+    ("Ya", None, True), ("ya", None, True), ("YA", None, True), ("Y", None, True),
+    ("\u221a", None, True), ("\u2713", None, True), ("\u2714", None, True), ("v", None, True),
+    ("V", None, True), (1, None, True), ("1", None, True), ("TRUE", None, True), (True, None, True),
+    ("\u00fc", "Wingdings", True), ("P", "Wingdings 2", True), ("\uf0fc", "Wingdings", True),
+    ("Tidak", None, False), ("tdk", None, False), ("T", None, False), ("x", None, False),
+    ("X", None, False), (0, None, False), ("0", None, False), ("FALSE", None, False), ("-", None, False),
+    ("\u00fb", "Wingdings", False), ("Ya ", None, True), ("\u00a0Ya\u00a0", None, True),
+    (None, None, None), ("", None, None), ("   ", None, None), ("\u2610", None, None),
+])
+def test_yes_no(value, font, expected):
+    assert norm.yes_no(value, font) is expected
+
+
+@pytest.mark.parametrize("value,font", [("mungkin", None), (2, None), ("P", None), ("\u00fc", "Calibri"), ("Yaa", None)])
+def test_yes_no_unreadable(value, font):
+    with pytest.raises(norm.Unreadable):
+        norm.yes_no(value, font)
+
+
+@pytest.mark.parametrize("value,font,expected", [
+    ("\u221a", None, True), ("x", None, True), ("V", None, True), ("\u00fc", "Wingdings", True), (1, None, True),
+    (None, None, False), ("", None, False), ("-", None, False), ("\u2610", None, False), (0, None, False),
+])
+def test_is_marked(value, font, expected):
+    assert norm.is_marked(value, font) is expected
+
+
+@pytest.mark.parametrize("yes,no,expected", [
+    (True, False, (True, None)), (False, True, (False, None)),
+    (True, True, (None, "ganda")), (False, False, (None, "kosong")),
+])
+def test_two_column_answer(yes, no, expected):
+    assert norm.two_column_answer(yes, no) == expected
+
+
+@pytest.mark.parametrize("value,expected", [
+    (dt.datetime(2025, 5, 16, 0, 0), D(2025, 5, 16)), (D(2025, 5, 16), D(2025, 5, 16)),
+    (45793, D(2025, 5, 16)), (45793.0, D(2025, 5, 16)), ("45793", D(2025, 5, 16)),
+    ("16 Mei 2025", D(2025, 5, 16)), ("Jumat, 16 Mei 2025", D(2025, 5, 16)), ("Jum'at, 16 Mei 2025", D(2025, 5, 16)),
+    ("16/05/2025", D(2025, 5, 16)), ("16-05-2025", D(2025, 5, 16)), ("16.05.2025", D(2025, 5, 16)),
+    ("2025-05-16", D(2025, 5, 16)), ("05/06/2025", D(2025, 6, 5)), ("5/6/2025", D(2025, 6, 5)),
+    ("16 Agt 2025", D(2025, 8, 16)), ("16 Agu 2025", D(2025, 8, 16)), ("1 Des 2025", D(2025, 12, 1)),
+    ("1 Okt 2025", D(2025, 10, 1)), ("3 Peb 2025", D(2025, 2, 3)), ("16 MEI 2025", D(2025, 5, 16)),
+    ("16-Mei-2025", D(2025, 5, 16)), ("Rabu, 29 Mei 2019", D(2019, 5, 29)), ("6 Nopember 2019", D(2019, 11, 6)),
+    ("16\u00a0Mei\u00a02025", D(2025, 5, 16)), ("16 Mei, 2025", D(2025, 5, 16)),
+    (None, None), ("", None),
+])
+def test_parse_date(value, expected):
+    assert norm.parse_date(value) == expected
+
+
+@pytest.mark.parametrize("value", ["31/02/2025", "16 Foo 2025", "kemarin", 12, 1.5, "2025/16/05", "13/13/2025"])
+def test_parse_date_unreadable(value):
+    with pytest.raises(norm.Unreadable):
+        norm.parse_date(value)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Serang, 14 Mei 2025", D(2025, 5, 14)), ("Tanjungbalai, 29 Mei 2019", D(2019, 5, 29)),
+    ("Bengkulu,  18 April 2018", D(2018, 4, 18)), ("Kepala Dinas", None), (None, None),
+])
+def test_date_at_end(text, expected):
+    assert norm.date_at_end(text) == expected
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("NIP. 19711027 199504 1 002", "197110271995041002"), ("NIP 197110271995041002", "197110271995041002"),
+    ("197110271995041002", "197110271995041002"), ("NIP: 19711027 199504 1 002", "197110271995041002"),
+    ("19711027\u00a0199504\u00a01\u00a0002", "197110271995041002"), ("nip.19711027.199504.1.002", "197110271995041002"),
+    (None, None), ("", None), ("NIP.", None), ("-", None),
+])
+def test_parse_nip(value, expected):
+    assert norm.parse_nip(value) == expected
+
+
+@pytest.mark.parametrize("value,code", [
+    (197110271995041002, "nip_angka"), (1.9711027199504102e17, "nip_angka"), (197110271995041000, "nip_angka"),
+    ("NIP. 19711027 199504 1 00", "nip_tidak_valid"), ("1971102719950410021", "nip_tidak_valid"),
+    ("19711327 199504 1 002", "nip_tidak_valid"), ("19711027 199504 3 002", "nip_tidak_valid"),
+    ("19711027 199513 1 002", "nip_tidak_valid"), ("NIP. abc", "nip_tidak_valid"),
+])
+def test_parse_nip_unreadable(value, code):
+    with pytest.raises(norm.Unreadable) as e:
+        norm.parse_nip(value)
+    assert e.value.code == code
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Perangkat Daerah", "agency"), ("PERANGKAT DAERAH :", "agency"), ("Perangkat Daerah:", "agency"),
+    ("OPD", "agency"), ("Nama OPD", "agency"), ("Unit Kerja", "agency"), ("Nama Perangkat Daerah", "agency"),
+    ("Tgl. Pengisian", "filled_on"), ("Tanggal Pengisian :", "filled_on"), ("Hari/Tanggal", "filled_on"),
+    ("TGL PENGISIAN", "filled_on"), ("Tanggal Evaluasi", "filled_on"), ("Tanggal Monitoring", "filled_on"),
+    ("Tahap Evaluasi", "period"), ("NIP", "nip"), ("N I P", None), ("Nama Pengisi", "signer"),
+    ("Jabatan", "position"), ("Perangkat", None), ("", None),
+])
+def test_match_label(text, expected):
+    assert norm.match_label(text, norm.IDENTITY_LABELS) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Unit Kerja : Dinas Kesehatan", ("Unit Kerja", "Dinas Kesehatan")),
+    ("Unit Kerja: Dinas Kesehatan", ("Unit Kerja", "Dinas Kesehatan")),
+    ("Unit Kerja :", ("Unit Kerja", None)), ("Unit Kerja", ("Unit Kerja", None)),
+    ("Hari/Tanggal : Rabu, 29 Mei 2019", ("Hari/Tanggal", "Rabu, 29 Mei 2019")),
+])
+def test_split_label_value(text, expected):
+    assert norm.split_label_value(text) == expected
+
+
+@pytest.mark.parametrize("value,words,expected", [
+    ("Baik", norm.IMPLEMENTATION_WORDS, "baik"), ("TIDAK BAIK", norm.IMPLEMENTATION_WORDS, "tidak_baik"),
+    ("Kurang Baik", norm.IMPLEMENTATION_WORDS, "tidak_baik"), ("-", norm.IMPLEMENTATION_WORDS, None),
+    ("Dipertahankan", norm.FOLLOW_UP_WORDS, "dipertahankan"), ("Tetap", norm.FOLLOW_UP_WORDS, "dipertahankan"),
+    ("Revisi", norm.FOLLOW_UP_WORDS, "direvisi"), ("direvisi.", norm.FOLLOW_UP_WORDS, "direvisi"),
+    ("DICABUT", norm.FOLLOW_UP_WORDS, "dicabut"), (None, norm.FOLLOW_UP_WORDS, None),
+])
+def test_choice(value, words, expected):
+    assert norm.choice(value, words) == expected
+
+
+def test_choice_unreadable():
+    with pytest.raises(norm.Unreadable):
+        norm.choice("Lanjut saja", norm.FOLLOW_UP_WORDS)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("1. Mampu mendorong peningkatan kinerja", "mendorong_kinerja"), ("MUDAH DIPAHAMI", "mudah_dipahami"),
+    ("K3", "mudah_dilaksanakan"), ("k 7", "sinergi"), ("(4) Semua orang dapat menjalankan perannya masing-masing", "peran_jelas"),
+    ("Mampu mengatasi permasalahan yang\nberkaitan dengan proses", "atasi_masalah"), ("K8", None), ("Nama SOP", None),
+])
+def test_criterion_key(text, expected):
+    assert norm.criterion_key(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Tahap I", "tahap-1"), ("TAHAP II", "tahap-2"), ("Tahap 2", "tahap-2"), ("II", "tahap-2"), ("Tahap X", None), (None, None),
+])
+def test_roman_stage(text, expected):
+    assert norm.roman_stage(text) == expected
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("  Dinas\u00a0 Kesehatan \n", "Dinas Kesehatan"), ("Pengelolaan\nArsip", "Pengelolaan Arsip"), (None, None),
+    ("   ", None), (12.0, "12"),
+])
+def test_clean_text(value, expected):
+    assert norm.clean_text(value) == expected
