@@ -187,8 +187,8 @@ class Intake:
         processed_at = self.clock().isoformat(timespec="seconds")
         prior = self.store.file_outcome(sha256)
         if prior is not None:
-            folder = self.ws.archive if prior["outcome"] == "accepted" else self.ws.rejected
-            stored_as = self._destination(folder, name)
+            # beside the first copy of these bytes, in archive/<period>/ or rejected/
+            stored_as = self._destination((self.ws.root / prior["stored_as"]).parent, name)
             outcome = Outcome(name, "duplicate", stored_as, prior["reason_code"], prior["reason"])
             with self.store.transaction() as db:
                 self.store.record_file(db, name=name, sha256=sha256, size=size, received_at=received_iso,

@@ -1,0 +1,77 @@
+"""The plugin boundary: hook documentation, entry-point discovery, schema of every parser's output."""
+import json
+import re
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLES
+from sopdoc import hookspecs, plugins
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "plugin_hooks.md"
+
+
+def hook_names():
+    return [name for name in dir(hookspecs) if name.startswith("sopdoc_")]
+
+
+@pytest.mark.parametrize("hook", hook_names())
+def test_every_hook_is_documented(hook):
+    assert re.search(rf"^## {hook}\(", DOCS.read_text(), re.M), f"{hook} is not documented in {DOCS.name}"
+
+
+@pytest.fixture
+def installed_plugin(tmp_path, monkeypatch):
+    """A real distribution `sopdoc-contoh` with a `sopdoc` entry point, on sys.path."""
+    site = tmp_path / "site"
+    package = site / "sopdoc_contoh"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text(textwrap.dedent('''
+        from sopdoc import ParserInfo, hookimpl
+
+        @hookimpl
+        def sopdoc_parser_info():
+            return ParserInfo("contoh", "0.3", "banten", ("xlsx",))
+
+        @hookimpl
+        def sopdoc_recognize(document):
+            return None
+
+        @hookimpl
+        def sopdoc_parse(document, parser):
+            return None
+    '''))
+    dist = site / "sopdoc_contoh-0.3.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: sopdoc-contoh\nVersion: 0.3\n")
+    (dist / "entry_points.txt").write_text("[sopdoc]\ncontoh = sopdoc_contoh\n")
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.setattr(plugins, "_manager", None)
+    yield
+    sys.modules.pop("sopdoc_contoh", None)
+
+
+def test_entry_point_plugin_is_loaded_and_listed(installed_plugin, run):
+    result = run("plugins")
+    assert result.exit_code == 0
+    line = next(line for line in result.output.splitlines() if line.startswith("contoh"))
+    assert "0.3" in line and "sopdoc-contoh" in line
+
+
+def test_builtin_parsers_do_not_install_a_bare_plugins_package():
+    import sopdoc_regions
+
+    assert Path(sopdoc_regions.__file__).parent.name == "plugins"  # editable: the folder itself
+    assert "plugins" not in sys.modules or not hasattr(sys.modules["plugins"], "banten")
+
+
+@pytest.mark.parametrize("sample", sorted(p.name for p in SAMPLES.glob("*-contoh.*") if not p.name.endswith(".json")))
+def test_every_parser_output_validates_against_the_schema(sample, run, schema_validator):
+    region = sample.split("-")[0]
+    if region not in {info.region for info, _, _ in plugins.parser_infos()}:
+        pytest.skip(f"no parser for {region} yet")
+    result = run("check", SAMPLES / sample, "--region", region, "--json")
+    assert result.exit_code == 0, result.output
+    schema_validator.validate(json.loads(result.output))
