@@ -132,12 +132,19 @@ class Intake:
         return FileLock(str(self.ws.lock_path), timeout=timeout)
 
     def pending(self) -> list:
-        """Files waiting in inbox/, oldest name first; lock and temporary files left alone."""
+        """Files waiting in inbox/, oldest first (so versions follow arrival); lock and temporary
+        files left alone."""
         inbox = self.ws.inbox
         if not inbox.is_dir():
             raise WorkspaceError(f"Folder inbox {inbox} tidak ada")
-        return sorted((p for p in inbox.iterdir() if p.is_file() and not is_ignored(p.name)),
-                      key=lambda p: p.name)
+        found = []
+        for p in inbox.iterdir():
+            try:
+                if p.is_file() and not is_ignored(p.name):
+                    found.append((p.stat().st_mtime, p.name, p))
+            except FileNotFoundError:  # taken away while we looked
+                continue
+        return [p for _, _, p in sorted(found)]
 
     def note_arrivals(self, paths: list) -> None:
         now = self.clock().isoformat(timespec="seconds")
@@ -254,3 +261,14 @@ def process_inbox(workspace: Workspace, *, received_from: str = "now", progress=
             raise WorkspaceError("Ruang kerja sedang diproses oleh sopdoc lain; coba lagi nanti") from None
     finally:
         intake.close()
+
+
+def refresh_outputs(workspace: Workspace) -> None:
+    """Refresh what depends on the data (the recap, where it exists) after a batch."""
+    try:
+        from . import recap
+    except ImportError:
+        return
+    refresh = getattr(recap, "refresh_after_batch", None)
+    if refresh:
+        refresh(workspace)

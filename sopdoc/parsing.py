@@ -4,6 +4,7 @@ Pure with respect to the workspace: nothing here moves files or writes the store
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import tempfile
 import warnings as pywarnings
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from . import convert, plugins, sniff
+from . import convert, deadlines, plugins, sniff
 from .document import ParserInfo, SourceDocument
 from .errors import Refusal
 from .model import ParsedForm
@@ -92,7 +93,7 @@ def recognize(document: SourceDocument, region_key: Optional[str], pm=None) -> P
         other = infos[sure[0][1]]
         raise Refusal(
             "daerah_lain",
-            f"Berkas ini formulir daerah lain ({other.region}), bukan formulir {region_key}. "
+            f"Berkas ini formulir {_region_name(other.region)}, bukan formulir {_region_name(region_key)}. "
             "Kirim formulir yang dibagikan oleh Biro/Bagian Organisasi daerah ini.",
         )
     kind = _KIND_NAMES.get(document.kind, document.kind)
@@ -104,6 +105,12 @@ def recognize(document: SourceDocument, region_key: Optional[str], pm=None) -> P
         "bukan_formulir",
         f"Berkas {kind} ini bukan formulir evaluasi SOP yang dikenali{detail}.",
     )
+
+
+@functools.lru_cache(maxsize=None)
+def _region_name(key: str) -> str:
+    region = deadlines.load_regions().get(key)
+    return region.name if region else key
 
 
 def parse(document: SourceDocument, parser: ParserInfo, pm=None) -> ParsedForm:

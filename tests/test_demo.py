@@ -1,0 +1,41 @@
+"""`sopdoc demo` makes a realistic season and runs the whole cycle that exists."""
+import json
+
+from sopdoc.store import Store
+
+
+def test_demo_shows_every_outcome(tmp_path, run):
+    result = run("demo", tmp_path / "demo")
+    assert result.exit_code == 0, result.output
+    store = Store(tmp_path / "demo" / "sopdoc.db")
+    every = store.submissions(all_versions=True)
+    agencies = {d["agency"]["as_written"] for d in every}
+    assert len(every) >= 15 and len(agencies) >= 14
+    statuses = {d["timeliness"]["status"] for d in every}
+    assert statuses == {"tepat_waktu", "terlambat"}
+    assert max(d["source"]["version"] for d in every) == 2
+    assert any(d["agency"]["code"] is None for d in every)  # a typo: null code plus a warning
+    assert any(d["warnings"] for d in every)
+    codes = {r["reason_code"] for r in store.refusals()}
+    assert {"berkas_kosong", "bukan_formulir", "daerah_lain", "formulir_kosong"} <= codes
+    assert (tmp_path / "demo" / "inbox" / "~$Evaluasi SOP Dinkes.xlsx").exists()  # lock file left alone
+    assert "Lihat hasilnya" in result.output
+
+
+def test_demo_runs_again_in_the_same_folder(tmp_path, run):
+    assert run("demo", tmp_path / "demo").exit_code == 0
+    assert run("demo", tmp_path / "demo").exit_code == 0
+
+
+def test_demo_refuses_a_folder_with_other_files(tmp_path, run):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "penting.xlsx").write_bytes(b"x")
+    result = run("demo", tmp_path / "data")
+    assert result.exit_code == 2
+    assert (tmp_path / "data" / "penting.xlsx").exists()
+
+
+def test_demo_export_is_valid_json(tmp_path, run, schema_validator):
+    run("demo", tmp_path / "demo")
+    for document in json.loads(run("export", "-w", tmp_path / "demo").output):
+        schema_validator.validate(document)
