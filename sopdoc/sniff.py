@@ -1,0 +1,424 @@
+"""Decide what an agency file really is, from its bytes, before any parser opens it.
+
+`sniff(path)` returns "xlsx", "docx", "xls" or "doc", or raises `Refusal` with a reason_code from
+errors.REASON_CODES. It never trusts the file name, never reads a whole file into memory and never
+inflates a zip member whose declared size has not been checked against `Limits`.
+"""
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
+
+import olefile
+
+from .errors import Refusal
+
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Ceilings for one incoming file; sizes of zip members are the ones declared in the central directory."""
+
+    max_file_bytes: int = 50 * MiB
+    max_uncompressed_bytes: int = 300 * MiB  # sum of declared sizes in the zip
+    max_part_bytes: int = 150 * MiB  # one member
+    max_ratio: int = 200  # per member, uncompressed/compressed, only checked for members > 1 MiB uncompressed
+    max_members: int = 5000
+
+
+_OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+_IMAGE_MAGICS = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*", b"BM")
+_RESAVE = "Buka berkas aslinya di Excel/Word, simpan ulang, lalu kirim kembali."
+_DANGEROUS = "sehingga berkas tidak dibuka demi keamanan. Buka di Excel/Word, simpan sebagai berkas baru, lalu kirim kembali."
+
+
+def sniff(path, limits: Limits = Limits()) -> str:
+    """Return "xlsx" | "docx" | "xls" | "doc" judged by the file's bytes; raise Refusal otherwise.
+
+    Refusal codes: berkas_kosong (0 bytes), terlalu_besar (over max_file_bytes), berkas_rusak
+    (bad or truncated container), berkas_berbahaya (zip bomb by declared sizes, ratio or member
+    count; a DTD in any XML part), berpassword (Office encryption, zip encryption, xls FILEPASS,
+    doc fEncrypted), bukan_formulir (PDF, images, text, HTML, other zips or OLE files).
+    """
+    size = os.stat(path).st_size
+    if size == 0:
+        raise Refusal(
+            "berkas_kosong",
+            "Berkas kosong (0 byte). Kirim ulang berkas formulirnya; pengiriman sebelumnya kemungkinan gagal.",
+        )
+    if size > limits.max_file_bytes:
+        raise Refusal(
+            "terlalu_besar",
+            f"Berkas berukuran {_mb(size)} MB, melebihi batas {_mb(limits.max_file_bytes)} MB. "
+            "Hapus gambar atau lembar yang tidak perlu, simpan ulang, lalu kirim kembali.",
+        )
+    with open(path, "rb") as f:
+        head = f.read(1024)
+    if head[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
+        return _sniff_zip(path, size, limits)
+    if head[:8] == _OLE_MAGIC:
+        return _sniff_ole(path)
+    raise _foreign(_foreign_reason(head))
+
+
+def _mb(n: int) -> str:
+    return f"{n / MiB:.1f}".removesuffix(".0")
+
+
+def _foreign_reason(head: bytes) -> str:
+    if b"%PDF-" in head:
+        return (
+            "Berkas PDF, bukan formulir Excel/Word. "
+            "Jangan kirim hasil cetak atau ekspor PDF; kirim formulir Excel/Word aslinya."
+        )
+    if head.startswith(_IMAGE_MAGICS):
+        return "Berkas gambar atau hasil pindaian, bukan formulir Excel/Word. Kirim berkas formulir Excel/Word aslinya."
+    if head.startswith(b"{\\rtf"):
+        return "Berkas RTF, bukan formulir Word. Buka di Word, simpan sebagai .docx, lalu kirim kembali."
+    text = head.lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n\x00").lower()
+    if text.startswith(b"<") or b"<html" in head.lower():
+        return (
+            "Berkas halaman web/XML yang diberi nama seperti berkas Excel/Word. "
+            "Buka di Excel/Word, simpan sebagai .xlsx atau .docx, lalu kirim kembali."
+        )
+    return "Berkas bukan formulir Excel/Word (.xlsx, .docx, .xls, atau .doc). Kirim berkas formulir Excel/Word aslinya."
+
+
+# --- zip (OOXML) ---
+
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, ValueError, struct.error, NotImplementedError, OSError)
+
+
+def _broken() -> Refusal:
+    return Refusal("berkas_rusak", "Berkas rusak atau terpotong sehingga tidak dapat dibuka. " + _RESAVE)
+
+
+def _bomb(what: str) -> Refusal:
+    return _dangerous(f"Berkas memuat data terkompresi yang tidak wajar ({what})")
+
+
+def _dangerous(what: str) -> Refusal:
+    return Refusal("berkas_berbahaya", f"{what} {_DANGEROUS}")
+
+
+def _foreign(reason: str) -> Refusal:
+    return Refusal("bukan_formulir", reason)
+
+
+def _sniff_zip(path, size: int, limits: Limits) -> str:
+    try:
+        with open(path, "rb") as f:
+            _count_central_directory(f, size, limits)
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            _check_members(infos, size, limits)
+            names = {info.filename.lower(): info for info in infos}
+            kind = _kind_by_names(names)
+            if kind is None and "[content_types].xml" not in names:
+                raise _foreign(
+                    "Berkas arsip ZIP biasa, bukan formulir Excel/Word. "
+                    "Kirim berkas .xlsx/.docx-nya langsung, tanpa dikompres."
+                )
+            for info in infos:
+                _check_xml_member(zf, info)
+            if kind is None:
+                kind = _kind_by_content_types(zf, names["[content_types].xml"])
+            return kind
+    except _ZIP_ERRORS:
+        raise _broken() from None
+
+
+def _count_central_directory(f, size: int, limits: Limits) -> None:
+    """Count central directory entries the way zipfile will find them, without building them."""
+    tail_len = min(size, 22 + 0xFFFF)
+    f.seek(size - tail_len)
+    tail = f.read(tail_len)
+    # zipfile looks for an EOCD without comment first, then for the last signature
+    at = tail_len - 22 if tail[-22:-18] == b"PK\x05\x06" and tail[-2:] == b"\0\0" else tail.rfind(b"PK\x05\x06")
+    if at < 0 or tail_len - at < 22:
+        raise _broken()
+    _, _, _, _, entries, cd_size, _, _ = struct.unpack("<4s4H2LH", tail[at : at + 22])
+    cd_end = size - tail_len + at
+    locator = tail[at - 20 : at] if at >= 20 else b""
+    if locator[:4] == b"PK\x06\x07":
+        f.seek(struct.unpack("<4sLQL", locator)[2])
+        record = f.read(56)
+        if record[:4] != b"PK\x06\x06":
+            raise _broken()
+        entries, cd_size = struct.unpack("<4sQ2H2L4Q", record)[7:9]
+        cd_end -= 76
+    if entries > limits.max_members:
+        raise _bomb(f"{entries} bagian, batasnya {limits.max_members}")
+    # the entry count in the EOCD may lie; zipfile reads entries until cd_size is used up
+    cd_start = cd_end - cd_size
+    if cd_start < 0:
+        raise _broken()
+    pos, count = 0, 0
+    while pos < cd_size:
+        f.seek(cd_start + pos)
+        header = f.read(46)
+        if len(header) < 46 or header[:4] != b"PK\x01\x02":
+            raise _broken()
+        count += 1
+        if count > limits.max_members:
+            raise _bomb(f"lebih dari {limits.max_members} bagian")
+        pos += 46 + sum(struct.unpack("<3H", header[28:34]))
+
+
+def _check_members(infos, size: int, limits: Limits) -> None:
+    if len(infos) > limits.max_members:
+        raise _bomb(f"{len(infos)} bagian, batasnya {limits.max_members}")
+    total = compressed = 0
+    seen = set()
+    for info in infos:
+        if info.file_size > limits.max_part_bytes:
+            size_mb, limit_mb = _mb(info.file_size), _mb(limits.max_part_bytes)
+            raise _bomb(f"satu bagian berukuran {size_mb} MB setelah dibuka, batasnya {limit_mb} MB")
+        total += info.file_size
+        if total > limits.max_uncompressed_bytes:
+            raise _bomb(f"lebih dari {_mb(limits.max_uncompressed_bytes)} MB setelah dibuka")
+        if info.file_size > MiB and info.file_size > limits.max_ratio * max(info.compress_size, 1):
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise _bomb(f"rasio kompresi {ratio}:1, batasnya {limits.max_ratio}:1")
+        compressed += info.compress_size
+        if compressed > size:
+            raise _bomb("bagian-bagian yang saling tumpang tindih")
+        key = info.filename.lower()
+        if key in seen:
+            raise _bomb(f"nama bagian ganda {info.filename}")
+        seen.add(key)
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise _password()
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise _broken()
+
+
+def _kind_by_names(names) -> str | None:
+    xlsx, docx = "xl/workbook.xml" in names, "word/document.xml" in names
+    if xlsx and docx:
+        raise _foreign("Berkas memuat buku kerja Excel sekaligus dokumen Word. Kirim formulir Excel/Word aslinya.")
+    if xlsx:
+        return "xlsx"
+    if docx:
+        return "docx"
+    if "xl/workbook.bin" in names:
+        raise _foreign("Berkas Excel biner (.xlsb). Simpan sebagai .xlsx di Excel lalu kirim kembali.")
+    if "mimetype" in names and "content.xml" in names:
+        raise _foreign("Berkas OpenDocument (.ods/.odt). Simpan sebagai .xlsx atau .docx lalu kirim kembali.")
+    if "ppt/presentation.xml" in names:
+        raise _foreign("Berkas presentasi PowerPoint, bukan formulir Excel/Word. Kirim formulir Excel/Word aslinya.")
+    return None
+
+
+_MAIN_TYPES = re.compile(
+    r"(spreadsheetml\.(sheet|template)|ms-excel\.(sheet|template)\.macroEnabled)\.main\+xml"
+    r"|(wordprocessingml\.(document|template)|ms-word\.(document|template)\.macroEnabled)\.main\+xml",
+    re.IGNORECASE,
+)
+
+
+def _kind_by_content_types(zf, info) -> str:
+    """Some writers put the main part elsewhere (e.g. word/document2.xml); its content type still says."""
+    with zf.open(info) as part:
+        raw = part.read(MiB)
+    text = raw.decode("utf-16" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8", errors="replace")
+    found = _MAIN_TYPES.search(text)
+    if found is None:
+        raise _foreign(
+            "Berkas Office ini bukan buku kerja Excel maupun dokumen Word. Kirim formulir Excel/Word aslinya."
+        )
+    return "xlsx" if found.group(1) else "docx"
+
+
+# --- XML prolog ---
+
+_XML_NAMES = (".xml", ".rels", ".vml")
+_UTF32_OR_EBCDIC = (b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00", b"\x00\x00\x00<", b"<\x00\x00\x00", b"\x4c\x6f\xa7\x94")
+_MAX_PROLOG = MiB  # characters before the root element; real parts have about 60
+_MORE, _DONE = object(), object()
+_SPACE = re.compile(r"[ \t\r\n]*")
+_ENCODING = re.compile(r"""encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
+def _check_xml_member(zf, info) -> None:
+    """Refuse a DTD (or any markup declaration) before the root element of an XML part.
+
+    OOXML never has one, and a DTD is what entity expansion ("billion laughs") and external
+    entities need. Parts are recognised by name or by starting like XML, and only read up to
+    their root element, in bounded chunks.
+    """
+    if info.is_dir() or info.file_size == 0:
+        return
+    with zf.open(info) as part:
+        raw = part.read(4096)
+        codec = _xml_codec(raw, info.filename.lower().endswith(_XML_NAMES))
+        if codec is None:
+            return
+        decoder = codecs.getincrementaldecoder(codec)(errors="replace")
+        text = decoder.decode(raw)
+        while True:
+            state = _scan_prolog(text, info.filename, codec)
+            if state is _DONE:
+                return
+            if len(text) > _MAX_PROLOG:
+                raise _dangerous(f"Bagian XML {info.filename} memuat pembuka yang tidak wajar")
+            raw = part.read(64 * 1024)
+            if not raw:
+                return  # no root element: not XML, the parser will say so
+            text += decoder.decode(raw)
+
+
+def _xml_codec(raw: bytes, named_xml: bool) -> str | None:
+    """The codec a parser would guess from the first bytes (XML 1.0 appendix F); None if not XML."""
+    if raw.startswith(_UTF32_OR_EBCDIC):
+        # UTF-32 and EBCDIC are not allowed in OOXML and would hide a DTD from a byte scan
+        if named_xml:
+            raise _dangerous("Berkas memuat bagian XML dengan pengodean yang tidak standar")
+        return None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if raw.startswith(b"<\x00"):
+        return "utf-16-le"
+    if raw.startswith(b"\x00<"):
+        return "utf-16-be"
+    start = raw.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if named_xml or not start or start.startswith(b"<"):  # XML may open with any amount of whitespace
+        return "utf-8"
+    return None
+
+
+def _scan_prolog(text: str, name: str, codec: str):
+    """_DONE once the root element (or non-XML) is reached, _MORE if `text` ends inside the prolog."""
+    i = 1 if text.startswith("\ufeff") else 0
+    first = i
+    while True:
+        i = _SPACE.match(text, i).end()
+        rest = text[i : i + 4]
+        if len(rest) < 4 and "<!--".startswith(rest) or rest in ("<", "<?"):
+            return _MORE
+        if not rest.startswith("<"):
+            return _DONE
+        if rest.startswith("<?"):
+            end = text.find("?>", i)
+            if end < 0:
+                return _MORE
+            if i == first and text.startswith("<?xml", i):
+                _check_declared_encoding(text[i:end], name, codec)
+            i = end + 2
+        elif rest == "<!--":
+            end = text.find("-->", i + 4)
+            if end < 0:
+                return _MORE
+            i = end + 3
+        elif rest.startswith("<!"):
+            raise _dangerous(
+                f"Berkas memuat deklarasi DTD/entitas XML di bagian {name}, "
+                "yang tidak pernah ada di berkas Excel/Word asli,"
+            )
+        else:
+            return _DONE
+
+
+def _check_declared_encoding(declaration: str, name: str, codec: str) -> None:
+    found = _ENCODING.search(declaration)
+    if not found:
+        return
+    try:
+        declared = codecs.lookup(found.group(1)).name
+    except LookupError:
+        declared = None
+    # a declaration that switches encoding would let a DTD pass the scan above unseen
+    allowed = ("utf-16", "utf-16-le", "utf-16-be") if codec.startswith("utf-16") else ("utf-8", "ascii")
+    if declared not in allowed:
+        raise _dangerous(f"Bagian XML {name} memakai pengodean yang tidak standar")
+
+
+# --- OLE compound files (legacy .xls/.doc, encrypted OOXML) ---
+
+
+def _sniff_ole(path) -> str:
+    try:
+        with olefile.OleFileIO(path) as ole:
+            if ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage"):
+                raise _password()
+            if not _sectors_present(ole):
+                raise _broken()
+            for stream in ("Workbook", "Book"):
+                if ole.exists(stream):
+                    if _xls_encrypted(stream_head(ole, stream, 4096)):
+                        raise _password()
+                    return "xls"
+            if ole.exists("WordDocument"):
+                fib = stream_head(ole, "WordDocument", 12)
+                if len(fib) < 12:
+                    raise _broken()
+                if struct.unpack_from("<H", fib, 10)[0] & 0x0100:  # FibBase.fEncrypted
+                    raise _password()
+                return "doc"
+    except Refusal:
+        raise
+    except Exception:  # olefile raises many kinds on malformed input
+        raise _broken() from None
+    raise _foreign(
+        "Berkas Office lama ini bukan Excel maupun Word (misalnya PowerPoint atau Outlook). "
+        "Kirim formulir Excel/Word aslinya."
+    )
+
+
+def _password() -> Refusal:
+    return Refusal(
+        "berpassword",
+        "Berkas dilindungi kata sandi (untuk membuka atau untuk mengubah). "
+        "Simpan ulang tanpa kata sandi lalu kirim kembali.",
+    )
+
+
+def _sectors_present(ole) -> bool:
+    """False if a stream runs past the end of the file (a cut-off copy) or chains overlap.
+
+    olefile only logs these; it would hand back short streams.
+    """
+    budget = len(ole.fat)  # disjoint chains cannot use more sectors than the file has
+    for entry in ole.direntries:
+        if entry is None or entry.entry_type not in (olefile.STGTY_STREAM, olefile.STGTY_ROOT):
+            continue
+        if entry.entry_type == olefile.STGTY_STREAM and entry.size < ole.minisectorcutoff:
+            continue  # lives in the root's mini stream, checked with the root
+        sect = entry.isectStart
+        for _ in range(-(-entry.size // ole.sectorsize)):
+            budget -= 1
+            if budget < 0 or sect >= len(ole.fat):
+                return False
+            sect = ole.fat[sect]
+    return True
+
+
+def stream_head(ole, name: str, n: int) -> bytes:
+    """The first `n` bytes of an OLE stream, reading only the sectors that hold them."""
+    entry = ole.direntries[ole._find(name)]
+    if entry.size < ole.minisectorcutoff:
+        return ole.openstream(name).read(n)  # small by definition
+    # openstream would load the whole stream; _open with a shorter size follows only the first sectors
+    return ole._open(entry.isectStart, min(n, entry.size), force_FAT=True).read(n)
+
+
+def _xls_encrypted(head: bytes) -> bool:
+    """True if a FILEPASS record follows the first BOF (MS-XLS: it can only come among the first few)."""
+    if len(head) < 4 or struct.unpack_from("<H", head)[0] not in (0x0809, 0x0409, 0x0209, 0x0009):
+        raise _broken()
+    pos = 0
+    for _ in range(8):
+        if pos + 4 > len(head):
+            return False
+        record, length = struct.unpack_from("<HH", head, pos)
+        if record == 0x002F:
+            return True
+        pos += 4 + length
+    return False

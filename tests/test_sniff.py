@@ -1,0 +1,281 @@
+"""sniff() on real files built in tmp_path: genuine forms pass, everything hostile or foreign is refused."""
+import shutil
+import struct
+import time
+import tracemalloc
+import zipfile
+
+import pytest
+
+import hostile
+from sopdoc.errors import REASON_CODES, Refusal
+from sopdoc.sniff import Limits, sniff
+
+
+def refused(path, limits=Limits()) -> Refusal:
+    with pytest.raises(Refusal) as caught:
+        sniff(path, limits)
+    assert caught.value.code in REASON_CODES
+    assert caught.value.reason.endswith(".")
+    return caught.value
+
+
+# --- genuine forms, judged by bytes not by name ---
+
+
+@pytest.mark.parametrize("name", ["form.xlsx", "FORM.XLSX", "form.xlsm", "form.docx", "form", "form.pdf"])
+def test_xlsx_is_xlsx_whatever_its_name(tmp_path, name):
+    assert sniff(hostile.xlsx(tmp_path / name)) == "xlsx"
+
+
+@pytest.mark.parametrize("name", ["form.docx", "FORM.DOCX", "form.xlsx"])
+def test_docx_is_docx_whatever_its_name(tmp_path, name):
+    assert sniff(hostile.docx(tmp_path / name)) == "docx"
+
+
+def test_main_part_found_by_content_type_when_not_at_usual_path(tmp_path):
+    src = hostile.docx(tmp_path / "src.docx")
+    dst = tmp_path / "moved.docx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for info in zin.infolist():
+            name = "word/document2.xml" if info.filename == "word/document.xml" else info.filename
+            zout.writestr(name, zin.read(info))
+    assert sniff(dst) == "docx"
+
+
+@pytest.mark.parametrize(
+    "prolog",
+    [
+        b'\xef\xbb\xbf<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<!-- <!DOCTYPE in a comment> -->\n',
+        b"",
+        b'<?xml version="1.0" encoding="us-ascii"?><?mso-application progid="Excel.Sheet"?>',
+    ],
+)
+def test_ordinary_xml_prologs_pass(tmp_path, prolog):
+    part = prolog + b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"/>'
+    path = hostile.replace_member(hostile.xlsx(tmp_path / "src.xlsx"), tmp_path / "f.xlsx", "docProps/app.xml", part)
+    assert sniff(path) == "xlsx"
+
+
+def test_utf16_part_without_dtd_passes(tmp_path):
+    part = '<?xml version="1.0" encoding="UTF-16"?><Properties/>'.encode("utf-16")
+    path = hostile.replace_member(hostile.xlsx(tmp_path / "src.xlsx"), tmp_path / "f.xlsx", "docProps/app.xml", part)
+    assert sniff(path) == "xlsx"
+
+
+# --- one test per refusal ---
+
+
+def test_empty_file_is_berkas_kosong(tmp_path):
+    (tmp_path / "f.xlsx").write_bytes(b"")
+    assert refused(tmp_path / "f.xlsx").code == "berkas_kosong"
+
+
+def test_file_over_limit_is_terlalu_besar_and_names_the_limit(tmp_path):
+    path = tmp_path / "big.xlsx"
+    with open(path, "wb") as f:
+        f.truncate(51 * 1024 * 1024)  # sparse: nothing is written
+    refusal = refused(path)
+    assert refusal.code == "terlalu_besar"
+    assert "50 MB" in refusal.reason
+
+
+def test_truncated_xlsx_is_berkas_rusak(tmp_path):
+    data = hostile.xlsx(tmp_path / "src.xlsx").read_bytes()
+    (tmp_path / "cut.xlsx").write_bytes(data[: len(data) // 2])
+    assert refused(tmp_path / "cut.xlsx").code == "berkas_rusak"
+
+
+def test_corrupt_deflate_data_is_berkas_rusak(tmp_path):
+    path = hostile.raw_zip(
+        tmp_path / "f.xlsx",
+        [("xl/workbook.xml", b"\xff" * 40, 0, 100, 8), ("[Content_Types].xml", b"\xff" * 40, 0, 100, 8)],
+    )
+    assert refused(path).code == "berkas_rusak"
+
+
+def test_encrypted_ooxml_is_berpassword(tmp_path):
+    pytest.importorskip("msoffcrypto")
+    path = hostile.encrypted_ooxml(hostile.xlsx(tmp_path / "src.xlsx"), tmp_path / "locked.xlsx")
+    refusal = refused(path)
+    assert refusal.code == "berpassword"
+    assert "kata sandi" in refusal.reason
+
+
+def test_ole_with_encryption_info_is_berpassword(tmp_path):
+    path = hostile.ole_file(tmp_path / "locked.docx", {"EncryptionInfo": b"\x04\x00\x04\x00", "EncryptedPackage": b"x"})
+    assert refused(path).code == "berpassword"
+
+
+def test_zip_encrypted_member_is_berpassword(tmp_path):
+    data = bytearray(hostile.xlsx(tmp_path / "src.xlsx").read_bytes())
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        data[at + 8] |= 1  # general purpose flag: encrypted
+        at = data.find(b"PK\x01\x02", at + 4)
+    (tmp_path / "f.xlsx").write_bytes(bytes(data))
+    assert refused(tmp_path / "f.xlsx").code == "berpassword"
+
+
+def test_xls_with_filepass_is_berpassword_and_without_is_xls(tmp_path):
+    locked = hostile.ole_file(tmp_path / "locked.xls", {"Workbook": hostile.biff8_workbook(encrypted=True)})
+    plain = hostile.ole_file(tmp_path / "plain.xls", {"Workbook": hostile.biff8_workbook(encrypted=False)})
+    assert refused(locked).code == "berpassword"
+    assert sniff(plain) == "xls"
+
+
+def test_doc_with_fencrypted_is_berpassword_and_without_is_doc(tmp_path):
+    locked = hostile.ole_file(tmp_path / "locked.doc", {"WordDocument": hostile.word_fib(encrypted=True)})
+    plain = hostile.ole_file(tmp_path / "plain.doc", {"WordDocument": hostile.word_fib(encrypted=False)})
+    assert refused(locked).code == "berpassword"
+    assert sniff(plain) == "doc"
+
+
+def test_xls_stream_without_bof_is_berkas_rusak(tmp_path):
+    path = hostile.ole_file(tmp_path / "f.xls", {"Workbook": b"garbage!" * 10})
+    assert refused(path).code == "berkas_rusak"
+
+
+def test_truncated_ole_is_berkas_rusak(tmp_path):
+    data = hostile.ole_file(tmp_path / "src.xls", {"Workbook": hostile.biff8_workbook(False)}).read_bytes()
+    (tmp_path / "cut.xls").write_bytes(data[:1600])
+    assert refused(tmp_path / "cut.xls").code == "berkas_rusak"
+
+
+def test_other_ole_file_is_bukan_formulir(tmp_path):
+    path = hostile.ole_file(tmp_path / "slides.doc", {"PowerPoint Document": b"\0" * 100})
+    assert refused(path).code == "bukan_formulir"
+
+
+def test_zip_bomb_declaring_1_5_gib_is_refused_fast_with_flat_memory(tmp_path):
+    path = hostile.zip_bomb(tmp_path / "bomb.xlsx", inflated=1536 * hostile.MiB)
+    assert path.stat().st_size < 2 * hostile.MiB
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        refusal = refused(path)
+        elapsed = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert refusal.code == "berkas_berbahaya"
+    assert elapsed < 2.0
+    assert peak < 4 * hostile.MiB
+    # and it is a real bomb: the member does inflate to zeros
+    with zipfile.ZipFile(path) as z, z.open("xl/worksheets/sheet1.xml") as member:
+        assert member.read(hostile.MiB) == bytes(hostile.MiB)
+
+
+def test_high_ratio_member_is_berkas_berbahaya(tmp_path):
+    path = hostile.zip_bomb(tmp_path / "bomb.xlsx", inflated=100 * hostile.MiB)  # under the part limit, ratio ~1000
+    refusal = refused(path)
+    assert refusal.code == "berkas_berbahaya"
+    assert "rasio" in refusal.reason
+
+
+def test_total_declared_size_over_limit_is_berkas_berbahaya(tmp_path):
+    path = hostile.xlsx(tmp_path / "f.xlsx")
+    assert refused(path, Limits(max_uncompressed_bytes=1000)).code == "berkas_berbahaya"
+
+
+def test_too_many_members_is_berkas_berbahaya(tmp_path):
+    path = hostile.many_members(tmp_path / "f.xlsx", 61)
+    assert refused(path, Limits(max_members=60)).code == "berkas_berbahaya"
+    assert sniff(path, Limits(max_members=61)) == "xlsx"
+
+
+def test_member_count_lied_about_in_eocd_is_still_counted(tmp_path):
+    data = bytearray(hostile.many_members(tmp_path / "src.xlsx", 61).read_bytes())
+    eocd = data.rfind(b"PK\x05\x06")
+    data[eocd + 8 : eocd + 12] = struct.pack("<HH", 1, 1)
+    (tmp_path / "f.xlsx").write_bytes(bytes(data))
+    assert refused(tmp_path / "f.xlsx", Limits(max_members=60)).code == "berkas_berbahaya"
+
+
+def test_duplicate_member_names_are_berkas_berbahaya(tmp_path):
+    part = (b"<workbook/>", 0, 11, 0)
+    path = hostile.raw_zip(tmp_path / "f.xlsx", [("xl/workbook.xml", *part), ("XL/Workbook.xml", *part)])
+    assert refused(path).code == "berkas_berbahaya"
+
+
+def test_billion_laughs_in_shared_strings_is_berkas_berbahaya(tmp_path):
+    src = hostile.xlsx(tmp_path / "src.xlsx")
+    path = hostile.replace_member(src, tmp_path / "lol.xlsx", "xl/sharedStrings.xml", hostile.BILLION_LAUGHS)
+    refusal = refused(path)
+    assert refusal.code == "berkas_berbahaya"
+    assert "xl/sharedStrings.xml" in refusal.reason
+
+
+@pytest.mark.parametrize(
+    "member, part",
+    [
+        ("_rels/.rels", b'<?xml version="1.0"?>\n<!DOCTYPE r SYSTEM "http://example.invalid/x.dtd"><Relationships/>'),
+        ("word/x.xml", b"<!-- <fake> --><!DOCTYPE x [<!ENTITY e SYSTEM 'file:///etc/passwd'>]><x>&e;</x>"),
+        ("word/x.xml", b"<?xml version='1.0'?><!ENTITY e 'x'><x/>"),
+        ("word/x.xml", '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "e">]><x/>'.encode("utf-16")),
+        ("word/x.xml", '<!DOCTYPE x [<!ENTITY e "e">]><x/>'.encode("utf-16-le")),
+        ("word/x.xml", b'<?xml version="1.0" encoding="UTF-7"?>+ADw-!DOCTYPE x+AD4-<x/>'),
+        ("word/x.xml", b'<?xml version="1.0" encoding="UTF-16"?><\x00!\x00D\x00'),
+        ("word/x.xml", '<!DOCTYPE x><x/>'.encode("utf-32")),
+        ("word/media/x.bin", b"<!DOCTYPE x [<!ENTITY e 'e'>]><x/>"),  # XML by content, whatever the name
+        ("word/media/x.bin", b" " * 100_000 + b"<!DOCTYPE x [<!ENTITY e 'e'>]><x/>"),
+        ("word/x.xml", b" " * (2 * 1024 * 1024) + b"<x/>"),  # endless prolog
+        ("word/x.xml", b"<!-- " + b"a" * (2 * 1024 * 1024) + b" -->"),  # endless prolog
+    ],
+)
+def test_dtd_in_any_xml_part_is_berkas_berbahaya(tmp_path, member, part):
+    path = hostile.replace_member(hostile.docx(tmp_path / "src.docx"), tmp_path / "f.docx", member, part)
+    assert refused(path).code == "berkas_berbahaya"
+
+
+def test_text_named_xlsx_is_bukan_formulir(tmp_path):
+    (tmp_path / "f.xlsx").write_text("Nama SOP;Nomor\nPelayanan;1\n")
+    assert refused(tmp_path / "f.xlsx").code == "bukan_formulir"
+
+
+def test_html_saved_as_xls_is_bukan_formulir_and_says_to_resave(tmp_path):
+    html = b"<html xmlns:x='urn:schemas-microsoft-com:office:excel'><body><table/></body></html>"
+    (tmp_path / "f.xls").write_bytes(html)
+    refusal = refused(tmp_path / "f.xls")
+    assert refusal.code == "bukan_formulir"
+    assert ".xlsx" in refusal.reason
+
+
+def test_pdf_is_bukan_formulir(tmp_path):
+    (tmp_path / "f.xlsx").write_bytes(hostile.PDF_MINIMAL)
+    refusal = refused(tmp_path / "f.xlsx")
+    assert refusal.code == "bukan_formulir"
+    assert "PDF" in refusal.reason
+
+
+@pytest.mark.parametrize(
+    "magic", [hostile.PNG_1PX, b"\xff\xd8\xff\xe0\0\x10JFIF\0", b"GIF89a\1\0\1\0", b"II*\0\x08\0\0\0", b"BM6\0\0\0"]
+)
+def test_image_or_scan_is_bukan_formulir(tmp_path, magic):
+    (tmp_path / "scan.docx").write_bytes(magic + bytes(64))
+    refusal = refused(tmp_path / "scan.docx")
+    assert refusal.code == "bukan_formulir"
+    assert "gambar" in refusal.reason
+
+
+def test_rtf_is_bukan_formulir(tmp_path):
+    (tmp_path / "f.doc").write_bytes(b"{\\rtf1\\ansi Formulir}")
+    assert refused(tmp_path / "f.doc").code == "bukan_formulir"
+
+
+def test_plain_zip_and_opendocument_are_bukan_formulir(tmp_path):
+    with zipfile.ZipFile(tmp_path / "plain.xlsx", "w") as z:
+        z.writestr("laporan.txt", "isi")
+    with zipfile.ZipFile(tmp_path / "sheet.xlsx", "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", "<office:document-content/>")
+    assert refused(tmp_path / "plain.xlsx").code == "bukan_formulir"
+    assert "OpenDocument" in refused(tmp_path / "sheet.xlsx").reason
+
+
+def test_sniff_leaves_the_file_untouched(tmp_path):
+    path = hostile.xlsx(tmp_path / "f.xlsx")
+    before = path.read_bytes()
+    shutil.copy(path, tmp_path / "copy.xlsx")
+    sniff(path)
+    assert path.read_bytes() == before
