@@ -7,6 +7,7 @@ guesses: an ambiguous input is unreadable.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from typing import Optional
@@ -47,6 +48,7 @@ _LABEL_WORDS = {
 }
 
 
+@functools.lru_cache(maxsize=8192)
 def label_key(text) -> str:
     """A label reduced for comparison: lower case, no colons/dots/slashes, abbreviations expanded.
 
@@ -72,15 +74,28 @@ def split_label_value(text) -> tuple:
     return label.strip(), clean_text(value)
 
 
+# Labels are never long; longer cell texts (titles, notes) are not compared at all.
+MAX_LABEL_LENGTH = 80
+_label_indexes: dict = {}
+
+
+def _label_index(synonyms: dict) -> dict:
+    cached = _label_indexes.get(id(synonyms))
+    if cached is None or cached[0] is not synonyms:
+        index = {}
+        for name, labels in synonyms.items():
+            for label in labels:
+                index.setdefault(label_key(label), name)
+        cached = _label_indexes[id(synonyms)] = (synonyms, index)
+    return cached[1]
+
+
 def match_label(text, synonyms: dict) -> Optional[str]:
     """The key of `synonyms` ({key: (label, ...)}) whose label equals `text` after `label_key`."""
-    key = label_key(text)
-    if not key:
+    if not isinstance(text, str) or len(text) > MAX_LABEL_LENGTH:
         return None
-    for name, labels in synonyms.items():
-        if any(key == label_key(label) for label in labels):
-            return name
-    return None
+    key = label_key(text)
+    return _label_index(synonyms).get(key) if key else None
 
 
 # Identity-field labels on the five forms and their retyped synonyms (FORMS.md).
