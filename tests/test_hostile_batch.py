@@ -1,0 +1,94 @@
+"""Hostile and foreign files mixed among good forms in one batch: every good form accepted,
+every bad one refused with its own code, in bounded time, the batch never crashing."""
+import shutil
+import subprocess
+import time
+
+import pytest
+
+import excelforms as xf
+import hostile
+from conftest import SAMPLES
+from sopdoc import convert
+from sopdoc.intake import Intake
+
+
+def soffice_convert(source, target_ext, outdir):
+    """Make a legacy file the way an office suite does: LibreOffice converts a modern one."""
+    profile = (outdir / "profile").resolve().as_uri()
+    subprocess.run([convert.find_soffice(), f"-env:UserInstallation={profile}", "--headless",
+                    "--convert-to", target_ext, "--outdir", str(outdir), str(source)],
+                   check=True, capture_output=True, timeout=120)
+    return outdir / (source.stem + "." + target_ext)
+
+
+BAD = {
+    "kosong.xlsx": ("berkas_kosong", lambda p: p.write_bytes(b"")),
+    "terpotong.xlsx": ("berkas_rusak", lambda p: p.write_bytes((SAMPLES / "banten-contoh.xlsx").read_bytes()[:3000])),
+    "bom zip.xlsx": ("berkas_berbahaya", lambda p: hostile.zip_bomb(p)),
+    "entitas.xlsx": ("berkas_berbahaya", lambda p: hostile.replace_member(
+        hostile.xlsx(p.with_suffix(".src")), p, "xl/sharedStrings.xml", hostile.BILLION_LAUGHS)),
+    "hasil scan.pdf": ("bukan_formulir", lambda p: p.write_bytes(hostile.PDF_MINIMAL)),
+    "foto formulir.png": ("bukan_formulir", lambda p: p.write_bytes(hostile.PNG_1PX)),
+    "surat pengantar.docx": ("bukan_formulir", lambda p: hostile.docx(p, "Dengan hormat, terlampir hasil evaluasi.")),
+    "data pegawai.xlsx": ("bukan_formulir", lambda p: hostile.xlsx(p, "Nama Pegawai")),
+    "berpassword.xlsx": ("berpassword", lambda p: hostile.ole_file(p, {"EncryptionInfo": b"\x04\x00\x04\x00" + b"\x00" * 60,
+                                                                        "EncryptedPackage": b"\x00" * 512})),
+    "formulir daerah lain.xlsx": ("daerah_lain", lambda p: shutil.copy(SAMPLES / "bontang-contoh.xlsx", p)),
+}
+
+
+def test_mixed_batch(banten_ws, tmp_path):
+    for name, (_, make) in BAD.items():
+        make(banten_ws.inbox / name)
+        for leftover in banten_ws.inbox.glob("*.src"):
+            leftover.unlink()
+    good = {f"baik {i}.xlsx": xf.banten(banten_ws.inbox / f"baik {i}.xlsx", xf.Facts(agency=a))
+            for i, a in enumerate(["Dinas Sosial", "Biro Hukum", "Dinas Pariwisata"])}
+    intake = Intake(banten_ws)
+    start = time.perf_counter()
+    outcomes = {o.name: (o.outcome, o.reason_code) for o in intake.process_all()}
+    seconds = time.perf_counter() - start
+    intake.close()
+    assert outcomes == {**{n: ("refused", code) for n, (code, _) in BAD.items()},
+                        **{n: ("accepted", None) for n in good}}
+    assert seconds < 10
+    assert sorted(p.name for p in banten_ws.inbox.iterdir()) == []
+
+
+def test_size_limit_from_the_workspace_config(banten_ws):
+    config = banten_ws.root / "sopdoc.toml"
+    config.write_text(config.read_text().replace("max_file_mb = 50", "max_file_mb = 0.001"))
+    shutil.copy(SAMPLES / "banten-contoh.xlsx", banten_ws.inbox / "besar.xlsx")
+    from sopdoc.workspace import open_workspace
+
+    intake = Intake(open_workspace(banten_ws.root))
+    [outcome] = intake.process_all()
+    intake.close()
+    assert outcome.reason_code == "terlalu_besar"
+
+
+def test_legacy_file_without_libreoffice_is_refused_saying_what_to_install(banten_ws, monkeypatch):
+    monkeypatch.setattr(convert, "find_soffice", lambda: None)
+    hostile.ole_file(banten_ws.inbox / "lama.xls", {"Workbook": hostile.biff8_workbook(encrypted=False)})
+    intake = Intake(banten_ws)
+    [outcome] = intake.process_all()
+    intake.close()
+    assert outcome.reason_code == "format_lama_tanpa_libreoffice"
+    assert "LibreOffice" in outcome.reason
+
+
+@pytest.mark.skipif(convert.find_soffice() is None, reason="LibreOffice is not installed")
+def test_legacy_xls_form_is_converted_and_accepted(banten_ws, tmp_path):
+    facts = xf.Facts()
+    source = xf.banten(tmp_path / "Evaluasi SOP Dinkes.xlsx", facts)
+    legacy = soffice_convert(source, "xls", tmp_path)
+    shutil.copy(legacy, banten_ws.inbox / "EVALUASI SOP DINKES.XLS")
+    intake = Intake(banten_ws)
+    [outcome] = intake.process_all()
+    intake.close()
+    assert outcome.outcome == "accepted", outcome.reason
+    document = outcome.document
+    assert document["agency"]["code"] == "36.09"
+    assert [s["title"] for s in document["sops"]] == [s.title for s in facts.sops]
+    assert document["signatory"]["nip"] == facts.nip
