@@ -30,13 +30,21 @@ EXCEL_BUILDERS = {"banten": fg.banten, "bontang": fg.bontang, "tanjungbalai": fg
 
 
 def word_builders() -> dict:
-    """Word generators, where the installed sopdoc has them."""
-    builders = {}
-    for region in ("sidoarjo", "bengkulu"):
-        builder = getattr(fg, region, None)
-        if builder is not None:
-            builders[region] = builder
-    return builders
+    """Word generators: the tests' builders (tests/wordforms.py), fed the same facts."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    try:
+        import wordforms as wf
+    except ImportError:
+        return {}
+
+    def sops(facts):
+        return [wf.Sop(s.number, s.title, s.criteria, fg.IMPL_TEXT[s.implementation] or "",
+                       s.notes or "", fg.FOLLOW_TEXT[s.follow_up] or "-") for s in facts.sops]
+
+    return {
+        "sidoarjo": lambda path, facts: wf.build_sidoarjo(wf.SidoarjoForm(agency=facts.agency, sops=sops(facts)), path),
+        "bengkulu": lambda path, facts: wf.build_bengkulu(wf.BengkuluForm(agency=facts.agency, sops=sops(facts)), path),
+    }
 
 
 def make_forms(folder: Path, region: str, builder, n: int, mess: bool = True) -> list:

@@ -11,6 +11,7 @@ import hostile
 from conftest import SAMPLES
 from sopdoc import convert
 from sopdoc.intake import Intake
+from sopdoc.store import Store
 
 
 def soffice_convert(source, target_ext, outdir):
@@ -88,7 +89,7 @@ def test_legacy_xls_form_is_converted_and_accepted(banten_ws, tmp_path):
     [outcome] = intake.process_all()
     intake.close()
     assert outcome.outcome == "accepted", outcome.reason
-    document = outcome.document
+    [document] = Store(banten_ws.store_path).submissions()
     assert document["agency"]["code"] == "36.09"
     assert [s["title"] for s in document["sops"]] == [s.title for s in facts.sops]
     assert document["signatory"]["nip"] == facts.nip
