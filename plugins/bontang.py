@@ -1,5 +1,6 @@
 """Kota Bontang: instructions sheet, an identity sheet of label | value rows, and an evaluation
 sheet with a K1..K7 legend, 1/0 answers, a Nilai formula column and "Status SOP" (Tetap/Revisi/Dicabut)."""
+import dataclasses
 import re
 
 from sopdoc import CRITERIA, ParsedForm, ParserInfo, Warning, hookimpl
@@ -68,7 +69,7 @@ def sopdoc_parse(document, parser):
     if sorted(criteria) != sorted(CRITERIA):
         warnings.append(Warning("legenda_tidak_lengkap", "Keterangan K1 s.d. K7 tidak memetakan ketujuh kriteria",
                                 layout.grid.where(header.row, header.columns["title"])))
-    header.criteria = criteria
+    header = dataclasses.replace(header, criteria=criteria)  # the found header is shared: copy it
     fields = {}
     for grid in document.grids():
         for key, field in _identity(grid).items():

@@ -14,6 +14,9 @@ from . import normalize as norm
 from .model import Warning
 
 
+_UNSET = object()
+
+
 class Grid:
     """Values of one worksheet by (row, column), 1-based, with cell addresses for warnings."""
 
@@ -24,6 +27,9 @@ class Grid:
         # iter_rows() would create every cell of the declared rectangle.
         self.cells = {key: cell.value for key, cell in worksheet._cells.items() if cell.value is not None}
         self.rows = sorted({r for r, _ in self.cells})
+        self._by_rows = None
+        self._header = _UNSET
+        self._fields: dict = {}
         self._merged = [
             (m.min_row, m.min_col, m.max_row, m.max_col) for m in worksheet.merged_cells.ranges
         ]
@@ -61,11 +67,13 @@ class Grid:
 
 
 def by_rows(grid: Grid) -> dict:
-    """{row: [(col, value), ...]} for the whole grid, built once (row_cells is O(cells))."""
-    rows: dict = {}
-    for (r, c), v in sorted(grid.cells.items()):
-        rows.setdefault(r, []).append((c, v))
-    return rows
+    """{row: [(col, value), ...]} for the whole grid, built once per grid and shared."""
+    if grid._by_rows is None:
+        rows: dict = {}
+        for (r, c), v in sorted(grid.cells.items()):
+            rows.setdefault(r, []).append((c, v))
+        grid._by_rows = rows
+    return grid._by_rows
 
 
 @dataclass
@@ -80,6 +88,13 @@ def find_fields(grid: Grid, labels: dict, max_row: Optional[int] = None) -> dict
     The value is what follows a colon in the label's own cell ("Unit Kerja : Dinas Kesehatan"),
     else the next non-empty cell to the right that is not a lone colon.
     """
+    key = (id(labels), max_row)
+    if key not in grid._fields:
+        grid._fields[key] = (labels, _find_fields(grid, labels, max_row))
+    return dict(grid._fields[key][1])
+
+
+def _find_fields(grid: Grid, labels: dict, max_row: Optional[int]) -> dict:
     found: dict = {}
     rows = by_rows(grid)
     for r in sorted(rows):
@@ -195,9 +210,14 @@ def find_header(grid: Grid, rows: Optional[dict] = None) -> Optional[Header]:
     """The first row holding a "Nama SOP" header, with its columns and criteria.
 
     A second header row directly below (criteria labels under "Kriteria Evaluasi", or Ya | Tidak
-    under each criterion) is read too.
+    under each criterion) is read too. Found once per grid; callers must not modify the result.
     """
-    rows = rows or by_rows(grid)
+    if grid._header is _UNSET:
+        grid._header = _find_header(grid, by_rows(grid))
+    return grid._header
+
+
+def _find_header(grid: Grid, rows: dict) -> Optional[Header]:
     for r in sorted(rows):
         columns = {}
         for c, v in rows[r]:
