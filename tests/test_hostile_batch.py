@@ -93,3 +93,20 @@ def test_legacy_xls_form_is_converted_and_accepted(banten_ws, tmp_path):
     assert document["agency"]["code"] == "36.09"
     assert [s["title"] for s in document["sops"]] == [s.title for s in facts.sops]
     assert document["signatory"]["nip"] == facts.nip
+
+
+@pytest.mark.skipif(convert.find_soffice() is None, reason="LibreOffice is not installed")
+def test_legacy_doc_form_is_converted_and_accepted(tmp_path):
+    from sopdoc.workspace import init_workspace
+
+    ws = init_workspace(tmp_path / "sidoarjo", "sidoarjo")
+    legacy = soffice_convert(SAMPLES / "sidoarjo-contoh.docx", "doc", tmp_path)
+    shutil.copy(legacy, ws.inbox / "Monev SOP Dinkes.DOC")
+    intake = Intake(ws)
+    [outcome] = intake.process_all()
+    intake.close()
+    assert outcome.outcome == "accepted", outcome.reason
+    [document] = Store(ws.store_path).submissions()
+    assert document["agency"]["code"] == "35.15.07"
+    assert len(document["sops"]) == 6
+    assert document["sops"][1]["criteria"]["mudah_dipahami"] is False
