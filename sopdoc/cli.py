@@ -128,13 +128,9 @@ class _nullbar:
 
 def _after_batch(ws):
     """Refresh what depends on the data (the recap, where it exists)."""
-    try:
-        from . import recap
-    except ImportError:
-        return
-    refresh = getattr(recap, "refresh_after_batch", None)
-    if refresh:
-        refresh(ws)
+    from .intake import refresh_outputs
+
+    refresh_outputs(ws)
 
 
 @cli.command()
@@ -292,3 +288,5 @@ def demo(directory):
 
 def main():  # pragma: no cover
     cli()
+from . import cli_status  # noqa: E402,F401  (registers its commands)
+from . import cli_watch  # noqa: E402,F401  (registers its commands)

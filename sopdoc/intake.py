@@ -185,6 +185,8 @@ class Intake:
 
         unfinished = self.store.unfinished_move(name, sha256)
         if unfinished is not None and not (self.ws.root / unfinished["stored_as"]).exists():
+            # this run noted the file's arrival again; left behind, it would date a later file of that name
+            self.store.forget_arrival(name)
             return self._finish(path, Outcome(name, unfinished["outcome"], unfinished["stored_as"],
                                               unfinished["reason_code"], unfinished["reason"]),
                                 unfinished["received_at"])

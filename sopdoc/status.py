@@ -74,17 +74,18 @@ def period_status(ws: Workspace, store: Store, period_id: Optional[str] = None,
     today = now.date()
     left = calendar.working_days_between(today, deadline_at.date()) if today < deadline_at.date() else 0
 
+    register = ws.register()
     by_agency: dict = {}
     unmatched = []
     for document in store.submissions(all_versions=True, period=period.id):
         code = document["agency"]["code"]
-        if code is None:
+        if code is None or code not in register.by_code:  # a code since removed from agencies.csv
             unmatched.append(document)
         else:
             by_agency.setdefault(code, []).append(document)
 
     statuses = []
-    for agency in ws.register().agencies:
+    for agency in register.agencies:
         versions = sorted(by_agency.get(agency.code, []), key=lambda d: d["source"]["version"])
         if not versions:
             statuses.append(AgencyStatus(agency, "belum_menyampaikan"))

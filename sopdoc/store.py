@@ -132,6 +132,11 @@ class Store:
         row = self.db.execute("SELECT received_at FROM arrivals WHERE name = ?", (name,)).fetchone()
         return row[0] if row else None
 
+    def forget_arrival(self, name: str) -> None:
+        """Drop the arrival of `name` (its file has been dealt with)."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM arrivals WHERE name = ?", (name,))
+
     def forget_arrivals_except(self, names: set) -> None:
         """Drop arrivals of files no longer in the inbox (taken away by hand before processing)."""
         rows = self.db.execute("SELECT name FROM arrivals").fetchall()
