@@ -202,7 +202,7 @@ def _describe(document):
 
 @cli.command()
 @workspace_option
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), default="json", show_default=True)
 @click.option("--rejected", is_flag=True, help="Export the refused files instead of the submissions.")
 @click.option("--all-versions", is_flag=True, help="Every version, not only the latest per agency and period.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -221,6 +221,10 @@ def export(workspace, fmt, rejected, all_versions, output):
         store.close()
     except SopdocError as e:
         raise OperationalError(str(e)) from None
+    if fmt == "xlsx":
+        from .cli_outputs import export_xlsx
+
+        return export_xlsx(records if rejected else _sop_rows(records), output)
     if fmt == "json":
         text = json.dumps(records, ensure_ascii=False, indent=2) + "\n"
     else:
@@ -290,3 +294,4 @@ def main():  # pragma: no cover
     cli()
 from . import cli_status  # noqa: E402,F401  (registers its commands)
 from . import cli_watch  # noqa: E402,F401  (registers its commands)
+from . import cli_outputs  # noqa: E402,F401  (registers its commands)

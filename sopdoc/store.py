@@ -75,6 +75,19 @@ MIGRATIONS = [
         "where" TEXT
     );
     """,
+    # 1 -> 2: official letters issued (sopdoc letters), numbers never reused
+    """
+    CREATE TABLE letters (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,             -- undangan, teguran or laporan
+        number TEXT NOT NULL UNIQUE,    -- the letter number as printed
+        seq INTEGER NOT NULL,           -- the running number inside it
+        period TEXT,
+        agency_code TEXT,
+        path TEXT NOT NULL,             -- the .docx, relative to the workspace
+        issued_at TEXT NOT NULL         -- ISO 8601, tz-aware
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -42,6 +42,21 @@ max_file_mb = 50
 # Extra days off on top of national holidays and cuti bersama, e.g. a regional holiday.
 extra_days_off = []
 
+# Official letters (sopdoc letters). Until this is filled in, letters carry [placeholders].
+# Remove the leading "# " of each line and put in your own values.
+# [letters]
+# signer_name = "Nama Lengkap, S.STP., M.Si."
+# signer_nip = "197001011990031001"
+# signer_position = "Kepala Biro Organisasi dan Reformasi Birokrasi"
+# signer_rank = "Pembina Tingkat I (IV/b)"          # optional
+# letterhead = ["PEMERINTAH PROVINSI ...", "SEKRETARIAT DAERAH"]
+# letterhead_address = ["Jalan ... Nomor ..., Kota ... Kode Pos ...", "Telepon ... Laman ... Pos-el ..."]
+# report_to = "Sekretaris Daerah Provinsi ..."     # addressee of the laporan (nota dinas)
+# tembusan = ["Sekretaris Daerah Provinsi ..."]
+# number_pattern = "065/{{seq:03d}}/Biro-Org/{{year}}"  # also {{month}}, {{month_roman}}
+# days_to_resend = 5                                # teguran: working days from today to send by
+# meeting_time = "09.00 WIB s.d. selesai"           # undangan: the meeting's time
+
 # Names agencies write that the register does not know, mapped to a register code, e.g.
 # "Dinas Kesehtan" = "{example_code}"
 [aliases]

@@ -1,0 +1,139 @@
+"""`sopdoc recap` and `sopdoc letters`, and the xlsx branch of `sopdoc export`: what the bureau
+hands upward and outward."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from .cli import OperationalError, cli, workspace_option
+from .errors import SopdocError
+from .workspace import open_workspace
+
+period_option = click.option("--period", "period_id", default=None,
+                             help="Period id from periods.toml; default: the period open now.")
+now_option = click.option("--now", "now_text", default=None, hidden=True,
+                          help="Pretend it is this ISO 8601 moment (tests and past reports).")
+
+
+def _now(text, ws):
+    if text is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(f"{text!r} bukan waktu ISO 8601", param_hint="--now") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=ws.region().tz)
+
+
+@cli.command()
+@workspace_option
+@period_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write here instead of outbox/<period>/Rekap Evaluasi SOP <period>.xlsx.")
+@now_option
+def recap(workspace, period_id, output, now_text):
+    """Write the recap workbook of a period (Ringkasan, Rekap SOP, Kriteria, Peringatan).
+
+    It is also rewritten after every `process` batch and every watcher batch.
+
+    Example: sopdoc recap -w "D:\\Evaluasi SOP 2025" --period banten-2025-tahap-1
+    """
+    from .recap import recap_path, summarize, write_recap
+    from .status import STATUS_LABELS, period_status
+    from .store import Store
+
+    try:
+        ws = open_workspace(workspace)
+        store = Store(ws.store_path)
+        try:
+            report = period_status(ws, store, period_id, _now(now_text, ws))
+            path = write_recap(report, output or recap_path(ws, report.period.id), store)
+        finally:
+            store.close()
+    except SopdocError as e:
+        raise OperationalError(str(e)) from None
+    summary = summarize(report)
+    counts = ", ".join(f"{summary.statuses[s]} {label.lower()}" for s, label in STATUS_LABELS.items())
+    click.echo(f"Rekap {report.period.name}: {summary.agencies} perangkat daerah ({counts}), "
+               f"{summary.total.sops} SOP, {summary.total.meets_all} memenuhi 7 kriteria.")
+    click.echo(f"Ditulis: {path}")
+
+
+@cli.command()
+@workspace_option
+@period_option
+@click.option("--kind", type=click.Choice(["undangan", "teguran", "laporan"]), default=None,
+              help="undangan: per meeting, for on-time agencies; teguran: per late or missing agency; "
+                   "laporan: nota dinas to the Sekretaris Daerah.")
+@click.option("--pdf", is_flag=True, help="Also convert the letters to PDF with LibreOffice.")
+@click.option("--list", "as_list", is_flag=True, help="List every letter issued so far instead.")
+@now_option
+def letters(workspace, period_id, kind, pdf, as_list, now_text):
+    """Make official letters (surat dinas) from the Word templates in the workspace's templates/.
+
+    Letters go to outbox/<period>/surat/, each numbered from [letters] number_pattern in
+    sopdoc.toml with a running number that is never reused.
+
+    Example: sopdoc letters -w "D:\\Evaluasi SOP 2025" --kind teguran --pdf
+    """
+    from .letters import LettersError, issue_letters, list_letters, to_pdf
+    from .store import Store
+
+    if not as_list and kind is None:
+        raise click.UsageError("Sebutkan --kind undangan|teguran|laporan, atau --list.")
+    try:
+        ws = open_workspace(workspace)
+        store = Store(ws.store_path)
+        try:
+            if as_list:
+                _echo_list(list_letters(store))
+                return
+            issue = issue_letters(ws, store, kind, period_id, _now(now_text, ws))
+        finally:
+            store.close()
+    except SopdocError as e:
+        raise OperationalError(str(e)) from None
+    for note in issue.skipped:
+        click.echo(f"Catatan: {note}")
+    if not issue.letters:
+        click.echo("Tidak ada surat yang dibuat.")
+        return
+    click.echo(f"{len(issue.letters)} surat {kind} dibuat di {issue.letters[0].path.parent}:")
+    for letter in issue.letters:
+        click.echo(f"  {letter.number:<32} {letter.path.name}")
+    if issue.missing_config:
+        click.echo(
+            "Perhatian: sopdoc.toml bagian [letters] belum diisi lengkap ("
+            + ", ".join(issue.missing_config)
+            + "); surat memuat isian [dalam kurung siku]. Isi lalu buat ulang surat sebelum dikirim."
+        )
+    if pdf:
+        try:
+            pdfs = to_pdf([letter.path for letter in issue.letters])
+        except LettersError as e:
+            raise OperationalError(str(e)) from None
+        click.echo(f"{len(pdfs)} PDF dibuat di {pdfs[0].parent}.")
+
+
+def _echo_list(rows):
+    if not rows:
+        click.echo("Belum ada surat yang diterbitkan.")
+        return
+    for r in rows:
+        click.echo(f"{r['issued_at'][:16].replace('T', ' ')}  {r['kind']:<9} {r['number']:<32} "
+                   f"{r['agency_code'] or '-':<10} {r['path']}")
+
+
+def export_xlsx(rows, output) -> None:
+    """The xlsx branch of `sopdoc export`: rows (dicts) into one sheet of `output`."""
+    from .recap import write_table
+
+    if output is None:
+        raise click.UsageError("--format xlsx memerlukan -o BERKAS.xlsx")
+    try:
+        write_table(rows, output, "Data")
+    except SopdocError as e:
+        raise OperationalError(str(e)) from None
+    click.echo(f"Ditulis: {output}", err=True)

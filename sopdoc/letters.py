@@ -1,0 +1,503 @@
+"""Official letters (surat dinas) from the workspace's Word templates, numbered and recorded.
+
+Kinds: `undangan` (one per meeting of the period: the on-time agencies of the groups invited),
+`teguran` (one per late or missing agency) and `laporan` (a nota dinas to the Sekretaris Daerah
+summarising the recap). `issue_letters` renders them with docxtpl into outbox/<period>/surat/,
+each with a number from the configured pattern whose running number comes from the store and is
+never reused; `list_letters` lists what was issued; `to_pdf` converts through LibreOffice.
+
+Who signs, the letterhead, the addressees and the copies come from the `[letters]` table of
+sopdoc.toml; what is missing is printed as a [placeholder] and named in `Issue.missing_config`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Optional
+
+from .deadlines import format_date
+from .errors import SopdocError
+from .model import CRITERIA, CRITERIA_LABELS
+from .recap import FOLLOW_UP_LABELS, STATUSES, long_date, moment_text, recap_path, summarize, zone_label
+from .status import STATUS_LABELS, PeriodStatus, period_status
+from .store import Store
+
+KINDS = ("undangan", "teguran", "laporan")
+_TITLES = {"undangan": "Undangan", "teguran": "Teguran", "laporan": "Nota Dinas Laporan"}
+_ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+_INSTALL_PDF = (
+    "LibreOffice tidak ditemukan, jadi surat tidak dapat diubah ke PDF (berkas .docx sudah dibuat). "
+    "Pasang LibreOffice: di Debian/Ubuntu `sudo apt install libreoffice-writer-nogui`, di Windows dan "
+    "macOS unduh dari https://www.libreoffice.org/download/ — lalu jalankan lagi dengan --pdf."
+)
+
+
+class LettersError(SopdocError):
+    """Letters cannot be made: unknown kind, bad template or number pattern, nothing to send."""
+
+
+# -- configuration --------------------------------------------------------------------------------
+
+
+@dataclass
+class LettersConfig:
+    signer_name: str
+    signer_nip: str
+    signer_position: str
+    signer_rank: str
+    letterhead: list
+    letterhead_address: list
+    report_to: str
+    tembusan: list
+    number_pattern: str
+    days_to_resend: int
+    meeting_time: str
+    missing: list = field(default_factory=list)  # keys of [letters] not filled in (placeholders used)
+
+
+def letters_config(ws) -> LettersConfig:
+    """The `[letters]` table of sopdoc.toml, with [placeholders] for what is not filled in."""
+    raw = ws.config.get("letters", {})
+    if not isinstance(raw, dict):
+        raise LettersError("sopdoc.toml: [letters] harus berupa tabel")
+    region = ws.region()
+    missing = []
+
+    def text(key, placeholder):
+        value = raw.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            missing.append(key)
+            return placeholder
+        if not isinstance(value, str):
+            raise LettersError(f"sopdoc.toml: [letters] {key} harus berupa teks")
+        return value.strip()
+
+    def lines(key, placeholder):
+        value = raw.get(key)
+        if value is None:
+            missing.append(key)
+            return list(placeholder)
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise LettersError(f"sopdoc.toml: [letters] {key} harus berupa daftar teks, mis. [\"...\", \"...\"]")
+        return [v.strip() for v in value if v.strip()]
+
+    days = raw.get("days_to_resend", 5)
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        raise LettersError("sopdoc.toml: [letters] days_to_resend harus bilangan bulat positif")
+    config = LettersConfig(
+        signer_name=text("signer_name", "[Nama Pejabat]"),
+        signer_nip=text("signer_nip", "[NIP Pejabat]"),
+        signer_position=text("signer_position", "[Jabatan Penandatangan]"),
+        signer_rank=str(raw.get("signer_rank") or "").strip(),
+        # the government's name is known; the unit and address are the bureau's to write
+        letterhead=lines("letterhead", [f"PEMERINTAH {region.name.upper()}", "[NAMA UNIT KERJA]"]),
+        letterhead_address=lines("letterhead_address", ["[Alamat, telepon, laman dan pos-el kantor]"]),
+        # the laporan goes to the Sekretaris Daerah by definition: no placeholder needed
+        report_to=str(raw.get("report_to") or f"Sekretaris Daerah {region.name}").strip(),
+        tembusan=lines("tembusan", ["[Pejabat penerima tembusan]"]),
+        number_pattern=text("number_pattern", "[Kode]/{seq:03d}/[Unit]/{year}"),
+        days_to_resend=days,
+        meeting_time=text("meeting_time", "[Pukul]"),
+        missing=missing,
+    )
+    if "{seq" not in config.number_pattern:
+        raise LettersError(
+            f"sopdoc.toml: [letters] number_pattern {config.number_pattern!r} tidak memuat {{seq}}, jadi "
+            "nomor surat akan berulang; mis. \"065/{seq:03d}/Biro-Org/{year}\""
+        )
+    _number(config.number_pattern, 1, dt.date.today())  # fail early on a broken pattern
+    return config
+
+
+def _number(pattern: str, seq: int, day: dt.date) -> str:
+    try:
+        return pattern.format(seq=seq, year=day.year, month=f"{day.month:02d}", month_roman=_ROMAN[day.month - 1])
+    except (KeyError, IndexError, ValueError) as e:
+        raise LettersError(
+            f"sopdoc.toml: [letters] number_pattern {pattern!r} tidak sah ({e}); gunakan {{seq:03d}}, {{year}}, "
+            "{month} atau {month_roman}, mis. \"065/{seq:03d}/Biro-Org/{year}\""
+        ) from None
+
+
+# -- what each letter says ------------------------------------------------------------------------
+
+
+@dataclass
+class Draft:
+    """One letter before it has a number: its template context and where it is filed."""
+
+    kind: str
+    context: dict
+    agency_code: Optional[str]
+    label: str  # a few words for the file name and the listing
+
+
+def _percent(part: int, whole: int) -> str:
+    if not whole:
+        return "-"
+    return f"{100 * part / whole:.1f}".replace(".", ",") + "%"
+
+
+def head_of(agency, region_name: str) -> str:
+    """The title of an agency's head: "Kepala Dinas Kesehatan Provinsi Banten", "Camat Waru", ..."""
+    name = agency.name
+    if name.startswith("Kecamatan "):
+        return f"Camat {name[len('Kecamatan '):]}"
+    if name.startswith("Kelurahan "):
+        return f"Lurah {name[len('Kelurahan '):]}"
+    if agency.category == "Inspektorat" or name.startswith("Inspektorat"):
+        return f"Inspektur {region_name}"
+    if agency.category == "Sekretariat DPRD" or name.startswith("Sekretariat Dewan"):
+        return f"Sekretaris DPRD {region_name}"
+    if name.startswith(("Rumah Sakit", "RSUD")):
+        return f"Direktur {name}"
+    return f"Kepala {name} {region_name}"
+
+
+def _common(status: PeriodStatus, config: LettersConfig, today: dt.date) -> dict:
+    region, period = status.region, status.period
+    return {
+        "kop": config.letterhead,
+        "kop_alamat": config.letterhead_address,
+        "tempat": region.capital,
+        "tanggal": format_date(today),
+        "daerah": region.name,
+        "penyelenggara": region.organizer,
+        "periode": period.name,
+        "dibuka": format_date(period.opens),
+        "batas_waktu": moment_text(status.deadline, region.timezone),
+        "jabatan": config.signer_position,
+        "jabatan_kapital": config.signer_position.upper(),
+        "nama": config.signer_name,
+        "pangkat": config.signer_rank,
+        "nip": config.signer_nip,
+        "tembusan": config.tembusan,
+        "kepada_tempat": "Tempat",
+    }
+
+
+def _undangan(status: PeriodStatus, config: LettersConfig, today: dt.date, skipped: list) -> list:
+    if not status.period.meetings:
+        raise LettersError(
+            f"Periode {status.period.id} tidak punya jadwal pertemuan (meetings) di periods.toml; "
+            "tambahkan tanggal, kelompok dan tempat pertemuan di sana."
+        )
+    tz = status.region.tz
+    drafts = []
+    for meeting in status.period.meetings:
+        invited = [a for a in status.agencies if a.status == "tepat_waktu" and a.agency.group in meeting.groups]
+        groups = " dan ".join(str(g) for g in meeting.groups)
+        if not invited:
+            skipped.append(f"Pertemuan {long_date(meeting.date)} (kelompok {groups}): tidak ada perangkat daerah "
+                           "tepat waktu yang diundang; surat tidak dibuat.")
+            continue
+        context = _common(status, config, today) | {
+            "sifat": "Biasa",
+            "lampiran": "1 (satu) berkas",
+            "hal": "Undangan Apresiasi dan Verifikasi Hasil Evaluasi Pelaksanaan SOP",
+            "kepada": "Kepala Perangkat Daerah (daftar terlampir)",
+            "hari_tanggal": long_date(meeting.date),
+            "pukul": config.meeting_time,
+            "tempat_rapat": meeting.place,
+            "kelompok": f"Kelompok {groups}",
+            "jumlah_diundang": len(invited),
+            "diundang": [{
+                "kode": a.agency.code, "nama": a.agency.name, "kelompok": a.agency.group,
+                "diterima": _short_moment(a.received_at, tz, status.region.timezone),
+            } for a in invited],
+        }
+        label = f"{meeting.date.isoformat()} Kelompok {'-'.join(str(g) for g in meeting.groups)}"
+        drafts.append(Draft("undangan", context, None, label))
+    return drafts
+
+
+def _short_moment(iso: Optional[str], tz, timezone: str) -> str:
+    if not iso:
+        return ""
+    local = dt.datetime.fromisoformat(iso).astimezone(tz)
+    return f"{format_date(local.date())} {local:%H.%M} {zone_label(timezone)}"
+
+
+def _teguran(status: PeriodStatus, config: LettersConfig, today: dt.date, calendar, skipped: list) -> list:
+    send_by = calendar.add_working_days(today, config.days_to_resend)
+    drafts = []
+    for a in status.agencies:
+        if a.status == "tepat_waktu":
+            continue
+        late = a.status == "terlambat"
+        context = _common(status, config, today) | {
+            "sifat": "Penting",
+            "lampiran": "-",
+            "hal": "Teguran Penyampaian Hasil Evaluasi Pelaksanaan SOP",
+            "kepada": head_of(a.agency, status.region.name),
+            "opd": f"{a.agency.name} {status.region.name}",
+            "terlambat": late,
+            "diterima": moment_text(dt.datetime.fromisoformat(a.received_at), status.region.timezone) if late else "",
+            "hari_terlambat": a.working_days_late if late else 0,
+            "batas_baru": long_date(send_by),
+            "hari_kirim": config.days_to_resend,
+        }
+        drafts.append(Draft("teguran", context, a.agency.code, a.agency.short_name or a.agency.name))
+    if not drafts:
+        skipped.append("Semua perangkat daerah menyampaikan tepat waktu; tidak ada surat teguran.")
+    return drafts
+
+
+def _laporan(ws, status: PeriodStatus, config: LettersConfig, today: dt.date) -> list:
+    summary = summarize(status)
+    total, agencies = summary.total, summary.agencies
+    status_rows = [{"label": STATUS_LABELS[s], "jumlah": summary.statuses[s],
+                    "persen": _percent(summary.statuses[s], agencies)} for s in STATUSES]
+    status_rows.append({"label": "Jumlah", "jumlah": agencies, "persen": _percent(agencies, agencies)})
+    follow_rows = [{"label": FOLLOW_UP_LABELS[f], "jumlah": total.follow_up[f],
+                    "persen": _percent(total.follow_up[f], total.sops)} for f in FOLLOW_UP_LABELS]
+    undecided = total.follow_up[None]
+    if undecided:
+        follow_rows.append({"label": "Belum ditentukan", "jumlah": undecided,
+                            "persen": _percent(undecided, total.sops)})
+    follow_rows.append({"label": "Jumlah", "jumlah": total.sops, "persen": _percent(total.sops, total.sops)})
+
+    def names(state):
+        found = [a.agency.name for a in status.agencies if a.status == state]
+        return ", ".join(found) if found else "tidak ada"
+
+    context = _common(status, config, today) | {
+        "sifat": "Biasa",
+        "lampiran": "1 (satu) berkas",
+        "hal": f"Laporan Hasil {status.period.name}",
+        "kepada": config.report_to,
+        "dari": config.signer_position,
+        "keadaan": moment_text(status.now, status.region.timezone),
+        "jumlah_opd": agencies,
+        "jumlah_sop": total.sops,
+        "status": status_rows,
+        "tindak_lanjut": follow_rows,
+        "kriteria": [{"label": CRITERIA_LABELS[k], "jumlah": total.yes[k], "persen": _percent(total.yes[k], total.sops)}
+                     for k in CRITERIA],
+        "semua_kriteria": {"jumlah": total.meets_all, "persen": _percent(total.meets_all, total.sops)},
+        "daftar_terlambat": names("terlambat"),
+        "daftar_belum": names("belum_menyampaikan"),
+        "berkas_rekap": recap_path(ws, status.period.id).name,
+        # the laporan goes to the Sekretaris Daerah: no copy to the addressee
+        "tembusan": [t for t in config.tembusan if t.strip().lower() != config.report_to.strip().lower()]
+        or ["[Pejabat penerima tembusan]"],
+    }
+    return [Draft("laporan", context, None, status.period.id)]
+
+
+# -- issuing --------------------------------------------------------------------------------------
+
+
+@dataclass
+class IssuedLetter:
+    kind: str
+    number: str
+    seq: int
+    period: str
+    agency_code: Optional[str]
+    path: Path
+    issued_at: str
+    label: str
+
+
+@dataclass
+class Issue:
+    letters: list  # IssuedLetter
+    skipped: list  # Indonesian notes on letters not made, and why
+    missing_config: list  # keys of [letters] still holding placeholders
+
+
+@dataclass
+class Template:
+    name: str  # for messages
+    data: bytes
+
+
+def load_template(ws, kind: str) -> Template:
+    """The workspace's own template (templates/<kind>.docx, edited in Word), else the bundled one."""
+    own = ws.root / "templates" / f"{kind}.docx"
+    try:
+        if own.is_file():
+            return Template(str(own), own.read_bytes())
+        bundled = resources.files("sopdoc") / "data" / "templates" / f"{kind}.docx"
+        return Template(f"bawaan {kind}.docx", bundled.read_bytes())
+    except OSError as e:
+        raise LettersError(f"Templat surat {kind} tidak dapat dibaca: {e}") from None
+
+
+def issue_letters(ws, store: Store, kind: str, period_id: Optional[str] = None,
+                  now: Optional[dt.datetime] = None) -> Issue:
+    """Make, number and record the letters of `kind` for a period (default: the current one).
+
+    Each letter gets the next running number inside one store transaction, so two runs never
+    share a number; a letter whose rendering fails releases nothing that was printed.
+    """
+    if kind not in KINDS:
+        raise LettersError(f"Jenis surat {kind!r} tidak dikenal. Pilihan: {', '.join(KINDS)}")
+    config = letters_config(ws)
+    region = ws.region()
+    now = (now or dt.datetime.now(region.tz)).astimezone(region.tz)
+    status = period_status(ws, store, period_id, now)
+    today = now.date()
+    skipped = []
+    if kind == "undangan":
+        drafts = _undangan(status, config, today, skipped)
+    elif kind == "teguran":
+        drafts = _teguran(status, config, today, ws.calendar(), skipped)
+    else:
+        drafts = _laporan(ws, status, config, today)
+    folder = ws.outbox / status.period.id / "surat"
+    folder.mkdir(parents=True, exist_ok=True)
+    template = load_template(ws, kind)
+    issued = [_issue(ws, store, draft, template, folder, config, status.period.id, now) for draft in drafts]
+    return Issue(issued, skipped, list(config.missing))
+
+
+def _issue(ws, store: Store, draft: Draft, template: Template, folder: Path, config: LettersConfig,
+           period: str, now: dt.datetime) -> IssuedLetter:
+    issued_at = now.isoformat(timespec="seconds")
+    with store.transaction() as db:
+        seq = _next_seq(db, config.number_pattern, now.year)
+        while True:
+            number = _number(config.number_pattern, seq, now.date())
+            if db.execute("SELECT 1 FROM letters WHERE number = ?", (number,)).fetchone() is None:
+                break
+            seq += 1  # the pattern was changed and meets an earlier number: move past it
+        path = _free_path(folder, f"{seq:03d} {_TITLES[draft.kind]} {draft.label}")
+        relative = os.path.relpath(path, ws.root)
+        db.execute(
+            "INSERT INTO letters (kind, number, seq, period, agency_code, path, issued_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (draft.kind, number, seq, period, draft.agency_code, relative, issued_at),
+        )
+        _render(template, draft.context | {"nomor": number}, path)
+    return IssuedLetter(draft.kind, number, seq, period, draft.agency_code, path, issued_at, draft.label)
+
+
+def _next_seq(db, pattern: str, year: int) -> int:
+    # numbers that carry the year start again at 1 each year; others run on for ever
+    if "{year" in pattern:
+        row = db.execute("SELECT MAX(seq) FROM letters WHERE substr(issued_at, 1, 4) = ?", (f"{year:04d}",)).fetchone()
+    else:
+        row = db.execute("SELECT MAX(seq) FROM letters").fetchone()
+    return (row[0] or 0) + 1
+
+
+_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
+
+
+def _free_path(folder: Path, stem: str) -> Path:
+    stem = _UNSAFE.sub("-", stem).strip(" .")[:120]
+    path = folder / f"{stem}.docx"
+    n = 2
+    while path.exists():
+        path = folder / f"{stem} ({n}).docx"
+        n += 1
+    return path
+
+
+def _render(template: Template, context: dict, path: Path) -> None:
+    from docxtpl import DocxTemplate
+    from jinja2 import Environment, StrictUndefined, TemplateError
+
+    try:
+        doc = DocxTemplate(io.BytesIO(template.data))
+        # autoescape: agency names with & or < must not break the document's XML
+        doc.render(context, Environment(undefined=StrictUndefined, autoescape=True), autoescape=True)
+    except TemplateError as e:
+        raise LettersError(f"Templat {template.name} tidak dapat diisi: {e}") from None
+    except Exception as e:  # a template edited into something docx/zip cannot read
+        raise LettersError(f"Templat {template.name} tidak dapat dibaca: {e}") from None
+    fd, tmp = tempfile.mkstemp(prefix=".surat-", suffix=".docx.tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        doc.save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def list_letters(store: Store) -> list:
+    """Every issued letter, oldest first: dicts with the columns of the letters table."""
+    return [dict(r) for r in store.db.execute(
+        "SELECT id, kind, number, seq, period, agency_code, path, issued_at FROM letters ORDER BY id")]
+
+
+# -- PDF through LibreOffice ----------------------------------------------------------------------
+
+
+def find_soffice() -> Optional[str]:
+    """Path of LibreOffice's soffice (PATH, then the usual install folders), or None."""
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    candidates = [Path("/Applications/LibreOffice.app/Contents/MacOS/soffice")]
+    for var in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)"):
+        if os.environ.get(var):
+            candidates.append(Path(os.environ[var]) / "LibreOffice" / "program" / "soffice.exe")
+    return next((str(c) for c in candidates if c.is_file()), None)
+
+
+def to_pdf(paths: list, outdir=None, timeout: float = 180) -> list:
+    """Convert .docx/.xlsx files to PDF with one headless LibreOffice run; return the PDF paths.
+
+    PDFs go to `outdir` (default: beside the first file). LibreOffice runs with a throw-away
+    profile, so it works while the user has LibreOffice open. Raises LettersError without
+    LibreOffice (saying what to install), on timeout, or when a PDF is missing afterwards.
+    """
+    paths = [Path(p) for p in paths]
+    if not paths:
+        return []
+    soffice = find_soffice()
+    if soffice is None:
+        raise LettersError(_INSTALL_PDF)
+    outdir = Path(outdir) if outdir else paths[0].parent
+    outdir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="sopdoc-lo-") as profile:
+        argv = [soffice, f"-env:UserInstallation={Path(profile).resolve().as_uri()}", "--headless",
+                "--invisible", "--nologo", "--nodefault", "--norestore", "--nolockcheck",
+                "--convert-to", "pdf", "--outdir", str(outdir)] + [str(p.resolve()) for p in paths]
+        code = _run(argv, timeout)
+    pdfs = [outdir / f"{p.stem}.pdf" for p in paths]
+    missing = [p.name for p in pdfs if not p.is_file()]
+    if code is None:
+        raise LettersError(f"LibreOffice tidak selesai dalam {timeout:.0f} detik; PDF tidak dibuat.")
+    if missing:
+        raise LettersError(f"LibreOffice gagal membuat PDF (kode keluar {code}): {', '.join(missing)}")
+    return pdfs
+
+
+def _run(argv: list, timeout: float) -> Optional[int]:
+    """Exit code, or None after killing the process group on timeout."""
+    group = ({"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP} if sys.platform == "win32"
+             else {"start_new_session": True})
+    process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, **group)
+    try:
+        return process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        # soffice hands the work to a child process that must die with it
+        if sys.platform == "win32":
+            subprocess.run(["taskkill", "/F", "/T", "/PID", str(process.pid)], capture_output=True)
+        else:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        process.kill()
+        process.wait()
+        return None

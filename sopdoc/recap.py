@@ -1,0 +1,686 @@
+"""The recap workbook (Rekap Evaluasi SOP): who sent what, when, and how their SOPs fared.
+
+`write_recap(status, path)` writes one period's recap from a `PeriodStatus`: sheets Ringkasan
+(one row per register agency, senders or not), Rekap SOP (every SOP of every latest submission),
+Kriteria (the seven criteria, overall and per agency) and Peringatan (every warning, with file and
+place). `refresh_after_batch(ws)` rewrites the recaps in outbox/ after a batch. `summarize` gives
+the numbers the recap and the laporan letter share; `write_table` writes a plain one-sheet table
+(the xlsx export).
+
+Workbooks are written with openpyxl in write-only mode: rows stream to disk, so memory stays flat
+in the number of SOPs. No text ever becomes a formula: see `Cells`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Optional
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell, WriteOnlyCell
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.data_source import NumFmt
+from openpyxl.chart.marker import DataPoint
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.header_footer import HeaderFooter
+
+from . import deadlines
+from .errors import SopdocError
+from .model import CRITERIA, CRITERIA_LABELS
+from .status import STATUS_LABELS, PeriodStatus, meets_all, period_status
+from .store import Store
+
+log = logging.getLogger(__name__)
+
+STATUSES = ("tepat_waktu", "terlambat", "belum_menyampaikan")
+IMPLEMENTATION_LABELS = {"baik": "Baik", "tidak_baik": "Tidak Baik"}
+FOLLOW_UP_LABELS = {"dipertahankan": "Dipertahankan", "direvisi": "Direvisi", "dicabut": "Dicabut"}
+CRITERIA_SHORT = {
+    "mendorong_kinerja": "Mendorong kinerja",
+    "mudah_dipahami": "Mudah dipahami",
+    "mudah_dilaksanakan": "Mudah dilaksanakan",
+    "peran_jelas": "Peran jelas",
+    "atasi_masalah": "Atasi masalah",
+    "jawab_kebutuhan": "Jawab kebutuhan",
+    "sinergi": "Sinergi",
+}
+_DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+_ZONES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+_STATUS_COLOURS = {"tepat_waktu": "63BE7B", "terlambat": "FFC000", "belum_menyampaikan": "F8696B"}
+
+
+class RecapError(SopdocError):
+    """The recap cannot be written (folder not writable, file held open by another program)."""
+
+
+# -- Indonesian dates ---------------------------------------------------------------------------
+
+
+def zone_label(timezone: str) -> str:
+    """"Asia/Jakarta" -> "WIB"; other zones keep their name."""
+    return _ZONES.get(timezone, timezone)
+
+
+def long_date(d: dt.date) -> str:
+    """`date(2025, 6, 10)` -> "Selasa, 10 Juni 2025"."""
+    return f"{_DAYS[d.weekday()]}, {deadlines.format_date(d)}"
+
+
+def moment_text(moment: dt.datetime, timezone: str) -> str:
+    """A tz-aware moment in the region's zone: "Jumat, 16 Mei 2025 pukul 23.59 WIB"."""
+    local = moment.astimezone(deadlines.ZoneInfo(timezone))
+    return f"{long_date(local.date())} pukul {local:%H.%M} {zone_label(timezone)}"
+
+
+# -- the numbers --------------------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    """Counts over a set of SOPs (one submission, or many added together)."""
+
+    sops: int = 0
+    meets_all: int = 0
+    yes: Counter = field(default_factory=Counter)  # criterion -> SOPs answering Ya
+    no: Counter = field(default_factory=Counter)
+    unanswered: Counter = field(default_factory=Counter)
+    implementation: Counter = field(default_factory=Counter)  # baik / tidak_baik / None
+    follow_up: Counter = field(default_factory=Counter)  # dipertahankan / direvisi / dicabut / None
+    warnings: int = 0
+
+    def add_sop(self, sop: dict) -> None:
+        self.sops += 1
+        criteria = sop.get("criteria") or {}
+        for key in CRITERIA:
+            value = criteria.get(key)
+            (self.yes if value is True else self.no if value is False else self.unanswered)[key] += 1
+        self.meets_all += meets_all(sop)
+        self.implementation[sop.get("implementation")] += 1
+        self.follow_up[sop.get("follow_up")] += 1
+
+    def __iadd__(self, other: "Tally") -> "Tally":
+        self.sops += other.sops
+        self.meets_all += other.meets_all
+        for mine, theirs in ((self.yes, other.yes), (self.no, other.no), (self.unanswered, other.unanswered),
+                             (self.implementation, other.implementation), (self.follow_up, other.follow_up)):
+            mine.update(theirs)
+        self.warnings += other.warnings
+        return self
+
+    def share(self, count: int) -> Optional[float]:
+        """`count` as a share of all SOPs (None when there are none)."""
+        return count / self.sops if self.sops else None
+
+
+def tally(document: Optional[dict]) -> Tally:
+    """Counts of one canonical submission (an empty Tally for None)."""
+    result = Tally()
+    if document:
+        for sop in document["sops"]:
+            result.add_sop(sop)
+        result.warnings = len(document["warnings"])
+    return result
+
+
+@dataclass
+class Summary:
+    statuses: Counter  # status -> number of register agencies
+    total: Tally  # every SOP of the latest submission of every register agency
+    by_agency: list  # (AgencyStatus, Tally) in register order
+
+    @property
+    def agencies(self) -> int:
+        return len(self.by_agency)
+
+
+def summarize(status: PeriodStatus) -> Summary:
+    """The recap's numbers. Only register agencies count; unmatched submissions are listed apart."""
+    statuses = Counter({s: 0 for s in STATUSES})
+    total = Tally()
+    rows = []
+    for agency in status.agencies:
+        statuses[agency.status] += 1
+        counts = tally(agency.latest)
+        total += counts
+        rows.append((agency, counts))
+    return Summary(statuses, total, rows)
+
+
+# -- inert cells ----------------------------------------------------------------------------------
+
+
+class Cells:
+    """Makes cells for write-only sheets of one workbook.
+
+    openpyxl decides a cell's type from its value: a string starting with "=" becomes a formula
+    and "#N/A"-like strings become error values, also in write-only mode (`_values_to_row`
+    assigns each appended value to a cell). Such strings, and every styled string, go out as a
+    cell whose type is forced to text, so agency text stays inert; other strings are already
+    stored as text ("+", "-" and "@" only start a formula when typed in, not in a saved file).
+    Styles are registered once and copied as style arrays, which keeps 20,000-row sheets fast.
+    """
+
+    def __init__(self, ws):
+        self.ws = ws
+        self._styles = {}
+
+    def style(self, name: str, *, font=None, fill=None, border=None, alignment=None, number_format=None):
+        probe = WriteOnlyCell(self.ws)
+        if font:
+            probe.font = font
+        if fill:
+            probe.fill = fill
+        if border:
+            probe.border = border
+        if alignment:
+            probe.alignment = alignment
+        if number_format:
+            probe.number_format = number_format
+        self._styles[name] = probe._style
+
+    def __call__(self, value, style: Optional[str] = None):
+        if isinstance(value, str):
+            value = clean_text(value)
+            if style is None and not _typed_as_non_text(value):
+                return value
+        elif style is None:
+            return value
+        if isinstance(value, dt.datetime) and value.tzinfo is not None:
+            value = value.replace(tzinfo=None)
+        cell = Cell(self.ws, row=1, column=1, value=value,
+                    style_array=self._styles[style] if style else None)
+        if isinstance(value, str):
+            cell.data_type = "s"
+        return cell
+
+    def text(self, value: Optional[str], style: Optional[str] = None):
+        """Agency text: always a text cell, whatever it starts with."""
+        if value is None:
+            return self(None, style) if style else None
+        cell = Cell(self.ws, row=1, column=1, style_array=self._styles[style] if style else None)
+        cell.value = clean_text(str(value))
+        cell.data_type = "s"
+        return cell
+
+
+def clean_text(value: str) -> str:
+    """Text a worksheet can hold: control characters Excel refuses are dropped."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
+def _typed_as_non_text(value: str) -> bool:
+    return (len(value) > 1 and value.startswith("=")) or value in ERROR_CODES
+
+
+# -- sheet plumbing -------------------------------------------------------------------------------
+
+_THIN = Side(style="thin", color="808080")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEAD_FILL = PatternFill("solid", fgColor="1F4E78")
+_TOTAL_FILL = PatternFill("solid", fgColor="D9E1F2")
+_FILLS = {
+    "terlambat": PatternFill("solid", fgColor="FFEB9C"),
+    "belum_menyampaikan": PatternFill("solid", fgColor="FFC7CE"),
+}
+_DATE_FORMAT = "DD/MM/YYYY HH:MM"
+_PERCENT = "0.0%"
+
+
+def _register_styles(cells: Cells) -> None:
+    wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
+    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    cells.style("title", font=Font(bold=True, size=14))
+    cells.style("label", font=Font(bold=True))
+    cells.style("head", font=Font(bold=True, color="FFFFFF"), fill=_HEAD_FILL, border=_BOX, alignment=centre)
+    cells.style("section", font=Font(bold=True, size=12))
+    cells.style("note", font=Font(italic=True, color="595959"))
+    for state, fill in (("", None), ("terlambat", _FILLS["terlambat"]),
+                        ("belum_menyampaikan", _FILLS["belum_menyampaikan"]), ("total", _TOTAL_FILL)):
+        font = Font(bold=True) if state == "total" else None
+        cells.style(f"text{state}", fill=fill, border=_BOX, alignment=top, font=font)
+        cells.style(f"wrap{state}", fill=fill, border=_BOX, alignment=wrap, font=font)
+        cells.style(f"num{state}", fill=fill, border=_BOX, font=font)
+        cells.style(f"date{state}", fill=fill, border=_BOX, number_format=_DATE_FORMAT, font=font)
+        cells.style(f"pct{state}", fill=fill, border=_BOX, number_format=_PERCENT, font=font)
+
+
+class Sheet:
+    """A write-only sheet: a title block, then a table whose header is frozen and printed on every page."""
+
+    _TITLE_ROWS = ("Daerah", "Periode", "Batas waktu", "Dibuat")
+
+    def __init__(self, wb: Workbook, title: str, widths: list, status: PeriodStatus, heading: str):
+        self.ws = wb.create_sheet(title)
+        self.cells = Cells(self.ws)
+        _register_styles(self.cells)
+        for i, width in enumerate(widths, start=1):
+            self.ws.column_dimensions[get_column_letter(i)].width = width
+        self.ncols = len(widths)
+        self.row = 0
+        self.header_row = len(self._TITLE_ROWS) + 3
+        # sheet views go out with the first row in write-only mode, so freeze before writing
+        self.ws.freeze_panes = f"D{self.header_row + 1}"
+        self.ws.print_title_rows = f"{self.header_row}:{self.header_row}"
+        self._setup_print()
+        self._title_block(status, heading)
+
+    def _setup_print(self) -> None:
+        ws = self.ws
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = "9"  # A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_margins.left = ws.page_margins.right = 0.4
+        ws.page_margins.top = ws.page_margins.bottom = 0.6
+        ws.HeaderFooter = HeaderFooter()
+        ws.HeaderFooter.oddFooter.center.text = "Halaman &P dari &N"
+        ws.HeaderFooter.oddFooter.right.text = "&A"
+
+    def _title_block(self, status: PeriodStatus, heading: str) -> None:
+        c = self.cells
+        region = status.region
+        values = (f"{region.name} — {region.organizer}", f"{status.period.name} ({status.period.id})",
+                  moment_text(status.deadline, region.timezone), moment_text(status.now, region.timezone))
+        self.append([c(heading, "title")])
+        for label, value in zip(self._TITLE_ROWS, values):
+            self.append([c(label, "label"), None, c(value)])
+        self.append([])
+
+    def append(self, values: list) -> int:
+        self.ws.append(values)
+        self.row += 1
+        return self.row
+
+    def header(self, labels: list, height: float = 30) -> int:
+        """Write the table's header row (frozen with the title block, repeated on every page)."""
+        assert self.row == self.header_row - 1
+        self.ws.row_dimensions[self.header_row].height = height
+        return self.append([self.cells(label, "head") for label in labels])
+
+    def filter_to(self, last_row: int) -> None:
+        """Autofilter over the table from the header down to `last_row` (totals stay outside)."""
+        last = max(last_row, self.header_row + 1)
+        self.ws.auto_filter.ref = f"A{self.header_row}:{get_column_letter(self.ncols)}{last}"
+
+
+def _local(moment: Optional[str], tz) -> Optional[dt.datetime]:
+    if not moment:
+        return None
+    return dt.datetime.fromisoformat(moment).astimezone(tz).replace(tzinfo=None)
+
+
+def _yes_no(value) -> Optional[str]:
+    # None, not "": an empty inline string is a cell Excel may call damaged
+    return {True: "Ya", False: "Tidak"}.get(value)
+
+
+def _suffix(status: str) -> str:
+    return status if status in _FILLS else ""
+
+
+# -- the four sheets ------------------------------------------------------------------------------
+
+_SUMMARY_HEAD = [
+    ("No", 5), ("Kode", 10), ("Perangkat Daerah", 50), ("Kelompok", 9), ("Diterima", 17), ("Status", 19),
+    ("Hari Kerja Terlambat", 11), ("Versi", 7), ("Jumlah SOP", 9), ("Memenuhi 7 Kriteria", 11),
+    ("Baik", 8), ("Tidak Baik", 8), ("Dipertahankan", 13), ("Direvisi", 9), ("Dicabut", 9),
+    ("Peringatan", 11), ("Berkas Terakhir", 32),
+]
+
+
+def _summary_sheet(wb, status: PeriodStatus, summary: Summary) -> None:
+    sheet = Sheet(wb, "Ringkasan", [w for _, w in _SUMMARY_HEAD], status,
+                  "REKAP EVALUASI PELAKSANAAN STANDAR OPERASIONAL PROSEDUR (SOP)")
+    c = sheet.cells
+    sheet.header([h for h, _ in _SUMMARY_HEAD], height=45)
+    tz = status.region.tz
+    for i, (agency_status, counts) in enumerate(summary.by_agency, start=1):
+        agency, state = agency_status.agency, agency_status.status
+        s = _suffix(state)
+        row = [c(i, "num" + s), c.text(agency.code, "text" + s), c.text(agency.name, "text" + s),
+               c(agency.group, "num" + s), c(_local(agency_status.received_at, tz), "date" + s),
+               c(STATUS_LABELS[state], "text" + s)]
+        if agency_status.latest is None:
+            row += [c(None, "num" + s)] * 10 + [c(None, "text" + s)]
+        else:
+            latest = agency_status.latest
+            row += [c(agency_status.working_days_late or 0, "num" + s),
+                    c(latest["source"]["version"], "num" + s)]
+            row += [c(n, "num" + s) for n in _summary_counts(counts)]
+            row.append(c.text(latest["source"]["file"], "text" + s))
+        sheet.append(row)
+    sheet.filter_to(sheet.row)
+    t = summary.total
+    sent = summary.agencies - summary.statuses["belum_menyampaikan"]
+    sheet.append([c(None, "numtotal"), c(None, "texttotal"), c("Jumlah", "texttotal"), c(None, "numtotal"),
+                  c(None, "datetotal"), c(f"{sent} dari {summary.agencies} menyampaikan", "texttotal"),
+                  c(None, "numtotal"), c(None, "numtotal")]
+                 + [c(n, "numtotal") for n in _summary_counts(t)] + [c(None, "texttotal")])
+    sheet.append([])
+    sheet.append([None, None, c("Rekapitulasi status penyampaian", "section")])
+    first = sheet.append([None, None, c("Status", "head"), c("Jumlah", "head"), c("Persentase", "head")])
+    for state in STATUSES:
+        n = summary.statuses[state]
+        s = _suffix(state)
+        sheet.append([None, None, c(STATUS_LABELS[state], "text" + s), c(n, "num" + s),
+                      c(n / summary.agencies if summary.agencies else None, "pct" + s)])
+    sheet.append([None, None, c("Jumlah", "texttotal"), c(summary.agencies, "numtotal"),
+                  c(1 if summary.agencies else None, "pcttotal")])
+    _status_chart(sheet, first)
+    if status.unmatched:
+        sheet.append([])
+        sheet.append([None, None, c(
+            f"{len(status.unmatched)} berkas diterima dari perangkat daerah yang tidak dikenali dalam daftar; "
+            "tidak dihitung di atas. Lihat lembar Peringatan dan tambahkan alias di sopdoc.toml.", "note")])
+
+
+def _summary_counts(t: Tally) -> list:
+    return [t.sops, t.meets_all, t.implementation["baik"], t.implementation["tidak_baik"],
+            t.follow_up["dipertahankan"], t.follow_up["direvisi"], t.follow_up["dicabut"], t.warnings]
+
+
+def _status_chart(sheet: Sheet, header_row: int) -> None:
+    chart = BarChart()
+    chart.type = "col"
+    chart.title = "Status penyampaian"
+    chart.y_axis.title = "Perangkat daerah"
+    chart.y_axis.majorGridlines = None
+    chart.legend = None
+    data = Reference(sheet.ws, min_col=4, min_row=header_row, max_row=header_row + len(STATUSES))
+    labels = Reference(sheet.ws, min_col=3, min_row=header_row + 1, max_row=header_row + len(STATUSES))
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(labels)
+    series = chart.series[0]
+    for i, state in enumerate(STATUSES):
+        point = DataPoint(idx=i)
+        point.graphicalProperties.solidFill = _STATUS_COLOURS[state]
+        series.dPt.append(point)
+    series.dLbls = _value_labels()
+    chart.height, chart.width = 7.5, 13
+    sheet.ws.add_chart(chart, f"G{header_row}")
+
+
+_SOP_HEAD = ([("No", 6), ("Kode", 10), ("Perangkat Daerah", 40), ("Status", 13), ("Versi", 6),
+              ("No. Urut", 6), ("Nomor SOP", 22), ("Nama SOP", 40)]
+             + [(f"{i}. {CRITERIA_LABELS[k]}", 13) for i, k in enumerate(CRITERIA, start=1)]
+             + [("Memenuhi 7 Kriteria", 11), ("Penilaian Penerapan", 11), ("Tindak Lanjut", 14),
+                ("Catatan", 40), ("Berkas", 28)])
+
+
+def _sop_sheet(wb, status: PeriodStatus) -> None:
+    sheet = Sheet(wb, "Rekap SOP", [w for _, w in _SOP_HEAD], status,
+                  "REKAP SOP PER PERANGKAT DAERAH (VERSI TERAKHIR)")
+    c = sheet.cells
+    sheet.header([h for h, _ in _SOP_HEAD], height=90)
+    sources = [(a.agency.code, a.agency.name, a.status, a.latest) for a in status.agencies if a.latest]
+    sources += [(None, f"{d['agency']['as_written'] or '(tanpa nama)'} (tidak dikenal)",
+                 (d.get("timeliness") or {}).get("status"), d) for d in status.unmatched]
+    n = 0
+    for code, name, state, document in sources:
+        version, file_name = document["source"]["version"], document["source"]["file"]
+        state_label = STATUS_LABELS.get(state)
+        for sop in document["sops"]:
+            n += 1
+            criteria = sop.get("criteria") or {}
+            # fresh cells every row: openpyxl's append may assign the next value into a passed cell
+            sheet.append(
+                [n, c.text(code), c.text(name),
+                 c(state_label, "textterlambat") if state == "terlambat" else state_label,
+                 version, sop["row"], c.text(sop.get("number")), c.text(sop.get("title"))]
+                + [_yes_no(criteria.get(key)) for key in CRITERIA]
+                + ["Ya" if meets_all(sop) else "Tidak",
+                   IMPLEMENTATION_LABELS.get(sop.get("implementation")),
+                   FOLLOW_UP_LABELS.get(sop.get("follow_up")),
+                   c.text(sop.get("notes")), c.text(file_name)]
+            )
+    sheet.filter_to(sheet.row)
+    if n == 0:
+        sheet.append([None, None, c("Belum ada SOP yang diterima pada periode ini.", "note")])
+
+
+_CRITERIA_HEAD = ([("No", 5), ("Kode", 10), ("Perangkat Daerah", 50), ("Status", 19), ("Jumlah SOP", 9)]
+                  + [(f"{i}. {CRITERIA_SHORT[k]} — {part}", 10 if part == "Ya" else 9)
+                     for i, k in enumerate(CRITERIA, start=1) for part in ("Ya", "%")]
+                  + [("Memenuhi 7 kriteria — Ya", 10), ("Memenuhi 7 kriteria — %", 10)])
+
+
+def _criteria_sheet(wb, status: PeriodStatus, summary: Summary) -> None:
+    sheet = Sheet(wb, "Kriteria", [w for _, w in _CRITERIA_HEAD], status,
+                  "PEMENUHAN TUJUH KRITERIA EVALUASI SOP (PERMENPAN RB 35/2012)")
+    c = sheet.cells
+    sheet.header([h for h, _ in _CRITERIA_HEAD], height=60)
+
+    def shares(t: Tally, s: str) -> list:
+        values = []
+        for count in [t.yes[k] for k in CRITERIA] + [t.meets_all]:
+            values += [c(count, "num" + s), c(t.share(count), "pct" + s)]
+        return values
+
+    for i, (agency_status, counts) in enumerate(summary.by_agency, start=1):
+        agency, state = agency_status.agency, agency_status.status
+        s = _suffix(state)
+        row = [c(i, "num" + s), c.text(agency.code, "text" + s), c.text(agency.name, "text" + s),
+               c(STATUS_LABELS[state], "text" + s)]
+        if agency_status.latest is None:
+            row += [c(None, "num" + s)] * (1 + 2 * (len(CRITERIA) + 1))
+        else:
+            row += [c(counts.sops, "num" + s)] + shares(counts, s)
+        sheet.append(row)
+    sheet.filter_to(sheet.row)
+    t = summary.total
+    sheet.append([c(None, "numtotal"), c(None, "texttotal"), c("Seluruh perangkat daerah", "texttotal"),
+                  c(None, "texttotal"), c(t.sops, "numtotal")] + shares(t, "total"))
+    sheet.append([])
+    senders = summary.agencies - summary.statuses["belum_menyampaikan"]
+    sheet.append([None, None, c(f"Keseluruhan: {t.sops} SOP dari {senders} perangkat daerah yang menyampaikan",
+                                "section")])
+    # rows are given a height: neither Excel nor LibreOffice fits wrapped rows of a written file
+    sheet.ws.row_dimensions[sheet.row + 1].height = 30
+    first = sheet.append([c("No", "head"), None, c("Kriteria", "head"), c("Ya", "head"), c("Tidak", "head"),
+                          c("Tidak Dijawab", "head"), c("Persentase Ya", "head")])
+    for i, key in enumerate(CRITERIA, start=1):
+        sheet.ws.row_dimensions[sheet.row + 1].height = 30
+        sheet.append([c(i, "num"), None, c(CRITERIA_LABELS[key], "wrap"), c(t.yes[key], "num"),
+                      c(t.no[key], "num"), c(t.unanswered[key], "num"), c(t.share(t.yes[key]), "pct")])
+    sheet.append([c(None, "numtotal"), None, c("Memenuhi seluruh 7 kriteria", "texttotal"),
+                  c(t.meets_all, "numtotal"), c(t.sops - t.meets_all, "numtotal"), c(None, "numtotal"),
+                  c(t.share(t.meets_all), "pcttotal")])
+    _criteria_chart(sheet, first)
+
+
+def _value_labels(number_format: Optional[str] = None) -> DataLabelList:
+    # LibreOffice shows series and category names too unless told not to
+    labels = DataLabelList(showVal=True, showSerName=False, showCatName=False, showLegendKey=False,
+                           showPercent=False)
+    if number_format:
+        labels.numFmt = number_format
+    return labels
+
+
+def _criteria_chart(sheet: Sheet, header_row: int) -> None:
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = "Persentase SOP yang memenuhi tiap kriteria"
+    chart.legend = None
+    chart.x_axis.scaling.orientation = "maxMin"  # criterion 1 on top, as in the table
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 1
+    chart.y_axis.numFmt = NumFmt(formatCode="0%", sourceLinked=False)
+    chart.y_axis.majorGridlines = None
+    rows = len(CRITERIA) + 1
+    data = Reference(sheet.ws, min_col=7, min_row=header_row, max_row=header_row + rows)
+    labels = Reference(sheet.ws, min_col=3, min_row=header_row + 1, max_row=header_row + rows)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(labels)
+    chart.series[0].graphicalProperties.solidFill = "2E75B6"
+    chart.series[0].dLbls = _value_labels("0%")
+    chart.height, chart.width = 9, 18
+    sheet.ws.add_chart(chart, f"I{header_row}")
+
+
+_WARNING_HEAD = [("No", 6), ("Kode OPD", 10), ("Perangkat Daerah", 40), ("Versi", 6), ("Berkas", 34),
+                 ("Kode Peringatan", 20), ("Pesan", 70), ("Letak", 18)]
+
+
+def _warning_sheet(wb, status: PeriodStatus, refusals: list) -> None:
+    sheet = Sheet(wb, "Peringatan", [w for _, w in _WARNING_HEAD], status,
+                  "PERINGATAN YANG PERLU DIPERIKSA")
+    c = sheet.cells
+    sheet.header([h for h, _ in _WARNING_HEAD])
+    sources = [(a.agency.code, a.agency.name, a.latest) for a in status.agencies if a.latest]
+    sources += [(None, d["agency"]["as_written"], d) for d in status.unmatched]
+    n = 0
+    for code, name, document in sources:
+        for warning in document["warnings"]:
+            n += 1
+            sheet.append([n, c.text(code), c.text(name), document["source"]["version"],
+                          c.text(document["source"]["file"]), c.text(warning.get("code")),
+                          c.text(warning.get("message")), c.text(warning.get("where"))])
+    for refusal in refusals:
+        n += 1
+        sheet.append([n, None, None, None, c.text(refusal["file"]), c.text(refusal["reason_code"]),
+                      c.text(f"Berkas ditolak: {refusal['reason']}"), None])
+    sheet.filter_to(sheet.row)
+    if n == 0:
+        sheet.append([None, None, c("Tidak ada peringatan.", "note")])
+
+
+def _period_refusals(store: Optional[Store], status: PeriodStatus) -> list:
+    """Refused files whose arrival falls in this period's window (they name no period we can trust)."""
+    if store is None:
+        return []
+    found = []
+    for refusal in store.refusals():
+        try:
+            received = dt.datetime.fromisoformat(refusal["received_at"])
+        except (TypeError, ValueError):
+            continue
+        period, _ = deadlines.resolve_period(status.region, received)
+        if period is not None and period.id == status.period.id:
+            found.append(refusal)
+    return found
+
+
+# -- writing files --------------------------------------------------------------------------------
+
+
+def write_recap(status: PeriodStatus, path, store: Optional[Store] = None) -> Path:
+    """Write the recap of `status` to `path` (replaced atomically) and return the path.
+
+    With `store`, files refused during the period's window are listed on the Peringatan sheet.
+    Raises RecapError when the file cannot be written.
+    """
+    summary = summarize(status)
+    wb = Workbook(write_only=True)
+    _summary_sheet(wb, status, summary)
+    _sop_sheet(wb, status)
+    _criteria_sheet(wb, status, summary)
+    _warning_sheet(wb, status, _period_refusals(store, status))
+    return _save(wb, Path(path))
+
+
+def write_table(rows: Iterable[dict], path, title: str = "Data") -> Path:
+    """Write dict rows (keys of the first row as the header) as a one-sheet workbook, text inert."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title[:31])
+    cells = Cells(ws)
+    cells.style("head", font=Font(bold=True))
+    header = None
+    for row in rows:
+        if header is None:
+            header = list(row)
+            for i, key in enumerate(header, start=1):
+                ws.column_dimensions[get_column_letter(i)].width = max(10, min(40, len(key) + 4))
+            ws.freeze_panes = "A2"
+            ws.append([cells(key, "head") for key in header])
+        ws.append([cells.text(v) if isinstance(v, str) else v for v in (row.get(k) for k in header)])
+    if header is None:
+        ws.append([cells("Tidak ada data.", "head")])
+    return _save(wb, Path(path))
+
+
+def _save(wb: Workbook, path: Path) -> Path:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".rekap-", suffix=".xlsx.tmp", dir=path.parent)
+        os.close(fd)
+    except OSError as e:
+        raise RecapError(f"Folder {path.parent} tidak dapat ditulisi: {e.strerror or e}") from None
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise RecapError(
+            f"{path.name} tidak dapat ditulis ({e.strerror or e}); bila sedang dibuka di Excel, tutup lalu "
+            "jalankan: sopdoc recap"
+        ) from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def recap_path(ws, period_id: str) -> Path:
+    """Where a period's recap lives: outbox/<period>/Rekap Evaluasi SOP <period>.xlsx."""
+    return ws.outbox / period_id / f"Rekap Evaluasi SOP {period_id}.xlsx"
+
+
+def refresh_after_batch(ws, now: Optional[dt.datetime] = None) -> list:
+    """Rewrite the recaps a batch may have changed; return the paths written.
+
+    Always the current period's (the one whose window holds `now`), and any other period whose
+    recap is missing or older than the newest file processed into it (a late form naming
+    "Tahap I" lands in that period). Quietly does nothing when the region has no periods. A recap
+    that cannot be written (open in Excel) is logged and skipped: the next batch or `sopdoc
+    recap` writes it again.
+    """
+    region = ws.region()
+    if not region.periods:
+        return []
+    store = Store(ws.store_path)
+    try:
+        now = now or dt.datetime.now(region.tz)
+        current, _ = deadlines.resolve_period(region, now)
+        wanted = [current.id] + [p for p in _stale_periods(ws, store) if p != current.id]
+        written = []
+        for period_id in wanted:
+            path = recap_path(ws, period_id)
+            try:
+                written.append(write_recap(period_status(ws, store, period_id, now), path, store))
+            except SopdocError as e:  # a batch must not fail because its recap could not be written
+                log.warning("Rekap tidak diperbarui: %s", e)
+        return written
+    finally:
+        store.close()
+
+
+def _stale_periods(ws, store: Store) -> list:
+    known = {p.id for p in ws.region().periods}
+    rows = store.db.execute(
+        "SELECT s.period, MAX(f.processed_at) FROM submissions s JOIN files f ON f.submission_id = s.id"
+        " WHERE s.period IS NOT NULL GROUP BY s.period ORDER BY s.period"
+    ).fetchall()
+    stale = []
+    for period_id, processed_at in rows:
+        if period_id not in known:
+            continue
+        path = recap_path(ws, period_id)
+        try:
+            written = int(path.stat().st_mtime)
+        except FileNotFoundError:
+            stale.append(period_id)
+            continue
+        # processed_at has whole seconds: ">=" errs on the side of writing again
+        if dt.datetime.fromisoformat(processed_at).timestamp() >= written:
+            stale.append(period_id)
+    return stale
