@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import sys
@@ -109,7 +110,7 @@ def _run_batch(ws, received_from):
                                    item_show_func=lambda p: p.name if p else "") if show else _nullbar(paths) as bar:
                 for path in bar:
                     if path.exists():
-                        results.append(intake.process_file(path))
+                        results.append(dataclasses.replace(intake.process_file(path), document=None))
             return results
     finally:
         intake.close()

@@ -10,6 +10,7 @@ Order of work for one file, chosen so a kill -9 at any point leaves a state the 
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import errno
 import os
@@ -173,9 +174,10 @@ class Intake:
             if not path.exists():  # taken away while the batch ran
                 continue
             outcome = self.process_file(path)
-            results.append(outcome)
             if progress:
                 progress(outcome)
+            # keep the summary only: a batch's memory must not grow with every form's content
+            results.append(dataclasses.replace(outcome, document=None))
         return results
 
     def process_file(self, path: Path) -> Outcome:
