@@ -14,7 +14,7 @@ import click
 
 from . import __version__, parsing, plugins
 from .errors import Refusal, SopdocError
-from .workspace import default_root, init_workspace, open_workspace
+from .workspace import init_workspace, open_workspace
 
 EXIT_REFUSED = 1
 EXIT_ERROR = 2

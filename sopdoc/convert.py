@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import olefile
 
 from .errors import Refusal
+from .office import find_soffice, run_soffice  # noqa: F401 (find_soffice: tests patch it here)
 from .sniff import stream_head
 
 _TARGET = {"xls": "xlsx", "doc": "docx"}
@@ -22,24 +20,6 @@ _INSTALL = (
     "Pasang LibreOffice: di Debian/Ubuntu `apt install libreoffice-calc-nogui libreoffice-writer-nogui`, "
     "di Windows pemasang dari libreoffice.org. Atau minta pengirim menyimpan ulang sebagai .xlsx/.docx."
 )
-
-
-def find_soffice() -> str | None:
-    """Path of LibreOffice's `soffice` (PATH first, then the usual install folders), or None."""
-    for name in ("soffice", "libreoffice"):
-        found = shutil.which(name)
-        if found:
-            return found
-    candidates = [Path("/Applications/LibreOffice.app/Contents/MacOS/soffice")]
-    for var in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)"):
-        if os.environ.get(var):
-            candidates.append(Path(os.environ[var]) / "LibreOffice" / "program" / "soffice.exe")
-    for folder in ("Program Files", "Program Files (x86)"):
-        candidates.append(Path(rf"C:\{folder}\LibreOffice\program\soffice.exe"))
-    for candidate in candidates:
-        if candidate.is_file():
-            return str(candidate)
-    return None
 
 
 def convert_legacy(path, kind: str, workdir, timeout: float = 120) -> Path:
@@ -68,20 +48,11 @@ def convert_legacy(path, kind: str, workdir, timeout: float = 120) -> Path:
     try:
         shutil.copyfile(path, source)
         infilter = _import_filter(source, kind)
-        with tempfile.TemporaryDirectory(prefix="sopdoc-lo-", ignore_cleanup_errors=True) as profile:
-            argv = [
-                soffice,
-                f"-env:UserInstallation={Path(profile).resolve().as_uri()}",
-                "--headless", "--invisible", "--nologo", "--nodefault", "--norestore", "--nolockcheck",
-                f"--infilter={infilter}",
-                "--convert-to", _TARGET[kind],
-                "--outdir", str(workdir),
-                str(source),
-            ]
-            ok = _run(argv, timeout)
+        code = run_soffice(soffice, [f"--infilter={infilter}", "--convert-to", _TARGET[kind],
+                                     "--outdir", str(workdir), str(source)], timeout)
     finally:
         source.unlink(missing_ok=True)
-    if not ok or not target.is_file() or target.stat().st_size == 0:
+    if code != 0 or not target.is_file() or target.stat().st_size == 0:
         target.unlink(missing_ok=True)
         raise _failed()
     return target
@@ -105,36 +76,3 @@ def _import_filter(source: Path, kind: str) -> str:
     except Exception:  # olefile raises many kinds on malformed input
         raise _failed() from None
     return "MS Word 97" if nfib >= 0x00C1 else "MS WinWord 6.0"
-
-
-def _run(argv: list[str], timeout: float) -> bool:
-    """True if the process exited 0 within `timeout`; on timeout the whole process group is killed."""
-    if sys.platform == "win32":
-        new_group = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
-    else:
-        new_group = {"start_new_session": True}
-    # no pipes: a surviving grandchild holding one open would block us after a kill
-    try:
-        process = subprocess.Popen(
-            argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **new_group
-        )
-    except OSError:
-        return False
-    try:
-        return process.wait(timeout=timeout) == 0
-    except subprocess.TimeoutExpired:
-        _kill_tree(process)
-        process.wait()
-        return False
-
-
-def _kill_tree(process: subprocess.Popen) -> None:
-    # soffice is a launcher; the real work happens in a child (soffice.bin) that must die too
-    if sys.platform == "win32":
-        subprocess.run(["taskkill", "/F", "/T", "/PID", str(process.pid)], capture_output=True)
-    else:
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    process.kill()

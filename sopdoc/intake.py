@@ -268,11 +268,7 @@ def process_inbox(workspace: Workspace, *, received_from: str = "now", progress=
 
 
 def refresh_outputs(workspace: Workspace) -> None:
-    """Refresh what depends on the data (the recap, where it exists) after a batch."""
-    try:
-        from . import recap
-    except ImportError:
-        return
-    refresh = getattr(recap, "refresh_after_batch", None)
-    if refresh:
-        refresh(workspace)
+    """Refresh what depends on the data (the recap of the current period) after a batch."""
+    from . import recap
+
+    recap.refresh_after_batch(workspace)

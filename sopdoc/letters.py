@@ -15,10 +15,6 @@ import datetime as dt
 import io
 import os
 import re
-import shutil
-import signal
-import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from importlib import resources
@@ -28,6 +24,7 @@ from typing import Optional
 from .deadlines import format_date
 from .errors import SopdocError
 from .model import CRITERIA, CRITERIA_LABELS
+from .office import find_soffice, run_soffice
 from .recap import FOLLOW_UP_LABELS, STATUSES, long_date, moment_text, recap_path, summarize, zone_label
 from .status import STATUS_LABELS, PeriodStatus, period_status
 from .store import Store
@@ -439,19 +436,6 @@ def list_letters(store: Store) -> list:
 # -- PDF through LibreOffice ----------------------------------------------------------------------
 
 
-def find_soffice() -> Optional[str]:
-    """Path of LibreOffice's soffice (PATH, then the usual install folders), or None."""
-    for name in ("soffice", "libreoffice"):
-        found = shutil.which(name)
-        if found:
-            return found
-    candidates = [Path("/Applications/LibreOffice.app/Contents/MacOS/soffice")]
-    for var in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)"):
-        if os.environ.get(var):
-            candidates.append(Path(os.environ[var]) / "LibreOffice" / "program" / "soffice.exe")
-    return next((str(c) for c in candidates if c.is_file()), None)
-
-
 def to_pdf(paths: list, outdir=None, timeout: float = 180) -> list:
     """Convert .docx/.xlsx files to PDF with one headless LibreOffice run; return the PDF paths.
 
@@ -467,11 +451,8 @@ def to_pdf(paths: list, outdir=None, timeout: float = 180) -> list:
         raise LettersError(_INSTALL_PDF)
     outdir = Path(outdir) if outdir else paths[0].parent
     outdir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="sopdoc-lo-") as profile:
-        argv = [soffice, f"-env:UserInstallation={Path(profile).resolve().as_uri()}", "--headless",
-                "--invisible", "--nologo", "--nodefault", "--norestore", "--nolockcheck",
-                "--convert-to", "pdf", "--outdir", str(outdir)] + [str(p.resolve()) for p in paths]
-        code = _run(argv, timeout)
+    code = run_soffice(soffice, ["--convert-to", "pdf", "--outdir", str(outdir)]
+                       + [str(p.resolve()) for p in paths], timeout)
     pdfs = [outdir / f"{p.stem}.pdf" for p in paths]
     missing = [p.name for p in pdfs if not p.is_file()]
     if code is None:
@@ -479,25 +460,3 @@ def to_pdf(paths: list, outdir=None, timeout: float = 180) -> list:
     if missing:
         raise LettersError(f"LibreOffice gagal membuat PDF (kode keluar {code}): {', '.join(missing)}")
     return pdfs
-
-
-def _run(argv: list, timeout: float) -> Optional[int]:
-    """Exit code, or None after killing the process group on timeout."""
-    group = ({"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP} if sys.platform == "win32"
-             else {"start_new_session": True})
-    process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, **group)
-    try:
-        return process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        # soffice hands the work to a child process that must die with it
-        if sys.platform == "win32":
-            subprocess.run(["taskkill", "/F", "/T", "/PID", str(process.pid)], capture_output=True)
-        else:
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        process.kill()
-        process.wait()
-        return None
