@@ -283,12 +283,16 @@ def list_plugins():
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path("demo"))
 def demo(directory):
     """Make a demo workspace in DIRECTORY (default ./demo) with a season of forms and run the whole cycle."""
-    from .demo import run_demo
+    from .cli_status import status_lines
+    from .demo import run_demo, where_to_look
 
     try:
-        run_demo(directory, echo=click.echo)
+        root, report = run_demo(directory, echo=click.echo)
     except SopdocError as e:
         raise OperationalError(str(e)) from None
+    click.echo("")
+    for line in status_lines(report) + [""] + where_to_look(root):
+        click.echo(line)
 
 
 def main():  # pragma: no cover

@@ -14,10 +14,17 @@ from zoneinfo import ZoneInfo
 
 from . import formgen as fg
 from .errors import WorkspaceError
+from .letters import issue_letters
+from .recap import recap_path, write_recap
+from .status import period_status
+from .store import Store
 from .workspace import init_workspace
 
 MARKER = ".sopdoc-demo"
 WIB = ZoneInfo("Asia/Jakarta")
+PERIOD = "banten-2025-tahap-1"
+# The demo looks at the season as on this day: after the deadline, before the meetings.
+DEMO_NOW = dt.datetime(2025, 5, 28, 10, 0, tzinfo=WIB)
 
 DEMO_LETTERS = """
 [letters]
@@ -69,7 +76,7 @@ SEASON = [
     ("Dinas Pariwisata.xlsx", "Dinas Pariwisata", _at(21, 10, 5), {"date_value": "20/05/2025"}, 3),
     ("DPMPTSP.xlsx", "DPMPTSP", _at(27, 9, 45), {"yes": "\u221a", "no": "x"}, 5),
     ("Evaluasi SOP Dinas Pertanian.xlsx", "Dinas Pertanain", _at(15, 10, 10), {}, 4),
-    ("Dinas Perhubungan - ada baris kosong.xlsx", "Dinas Kependudukan dan Pencatatan Sipil", _at(16, 14, 0),
+    ("Disdukcapil - ada isian kosong.xlsx", "Dinas Kependudukan dan Pencatatan Sipil", _at(16, 14, 0),
      {"criterion_overrides": {(0, 3): None}}, 3),
     ("Evaluasi SOP Dinkes (revisi).xlsx", "Dinas Kesehatan", _at(20, 9, 30), {}, 7),
 ]
@@ -110,8 +117,9 @@ def _prepare(directory: Path) -> Path:
     return directory
 
 
-def run_demo(directory: Path, echo: Callable[[str], None] = print) -> Path:
-    """Build the demo workspace in `directory` and run every step that exists."""
+def run_demo(directory: Path, echo: Callable[[str], None] = print) -> tuple:
+    """Build the demo workspace in `directory` and run the cycle: process, recap, the three
+    letter kinds. Returns (workspace root, the period's status as of the demo's "now")."""
     from .intake import Intake
 
     directory = _prepare(directory)
@@ -132,22 +140,24 @@ def run_demo(directory: Path, echo: Callable[[str], None] = print) -> Path:
         detail = f" — {o.reason}" if o.reason_code else ""
         echo(f"  {word} {o.name}{detail}")
 
-    for step in _later_steps():
-        step(ws, echo)
-    echo("")
-    echo("Lihat hasilnya:")
-    echo(f"  berkas diterima : {ws.archive}")
-    echo(f"  berkas ditolak  : {ws.rejected} (alasan di *.alasan.txt)")
-    echo(f"  rekap dan surat : {ws.outbox}")
-    echo(f"  status          : sopdoc status -w \"{ws.root}\" --period banten-2025-tahap-1")
-    return ws.root
-
-
-def _later_steps() -> list:
-    """Steps of the cycle that build on processing: status, recap, letters (where installed)."""
-    steps = []
+    store = Store(ws.store_path)
     try:
-        from . import demo_steps
-    except ImportError:
-        return steps
-    return list(getattr(demo_steps, "STEPS", steps))
+        report = period_status(ws, store, PERIOD, DEMO_NOW)
+        recap = write_recap(report, recap_path(ws, PERIOD), store)
+        echo(f"Rekap: {recap}")
+        for kind in ("undangan", "teguran", "laporan"):
+            issue = issue_letters(ws, store, kind, PERIOD, DEMO_NOW)
+            echo(f"Surat {kind}: {len(issue.letters)} dibuat di {ws.outbox / PERIOD / 'surat'}")
+    finally:
+        store.close()
+    return ws.root, report
+
+
+def where_to_look(root: Path) -> list:
+    return [
+        "Lihat hasilnya:",
+        f"  berkas diterima : {root / 'archive'}",
+        f"  berkas ditolak  : {root / 'rejected'} (alasan di *.alasan.txt)",
+        f"  rekap dan surat : {root / 'outbox' / PERIOD}",
+        f"  status          : sopdoc status -w \"{root}\" --period {PERIOD}",
+    ]
