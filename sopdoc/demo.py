@@ -18,7 +18,7 @@ from .letters import issue_letters
 from .recap import recap_path, write_recap
 from .status import period_status
 from .store import Store
-from .workspace import init_workspace
+from .workspace import init_workspace, open_workspace
 
 MARKER = ".sopdoc-demo"
 WIB = ZoneInfo("Asia/Jakarta")
@@ -31,11 +31,14 @@ DEMO_LETTERS = """
 signer_name = "Dr. H. Ahmad Syaukani, S.STP., M.Si."
 signer_nip = "197501012000031001"
 signer_position = "Kepala Biro Organisasi dan Reformasi Birokrasi"
-letterhead = ["PEMERINTAH PROVINSI BANTEN", "SEKRETARIAT DAERAH",
-              "Kawasan Pusat Pemerintahan Provinsi Banten (KP3B), Jl. Syech Nawawi Al-Bantani, Serang"]
-report_addressee = "Sekretaris Daerah Provinsi Banten"
+signer_rank = "Pembina Utama Muda (IV/c)"
+letterhead = ["PEMERINTAH PROVINSI BANTEN", "SEKRETARIAT DAERAH"]
+letterhead_address = ["Kawasan Pusat Pemerintahan Provinsi Banten (KP3B), Jl. Syech Nawawi Al-Bantani, Serang 42171",
+                      "Telepon (0254) 267001, laman biroorganisasi.bantenprov.go.id"]
+report_to = "Sekretaris Daerah Provinsi Banten"
 tembusan = ["Gubernur Banten (sebagai laporan)", "Inspektur Provinsi Banten"]
 number_pattern = "065/{seq:03d}/Biro-Org/{year}"
+meeting_time = "09.00 WIB s.d. selesai"
 """
 
 
@@ -126,6 +129,7 @@ def run_demo(directory: Path, echo: Callable[[str], None] = print) -> tuple:
     ws = init_workspace(directory, "banten")
     with open(ws.root / "sopdoc.toml", "a", encoding="utf-8") as f:
         f.write(DEMO_LETTERS)
+    ws = open_workspace(ws.root)  # read the configuration again, with the letters' signatory
     _write_season(ws.inbox)
     echo(f"Ruang kerja demo dibuat di {ws.root} dengan {len(list(ws.inbox.iterdir())) - 1} berkas di inbox.")
 

@@ -39,3 +39,15 @@ def test_demo_export_is_valid_json(tmp_path, run, schema_validator):
     run("demo", tmp_path / "demo")
     for document in json.loads(run("export", "-w", tmp_path / "demo").output):
         schema_validator.validate(document)
+
+
+def test_demo_writes_the_recap_and_every_letter_kind(tmp_path, run):
+    run("demo", tmp_path / "demo")
+    outbox = tmp_path / "demo" / "outbox" / "banten-2025-tahap-1"
+    assert (outbox / "Rekap Evaluasi SOP banten-2025-tahap-1.xlsx").exists()
+    names = [p.name for p in (outbox / "surat").iterdir()]
+    assert any("Undangan" in n for n in names)
+    assert any("Teguran" in n for n in names)
+    assert any("Laporan" in n for n in names)
+    listed = run("letters", "-w", tmp_path / "demo", "--list").output
+    assert "065/001/Biro-Org/2025" in listed
