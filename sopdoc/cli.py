@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import datetime as dt
 import io
 import json
 import sys
@@ -31,6 +32,21 @@ def _open(workspace):
         return open_workspace(workspace)
     except SopdocError as e:
         raise OperationalError(str(e)) from None
+
+
+now_option = click.option("--now", "now_text", default=None, hidden=True,
+                          help="Pretend it is this ISO 8601 moment (tests and past reports).")
+
+
+def parse_now(text, ws):
+    """The --now moment; without a zone it is read in the workspace region's time zone."""
+    if text is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(f"{text!r} bukan waktu ISO 8601", param_hint="--now") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=ws.region().tz)
 
 
 workspace_option = click.option(

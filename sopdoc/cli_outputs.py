@@ -2,31 +2,16 @@
 hands upward and outward."""
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import click
 
-from .cli import OperationalError, cli, workspace_option
+from .cli import OperationalError, cli, now_option, parse_now, workspace_option
 from .errors import SopdocError
 from .workspace import open_workspace
 
 period_option = click.option("--period", "period_id", default=None,
                              help="Period id from periods.toml; default: the period open now.")
-now_option = click.option("--now", "now_text", default=None, hidden=True,
-                          help="Pretend it is this ISO 8601 moment (tests and past reports).")
-
-
-def _now(text, ws):
-    if text is None:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise click.BadParameter(f"{text!r} bukan waktu ISO 8601", param_hint="--now") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=ws.region().tz)
-
-
 @cli.command()
 @workspace_option
 @period_option
@@ -48,7 +33,7 @@ def recap(workspace, period_id, output, now_text):
         ws = open_workspace(workspace)
         store = Store(ws.store_path)
         try:
-            report = period_status(ws, store, period_id, _now(now_text, ws))
+            report = period_status(ws, store, period_id, parse_now(now_text, ws))
             path = write_recap(report, output or recap_path(ws, report.period.id), store)
         finally:
             store.close()
@@ -90,7 +75,7 @@ def letters(workspace, period_id, kind, pdf, as_list, now_text):
             if as_list:
                 _echo_list(list_letters(store))
                 return
-            issue = issue_letters(ws, store, kind, period_id, _now(now_text, ws))
+            issue = issue_letters(ws, store, kind, period_id, parse_now(now_text, ws))
         finally:
             store.close()
     except SopdocError as e:

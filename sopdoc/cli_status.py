@@ -6,7 +6,7 @@ import json
 
 import click
 
-from .cli import OperationalError, cli, workspace_option
+from .cli import OperationalError, cli, now_option, parse_now, workspace_option
 from .deadlines import format_date
 from .errors import SopdocError
 from .status import STATUS_LABELS, PeriodStatus, period_status
@@ -24,8 +24,7 @@ NAME_WIDTH = 50  # longer register names are cut in the table (the JSON has them
 @click.option("--period", "period_id", default=None,
               help="Period id from periods.toml; default: the period open now.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object for scripts.")
-@click.option("--now", "now_text", default=None, hidden=True,
-              help="Pretend it is this ISO 8601 moment (tests and past reports).")
+@now_option
 def status(workspace, period_id, as_json, now_text):
     """Show every agency of the register with its status in a period: tepat waktu, terlambat
     (n hari kerja) or belum menyampaikan, its versions and SOP count, and the deadline.
@@ -34,9 +33,9 @@ def status(workspace, period_id, as_json, now_text):
     """
     from .store import Store
 
-    now = _parse_now(now_text)
     try:
         ws = open_workspace(workspace)
+        now = parse_now(now_text, ws)
         store = Store(ws.store_path)
         try:
             report = period_status(ws, store, period_id, now)
@@ -48,18 +47,6 @@ def status(workspace, period_id, as_json, now_text):
         click.echo(json.dumps(status_dict(report), ensure_ascii=False, indent=2))
     else:
         click.echo("\n".join(status_lines(report)))
-
-
-def _parse_now(text):
-    if text is None:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise click.BadParameter(f"{text!r} bukan waktu ISO 8601", param_hint="--now") from None
-    if moment.tzinfo is None:
-        raise click.BadParameter("sertakan zona waktu, mis. 2025-05-14T10:00+07:00", param_hint="--now")
-    return moment
 
 
 # -- text ---------------------------------------------------------------------------------------

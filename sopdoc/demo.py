@@ -123,7 +123,7 @@ def _prepare(directory: Path) -> Path:
 def run_demo(directory: Path, echo: Callable[[str], None] = print) -> tuple:
     """Build the demo workspace in `directory` and run the cycle: process, recap, the three
     letter kinds. Returns (workspace root, the period's status as of the demo's "now")."""
-    from .intake import Intake
+    from .intake import process_inbox
 
     directory = _prepare(directory)
     ws = init_workspace(directory, "banten")
@@ -133,12 +133,7 @@ def run_demo(directory: Path, echo: Callable[[str], None] = print) -> tuple:
     _write_season(ws.inbox)
     echo(f"Ruang kerja demo dibuat di {ws.root} dengan {len(list(ws.inbox.iterdir())) - 1} berkas di inbox.")
 
-    intake = Intake(ws, received_from="mtime")
-    try:
-        with intake.lock():
-            outcomes = intake.process_all()
-    finally:
-        intake.close()
+    outcomes = process_inbox(ws, received_from="mtime")
     for o in outcomes:
         word = {"accepted": "DITERIMA", "refused": "DITOLAK ", "duplicate": "DUPLIKAT"}[o.outcome]
         detail = f" — {o.reason}" if o.reason_code else ""

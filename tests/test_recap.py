@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from sopdoc.cli import cli
-from sopdoc.intake import Intake
+from sopdoc.intake import process_inbox
 from sopdoc.model import CRITERIA
 from sopdoc.recap import recap_path, refresh_after_batch, write_recap
 from sopdoc.safe_text import set_text_cell
@@ -78,12 +78,7 @@ def build_season(root: Path):
     ws = init_workspace(root, "banten")
     for name, agency, when, texts, emptied in SEASON:
         arrive(ws, name, agency, when, texts, emptied)
-    intake = Intake(ws, received_from="mtime")
-    try:
-        with intake.lock():
-            outcomes = intake.process_all()
-    finally:
-        intake.close()
+    outcomes = process_inbox(ws, received_from="mtime")
     assert [o.outcome for o in outcomes] == ["accepted"] * len(SEASON)
     return ws
 
