@@ -8,13 +8,21 @@ from click.testing import CliRunner
 from sopdoc.cli import cli
 from sopdoc.workspace import init_workspace
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SAMPLES = SHARED / "forms" / "samples"
+# Copies of ../shared/forms/samples (one clean form per region with its expected facts), so the
+# tests run from any clone; `../shared/tools/check-samples` checks the originals.
+SAMPLES = Path(__file__).resolve().parent / "samples"
 
 
 @pytest.fixture
 def banten_ws(tmp_path):
     return init_workspace(tmp_path / "ruang kerja banten", "banten")
+
+
+@pytest.fixture(autouse=True)
+def outside_any_workspace(tmp_path, monkeypatch):
+    """Tests run outside a workspace: the repository's top level is itself one."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SOPDOC_WORKSPACE", raising=False)
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from sopdoc.model import CRITERIA
 from wordforms import (BOTH, EMPTY, MARKS, BengkuluForm, Box, Control, Runs, SidoarjoForm, Sym, Typed,
                        build_bengkulu, build_sidoarjo, expected)
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "forms" / "samples"
+SAMPLES = Path(__file__).resolve().parent / "samples"
 IMPLEMENTATION = {"Baik": "baik", "Tidak Baik": "tidak_baik"}
 
 
