@@ -5,8 +5,9 @@ Order of work for one file, chosen so a kill -9 at any point leaves a state the 
 1. its arrival is recorded (once, kept across restarts);
 2. it is read (no side effects);
 3. one transaction records its outcome *and* where it will be moved;
-4. it is moved (os.replace). A file still in inbox/ whose bytes and name are already recorded
-   with a destination that does not exist yet is a move step 4 did not finish: it is finished.
+4. it is moved (os.replace), and the move is marked done. A file still in inbox/ whose bytes and
+   name are recorded with a move not marked done, to a destination that does not exist yet, is a
+   move step 4 did not finish: it is finished.
 """
 from __future__ import annotations
 
@@ -196,17 +197,15 @@ class Intake:
         received_at = self.received_at(path)
         received_iso = received_at.isoformat(timespec="seconds")
         processed_at = self.clock().isoformat(timespec="seconds")
-        prior = self.store.file_outcome(sha256)
+        prior = self.store.accepted_file(sha256)
         if prior is not None:
-            # beside the first copy of these bytes, in archive/<period>/ or rejected/
+            # beside the first copy of these bytes, in archive/<period>/
             stored_as = self._destination((self.ws.root / prior["stored_as"]).parent, name)
-            outcome = Outcome(name, "duplicate", stored_as, prior["reason_code"], prior["reason"])
             with self.store.transaction() as db:
                 self.store.record_file(db, name=name, sha256=sha256, size=size, received_at=received_iso,
                                        processed_at=processed_at, outcome="duplicate", stored_as=stored_as,
-                                       reason_code=prior["reason_code"], reason=prior["reason"],
                                        duplicate_of=prior["id"])
-            return self._finish(path, outcome, received_iso)
+            return self._finish(path, Outcome(name, "duplicate", stored_as), received_iso)
 
         try:
             reading = parsing.read_file(path, name=name, region_key=self.ws.region_key,
@@ -250,6 +249,9 @@ class Intake:
             target.parent.mkdir(parents=True, exist_ok=True)
             _write_atomically(target.with_name(target.name + ".alasan.txt"), reason_text(outcome, received_at))
         _move(path, target)
+        # a file put back into inbox/ later (by hand, after fixing it) is then a new arrival,
+        # not the rest of this move
+        self.store.mark_moved(outcome.stored_as)
         return outcome
 
 

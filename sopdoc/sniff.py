@@ -68,7 +68,10 @@ def sniff(path, limits: Limits = Limits()) -> str:
 
 
 def _mb(n: int) -> str:
-    return f"{n / MiB:.1f}".removesuffix(".0")
+    """Megabytes for people, Indonesian style: "1,5"; small sizes keep enough digits to differ."""
+    value = n / MiB
+    text = f"{value:.1f}" if value >= 1 or value == 0 else f"{value:.3f}".rstrip("0")
+    return text.removesuffix(".0").replace(".", ",")
 
 
 def _foreign_reason(head: bytes) -> str:

@@ -88,6 +88,10 @@ MIGRATIONS = [
         issued_at TEXT NOT NULL         -- ISO 8601, tz-aware
     );
     """,
+    # 2 -> 3: whether a recorded file has been moved out of inbox/ yet (earlier rows had been)
+    """
+    ALTER TABLE files ADD COLUMN moved INTEGER NOT NULL DEFAULT 1
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -160,17 +164,26 @@ class Store:
 
     # --- files ------------------------------------------------------------------------------
 
-    def file_outcome(self, sha256: str) -> Optional[sqlite3.Row]:
-        """The first recorded outcome (accepted or refused) of these bytes, if any."""
+    def accepted_file(self, sha256: str) -> Optional[sqlite3.Row]:
+        """The file record that first accepted these bytes, if any.
+
+        Refused bytes are not remembered this way: a file put back after its cause was fixed
+        (a size limit raised, LibreOffice installed, a plugin updated) is read again.
+        """
         return self.db.execute(
-            "SELECT * FROM files WHERE sha256 = ? AND outcome != 'duplicate' ORDER BY id LIMIT 1", (sha256,)
+            "SELECT * FROM files WHERE sha256 = ? AND outcome = 'accepted' ORDER BY id LIMIT 1", (sha256,)
         ).fetchone()
 
     def unfinished_move(self, name: str, sha256: str) -> Optional[sqlite3.Row]:
-        """The latest record of this name and these bytes (a move a crash may have interrupted)."""
+        """A record of this name and these bytes whose move out of inbox/ a crash interrupted."""
         return self.db.execute(
-            "SELECT * FROM files WHERE name = ? AND sha256 = ? ORDER BY id DESC LIMIT 1", (name, sha256)
+            "SELECT * FROM files WHERE name = ? AND sha256 = ? AND moved = 0 ORDER BY id DESC LIMIT 1",
+            (name, sha256),
         ).fetchone()
+
+    def mark_moved(self, stored_as: str) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE files SET moved = 1 WHERE stored_as = ?", (stored_as,))
 
     def is_destination(self, stored_as: str) -> bool:
         return self.db.execute("SELECT 1 FROM files WHERE stored_as = ?", (stored_as,)).fetchone() is not None
@@ -188,7 +201,7 @@ class Store:
         db.execute("DELETE FROM arrivals WHERE name = ?", (name,))
         return db.execute(
             "INSERT INTO files (name, sha256, size, received_at, processed_at, outcome, reason_code, reason,"
-            " stored_as, submission_id, duplicate_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " stored_as, submission_id, duplicate_of, moved) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
             (name, sha256, size, received_at, processed_at, outcome, reason_code, reason, stored_as,
              submission_id, duplicate_of),
         ).lastrowid

@@ -207,3 +207,23 @@ def test_workbook_is_not_modified_by_processing(banten_ws, run):
     archived = banten_ws.archive / "banten-2025-tahap-1" / path.name
     assert archived.read_bytes() == data
     assert openpyxl.load_workbook(archived)  # still a valid workbook
+
+
+def test_refused_file_put_back_after_the_cause_is_fixed_is_read_again(banten_ws, run):
+    config = banten_ws.root / "sopdoc.toml"
+    config.write_text(config.read_text().replace("max_file_mb = 50", "max_file_mb = 0.001"))
+    drop(banten_ws, SAMPLES / "banten-contoh.xlsx", "dinkes.xlsx")
+    assert run("process", "-w", banten_ws.root).exit_code == 1
+    config.write_text(config.read_text().replace("max_file_mb = 0.001", "max_file_mb = 50"))
+    shutil.move(banten_ws.rejected / "dinkes.xlsx", banten_ws.inbox / "dinkes.xlsx")
+    result = run("process", "-w", banten_ws.root)
+    assert result.exit_code == 0, result.output
+    assert len(Store(banten_ws.store_path).submissions()) == 1
+
+
+def test_refused_file_put_back_unchanged_is_refused_again(banten_ws, run):
+    (banten_ws.inbox / "kosong.xlsx").write_bytes(b"")
+    run("process", "-w", banten_ws.root)
+    shutil.move(banten_ws.rejected / "kosong.xlsx", banten_ws.inbox / "kosong.xlsx")
+    assert run("process", "-w", banten_ws.root).exit_code == 1
+    assert (banten_ws.rejected / "kosong (2).xlsx.alasan.txt").exists()

@@ -106,4 +106,4 @@ def test_kill_9_mid_batch_then_restart(tmp_path, batch, seed):
         assert db.execute("SELECT COUNT(*) FROM arrivals").fetchone()[0] == 0
     finally:
         db.close()
-    assert Counter(r[1] for r in rows) == {"accepted": 12, "refused": 271, "duplicate": 17}
+    assert Counter(r[1] for r in rows) == {"accepted": 12, "refused": 276, "duplicate": 12}
