@@ -105,8 +105,7 @@ def process(workspace, received_from):
         f"{counts['duplicate']} duplikat."
     )
     for r in results:
-        if r.outcome == "refused":
-            click.echo(f"  DITOLAK  {r.name}: {r.reason}")
+        click.echo(f"  {r.summary()}")
     if counts["refused"]:
         click.echo(f"Alasan penolakan ada di {ws.rejected} (berkas *.alasan.txt).")
         sys.exit(EXIT_REFUSED)

@@ -100,7 +100,7 @@ def status_lines(report: PeriodStatus) -> list:
         example = report.unmatched[0]["agency"]["as_written"] or "nama tertulis"
         lines.append(
             f'  Tambahkan alias di sopdoc.toml bagian [aliases], mis. "{example}" = "KODE", '
-            "agar nama itu dikenali pada kiriman berikutnya."
+            "agar kiriman itu (juga yang sudah tersimpan) dihitung untuk perangkat daerah tersebut."
         )
     return lines
 

@@ -135,10 +135,14 @@ def run_demo(directory: Path, echo: Callable[[str], None] = print) -> tuple:
 
     outcomes = process_inbox(ws, received_from="mtime")
     for o in outcomes:
-        word = {"accepted": "DITERIMA", "refused": "DITOLAK ", "duplicate": "DUPLIKAT"}[o.outcome]
-        detail = f" — {o.reason}" if o.reason_code else ""
-        echo(f"  {word} {o.name}{detail}")
+        echo(f"  {o.summary()}")
 
+    # what staff do about the misspelt agency name the process run warned about
+    config = ws.root / "sopdoc.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("\n[aliases]\n", '\n[aliases]\n"Dinas Pertanain" = "36.25"\n', 1), encoding="utf-8")
+    ws = open_workspace(ws.root)
+    echo('Staf menambahkan alias "Dinas Pertanain" = "36.25" (Dinas Pertanian) di sopdoc.toml.')
     store = Store(ws.store_path)
     try:
         report = period_status(ws, store, PERIOD, DEMO_NOW)

@@ -49,6 +49,35 @@ class Outcome:
     reason_code: Optional[str] = None
     reason: Optional[str] = None
     document: Optional[dict] = None
+    note: Optional[str] = None  # for an accepted file: agency, timeliness, version, warnings
+
+    def summary(self) -> str:
+        """One Indonesian line for people: what happened to the file and where it went."""
+        word = OUTCOME_WORDS[self.outcome]
+        where = self.stored_as.replace(os.sep, "/")
+        if self.outcome == "refused":
+            return f"{word} {self.name} → {where}: {self.reason}"
+        return f"{word} {self.name} → {where}" + (f" ({self.note})" if self.note else "")
+
+
+OUTCOME_WORDS = {"accepted": "DITERIMA", "refused": "DITOLAK", "duplicate": "DUPLIKAT"}
+
+
+def acceptance_note(document: dict) -> str:
+    """"Dinas Kesehatan, tepat waktu, versi 2, 1 peringatan: nip_angka" for an accepted form."""
+    agency = document["agency"]
+    parts = [agency["name"] or f"perangkat daerah tidak dikenali: {agency['as_written']!r}"]
+    timeliness = document["timeliness"]
+    if timeliness:
+        parts.append("tepat waktu" if timeliness["status"] == "tepat_waktu"
+                     else f"terlambat {timeliness['working_days_late']} hari kerja")
+    if (document["source"]["version"] or 1) > 1:
+        parts.append(f"versi {document['source']['version']}")
+    parts.append(f"{len(document['sops'])} SOP")
+    codes = sorted({w["code"] for w in document["warnings"]})
+    if codes:
+        parts.append(f"{len(document['warnings'])} peringatan: {', '.join(codes)}")
+    return ", ".join(parts)
 
 
 def build_document(reading: parsing.Reading, *, region: deadlines.Region, name: str, sha256: str,
@@ -125,6 +154,7 @@ class Intake:
         self.clock = clock or (lambda: dt.datetime.now(self.region.tz))
         self.pm = pm
         self.store = Store(workspace.store_path)
+        self.store.rematch_agencies(self.register)  # aliases added since the last batch
 
     def close(self):
         self.store.close()
@@ -230,7 +260,8 @@ class Intake:
             self.store.record_file(db, name=name, sha256=sha256, size=size, received_at=received_iso,
                                    processed_at=processed_at, outcome="accepted", stored_as=stored_as,
                                    submission_id=submission_id)
-        return self._finish(path, Outcome(name, "accepted", stored_as, document=document), received_iso)
+        return self._finish(path, Outcome(name, "accepted", stored_as, document=document,
+                                          note=acceptance_note(document)), received_iso)
 
     def _destination(self, folder: Path, name: str) -> str:
         """A free path for `name` in `folder` (relative to the workspace): "name (2).xlsx" if taken."""

@@ -75,6 +75,7 @@ def period_status(ws: Workspace, store: Store, period_id: Optional[str] = None,
     left = calendar.working_days_between(today, deadline_at.date()) if today < deadline_at.date() else 0
 
     register = ws.register()
+    store.rematch_agencies(register)  # aliases added since a file arrived apply to it too
     by_agency: dict = {}
     unmatched = []
     for document in store.submissions(all_versions=True, period=period.id):
@@ -104,7 +105,19 @@ def period_status(ws: Workspace, store: Store, period_id: Optional[str] = None,
     return PeriodStatus(region, period, deadline_at, now, left, statuses, unmatched)
 
 
-def meets_all(sop: dict) -> bool:
-    """Does an SOP meet all seven criteria?"""
+def meets_all(sop: dict) -> Optional[bool]:
+    """Does an SOP meet all seven criteria? Three answers:
+
+    False when any criterion is answered Tidak (an unreadable one cannot change that), None
+    ("tidak dapat dinilai") when none is Tidak but one or more is blank or unreadable (None),
+    True only when all seven are Ya.
+    """
+    from .model import CRITERIA
+
     criteria = sop.get("criteria") or {}
-    return len(criteria) == 7 and all(v is True for v in criteria.values())
+    values = [criteria.get(key) for key in CRITERIA]
+    if any(v is False for v in values):
+        return False
+    if all(v is True for v in values):
+        return True
+    return None

@@ -237,6 +237,35 @@ class Store:
         )
         return sid
 
+    def rematch_agencies(self, register) -> list:
+        """Give stored submissions whose agency was not recognised the register entry their
+        written name now matches exactly (an alias added to sopdoc.toml since, or an entry added
+        to agencies.csv). Each becomes the agency's next version; its "unknown agency" warning
+        is dropped. Returns the (file, agency code) pairs that were matched."""
+        rows = self.db.execute(
+            "SELECT id, period, agency_as_written, document FROM submissions WHERE agency_code IS NULL ORDER BY id"
+        ).fetchall()
+        matched = []
+        for row in rows:
+            agency, _ = register.match(row["agency_as_written"])
+            if agency is None:
+                continue
+            with self.transaction() as db:
+                document = json.loads(row["document"])
+                version = self.next_version(row["period"], agency.code)
+                document["agency"].update(code=agency.code, name=agency.name)
+                document["source"]["version"] = version
+                document["warnings"] = [w for w in document["warnings"]
+                                        if w["code"] not in ("opd_tidak_dikenal", "opd_ganda")]
+                db.execute(
+                    "UPDATE submissions SET agency_code = ?, agency_name = ?, version = ?, document = ? WHERE id = ?",
+                    (agency.code, agency.name, version, json.dumps(document, ensure_ascii=False), row["id"]),
+                )
+                db.execute("DELETE FROM warnings WHERE submission_id = ? AND code IN ('opd_tidak_dikenal', 'opd_ganda')",
+                           (row["id"],))
+            matched.append((document["source"]["file"], agency.code))
+        return matched
+
     # --- reading ----------------------------------------------------------------------------
 
     def submissions(self, all_versions: bool = False, period: Optional[str] = None) -> list:

@@ -27,8 +27,6 @@ from .errors import SopdocError, WorkspaceError
 from .intake import Intake, is_ignored, refresh_outputs
 from .workspace import Workspace, open_workspace
 
-OUTCOME_WORDS = {"accepted": "DITERIMA", "refused": "DITOLAK", "duplicate": "DUPLIKAT"}
-
 # An empty file is usually a copy that has created its target but not written yet; taking it too
 # early would move it to rejected/ and send the rest of the copy there too, so it waits longer.
 EMPTY_SETTLE_FACTOR = 5
@@ -334,7 +332,7 @@ class Watcher:
                 self.log(f"GAGAL {name}: {e.__class__.__name__}: {e} (dicoba lagi)")
             return None
         self.settler.forget(name)
-        self.log(describe(outcome))
+        self.log(outcome.summary())
         return outcome
 
     def _busy(self, name: str, attempts: int) -> None:
@@ -346,12 +344,3 @@ class Watcher:
             refresh_outputs(ws)
         except Exception as e:  # noqa: BLE001 -- the data is safe; only a derived output is stale
             self.log(f"Rekap tidak dapat diperbarui: {e}")
-
-
-def describe(outcome) -> str:
-    """The log line of one processed file."""
-    word = OUTCOME_WORDS.get(outcome.outcome, outcome.outcome.upper())
-    where = outcome.stored_as.replace(os.sep, "/")
-    if outcome.outcome == "refused":
-        return f"{word} {outcome.name} → {where}: {outcome.reason}"
-    return f"{word} {outcome.name} → {where}"

@@ -166,7 +166,9 @@ def init_workspace(root: Path, region: str) -> Workspace:
                 f"{root} sudah menjadi ruang kerja daerah {existing.region_key!r}, bukan {region!r}"
             )
     else:
-        example = load_register(region)[0].code
+        register = load_register(region)
+        # the example maps a misspelling of "Dinas Kesehatan", so it must name that agency's code
+        example = next((a.code for a in register if a.name == "Dinas Kesehatan"), register[0].code)
         config_path.write_text(CONFIG_TEMPLATE.format(region=region, example_code=example), encoding="utf-8")
     data = resources.files("sopdoc") / "data"
     copies = {

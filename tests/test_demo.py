@@ -14,7 +14,7 @@ def test_demo_shows_every_outcome(tmp_path, run):
     statuses = {d["timeliness"]["status"] for d in every}
     assert statuses == {"tepat_waktu", "terlambat"}
     assert max(d["source"]["version"] for d in every) == 2
-    assert any(d["agency"]["code"] is None for d in every)  # a typo: null code plus a warning
+    assert "1 peringatan: opd_tidak_dikenal" in result.output  # a typo: null code plus a warning, fixed by an alias
     assert any(d["warnings"] for d in every)
     codes = {r["reason_code"] for r in store.refusals()}
     assert {"berkas_kosong", "bukan_formulir", "daerah_lain", "formulir_kosong"} <= codes

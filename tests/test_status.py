@@ -161,3 +161,24 @@ def test_unknown_period_is_an_operational_error(banten_ws, run):
     result = run("status", "-w", banten_ws.root, "--period", "banten-1999")
     assert result.exit_code == 2
     assert "Periode 'banten-1999' tidak ada" in result.output
+
+
+def test_an_alias_added_later_applies_to_stored_submissions(tmp_path, run):
+    from sopdoc.status import period_status
+    from sopdoc.store import Store
+    from sopdoc.workspace import init_workspace, open_workspace
+
+    ws = init_workspace(tmp_path / "ws", "banten")
+    banten(ws.inbox / "dishub.xlsx", Facts(agency="Dinas Perhubungn"))
+    assert run("process", "-w", ws.root).exit_code == 0
+    store = Store(ws.store_path)
+    report = period_status(ws, store, "banten-2025-tahap-1")
+    assert len(report.unmatched) == 1
+    config = ws.root / "sopdoc.toml"
+    config.write_text(config.read_text() + '"Dinas Perhubungn" = "36.17"\n')
+    report = period_status(open_workspace(ws.root), store, "banten-2025-tahap-1")
+    assert report.unmatched == []
+    [dishub] = [a for a in report.agencies if a.agency.code == "36.17"]
+    assert dishub.status != "belum_menyampaikan" and dishub.versions == 1
+    assert [w["code"] for w in dishub.latest["warnings"] if w["code"].startswith("opd")] == []
+    assert Store(ws.store_path).submissions()[0]["agency"]["code"] == "36.17"

@@ -260,4 +260,4 @@ def test_a_file_whose_processing_fails_is_retried_not_left(banten_ws, monkeypatc
     assert watcher.tick(now=1.2) == []
     [outcome] = watcher.tick(now=1.6)
     assert outcome.outcome == "accepted" and failures == ["dinkes.xlsx"]
-    assert lines[-1] == "DITERIMA dinkes.xlsx → archive/banten-2025-tahap-1/dinkes.xlsx"
+    assert lines[-1].startswith("DITERIMA dinkes.xlsx → archive/banten-2025-tahap-1/dinkes.xlsx (Dinas Kesehatan,")
