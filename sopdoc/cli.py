@@ -67,7 +67,8 @@ def cli():
 
 @cli.command()
 @click.argument("workspace", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--region", required=True, help="Region key: banten, bontang, sidoarjo, bengkulu, tanjungbalai.")
+@click.option("--region", required=True, callback=lambda ctx, param, value: value.strip().lower(),
+              help="Region key: banten, bontang, sidoarjo, bengkulu, tanjungbalai.")
 def init(workspace, region):
     """Create a workspace for REGION in WORKSPACE.
 
@@ -96,6 +97,10 @@ def process(workspace, received_from):
     except SopdocError as e:
         raise OperationalError(str(e)) from None
     _after_batch(ws)
+    folders = sorted(p.name for p in ws.inbox.iterdir() if p.is_dir())
+    if folders:
+        click.echo(f"Catatan: subfolder di inbox tidak diproses ({', '.join(folders)}); "
+                   "pindahkan berkasnya langsung ke inbox.")
     counts = Counter(r.outcome for r in results)
     if not results:
         click.echo("Tidak ada berkas baru di inbox.")
@@ -151,7 +156,8 @@ def _after_batch(ws):
 
 @cli.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--region", default=None, help="Region key; default: the workspace's region, else any.")
+@click.option("--region", default=None, callback=lambda ctx, param, value: value.strip().lower() if value else value,
+              help="Region key; default: the workspace's region, else any.")
 @click.option("--json", "as_json", is_flag=True, help="Print the canonical object (or the refusal) as JSON.")
 @workspace_option
 def check(file, region, as_json, workspace):
@@ -223,7 +229,9 @@ def _describe(document):
 @click.option("--all-versions", is_flag=True, help="Every version, not only the latest per agency and period.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file instead of standard output.")
-def export(workspace, fmt, rejected, all_versions, output):
+@click.option("--delimiter", default=";", show_default=True,
+              help="CSV field separator. Excel with Indonesian settings expects ';' (',' is the decimal mark).")
+def export(workspace, fmt, rejected, all_versions, output, delimiter):
     """Export the stored submissions (or refusals) as JSON or CSV.
 
     Example: sopdoc export --format csv -o rekap.csv
@@ -244,7 +252,7 @@ def export(workspace, fmt, rejected, all_versions, output):
     if fmt == "json":
         text = json.dumps(records, ensure_ascii=False, indent=2) + "\n"
     else:
-        text = _csv(records if rejected else _sop_rows(records))
+        text = _csv(records if rejected else _sop_rows(records), delimiter)
     if output:
         output.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
         click.echo(f"Ditulis: {output}", err=True)
@@ -272,13 +280,13 @@ def _sop_rows(documents):
             yield row
 
 
-def _csv(rows) -> str:
+def _csv(rows, delimiter: str = ";") -> str:
     from .safe_text import inert
 
     rows = list(rows)
     out = io.StringIO()
     if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), delimiter=delimiter)
         writer.writeheader()
         for row in rows:
             writer.writerow({k: inert(v) for k, v in row.items()})

@@ -90,6 +90,7 @@ def build_document(reading: parsing.Reading, *, region: deadlines.Region, name: 
     if received_at is not None:
         found, messages = deadlines.resolve_period(region, received_at, form.period_hint)
         extra += [Warning("periode", message, None) for message in messages]
+        extra += _period_doubts(form, region, received_at, found)
         if found is not None:
             period = found.id
             timeliness = deadlines.timeliness(received_at, deadlines.deadline(found, region, calendar), calendar)
@@ -106,6 +107,30 @@ def build_document(reading: parsing.Reading, *, region: deadlines.Region, name: 
                 "parser_version": reading.parser.version, "version": version},
         extra_warnings=extra,
     )
+
+
+def _period_doubts(form, region: deadlines.Region, received_at: dt.datetime, found) -> list:
+    """Warnings when the period a form names is not the one its arrival or fill date suggests:
+    the form's word is followed (MODEL.md), but a person should look."""
+    if found is None or not form.period_hint:
+        return []
+    doubts = []
+    by_window, _ = deadlines.resolve_period(region, received_at)
+    if by_window is not None and by_window.id != found.id:
+        doubts.append(Warning(
+            "periode_berbeda",
+            f"Formulir menyebut {found.name}, tetapi diterima pada masa {by_window.name}; "
+            f"dimasukkan ke {found.name}. Periksa tahap dan tahunnya",
+            None,
+        ))
+    if form.filled_on and form.filled_on[:4] != str(found.opens.year):
+        doubts.append(Warning(
+            "periode_tahun_berbeda",
+            f"Tanggal pengisian {form.filled_on} tidak pada tahun {found.name}; periksa apakah formulir ini "
+            "formulir tahun lalu",
+            form.agency_where,
+        ))
+    return doubts
 
 
 def reason_text(outcome: Outcome, received_at: str) -> str:

@@ -1,4 +1,5 @@
 """The CLI contract of the core: init, process, check, export, plugins -- exit codes and messages."""
+import datetime as dt
 import json
 import os
 import shutil
@@ -123,6 +124,9 @@ def test_export_rejected_and_csv(banten_ws, run, tmp_path):
     assert result.exit_code == 0
     text = out.read_text(encoding="utf-8-sig")
     assert text.count("\n") == 7 and "SOP/DINKES/001/2025" in text
+    assert text.splitlines()[0].startswith("periode;kode_opd;nama_opd")  # Excel in Indonesian splits on ';'
+    comma = run("export", "-w", banten_ws.root, "--format", "csv", "--delimiter", ",").output
+    assert comma.splitlines()[0].startswith("periode,kode_opd")
 
 
 def test_csv_export_keeps_formula_text_inert(banten_ws, run, tmp_path):
@@ -227,3 +231,26 @@ def test_refused_file_put_back_unchanged_is_refused_again(banten_ws, run):
     shutil.move(banten_ws.rejected / "kosong.xlsx", banten_ws.inbox / "kosong.xlsx")
     assert run("process", "-w", banten_ws.root).exit_code == 1
     assert (banten_ws.rejected / "kosong (2).xlsx.alasan.txt").exists()
+
+
+def test_a_named_stage_that_does_not_fit_the_arrival_is_followed_with_a_warning(banten_ws, run, tmp_path):
+    facts = xf.Facts(filled_on=dt.date(2024, 5, 14))  # last year's "Tahap I" form, sent in June 2025
+    path = drop(banten_ws, xf.banten(tmp_path / "lama.xlsx", facts))
+    stamp = dt.datetime(2025, 6, 12, 10, tzinfo=dt.timezone(dt.timedelta(hours=7))).timestamp()
+    os.utime(path, (stamp, stamp))
+    run("process", "-w", banten_ws.root, "--received-from", "mtime")
+    [document] = Store(banten_ws.store_path).submissions()
+    assert document["period"] == "banten-2025-tahap-1"
+    codes = {w["code"] for w in document["warnings"]}
+    assert {"periode_berbeda", "periode_tahun_berbeda"} <= codes
+
+
+def test_region_in_any_case(tmp_path, run):
+    assert run("init", tmp_path / "ws", "--region", "Sidoarjo").exit_code == 0
+    assert run("check", SAMPLES / "sidoarjo-contoh.docx", "--region", "SIDOARJO").exit_code == 0
+
+
+def test_subfolders_in_the_inbox_are_mentioned(banten_ws, run):
+    (banten_ws.inbox / "kiriman dinkes").mkdir()
+    result = run("process", "-w", banten_ws.root)
+    assert "subfolder di inbox tidak diproses (kiriman dinkes)" in result.output
