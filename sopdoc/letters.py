@@ -1,13 +1,18 @@
 """Official letters (surat dinas) from the workspace's Word templates, numbered and recorded.
 
 Kinds: `undangan` (one per meeting of the period: the on-time agencies of the groups invited),
-`teguran` (one per late or missing agency) and `laporan` (a nota dinas to the Sekretaris Daerah
-summarising the recap). `issue_letters` renders them with docxtpl into outbox/<period>/surat/,
-each with a number from the configured pattern whose running number comes from the store and is
-never reused; `list_letters` lists what was issued; `to_pdf` converts through LibreOffice.
+`teguran` (one per late or missing agency, only once the deadline has passed) and `laporan` (a
+nota dinas to the Sekretaris Daerah summarising the recap). `issue_letters` renders them with
+docxtpl into outbox/<period>/surat/, each with a number from the configured pattern whose running
+number comes from the store and is never reused; `list_letters` lists what was issued; `to_pdf`
+converts through LibreOffice.
 
-Who signs, the letterhead, the addressees and the copies come from the `[letters]` table of
-sopdoc.toml; what is missing is printed as a [placeholder] and named in `Issue.missing_config`.
+Issuing is idempotent per recipient: a letter of the same kind and period already issued to the
+same agency (teguran), for the same meeting (undangan) or for the period (laporan) is not issued
+again, unless asked to reissue. Numbers are only used up by letters that can be sent: while the
+`[letters]` table of sopdoc.toml is incomplete, issuing is refused (`IncompleteConfig`), and drafts
+(`draft=True`) carry the number "DRAF", go to outbox/<period>/surat/draf/ and are not recorded.
+What is missing is printed as a [placeholder] in drafts and named in `Issue.missing_config`.
 """
 from __future__ import annotations
 
@@ -28,6 +33,7 @@ from .office import find_soffice, run_soffice
 from .recap import FOLLOW_UP_LABELS, STATUSES, long_date, moment_text, recap_path, summarize, zone_label
 from .status import STATUS_LABELS, PeriodStatus, period_status
 from .store import Store
+from .workspace import CONFIG_NAME
 
 KINDS = ("undangan", "teguran", "laporan")
 _TITLES = {"undangan": "Undangan", "teguran": "Teguran", "laporan": "Nota Dinas Laporan"}
@@ -39,8 +45,23 @@ _INSTALL_PDF = (
 )
 
 
+DRAFT_NUMBER = "DRAF"
+
+
 class LettersError(SopdocError):
     """Letters cannot be made: unknown kind, bad template or number pattern, nothing to send."""
+
+
+class IncompleteConfig(LettersError):
+    """[letters] still lacks keys the letters need: real letters (with numbers) are refused."""
+
+    def __init__(self, message: str, missing: list):
+        super().__init__(message)
+        self.missing = missing
+
+
+class TooEarly(LettersError):
+    """A teguran asked for before the period's deadline has passed."""
 
 
 # -- configuration --------------------------------------------------------------------------------
@@ -281,9 +302,14 @@ def _laporan(ws, status: PeriodStatus, config: LettersConfig, today: dt.date) ->
         "jumlah_sop": total.sops,
         "status": status_rows,
         "tindak_lanjut": follow_rows,
-        "kriteria": [{"label": CRITERIA_LABELS[k], "jumlah": total.yes[k], "persen": _percent(total.yes[k], total.sops)}
+        # shares over the answers that could be read: a blank or unreadable answer counts neither way
+        "kriteria": [{"label": CRITERIA_LABELS[k], "jumlah": total.yes[k],
+                      "persen": _percent(total.yes[k], total.readable(k)), "tidak_terbaca": total.unanswered[k]}
                      for k in CRITERIA],
-        "semua_kriteria": {"jumlah": total.meets_all, "persen": _percent(total.meets_all, total.sops)},
+        "semua_kriteria": {"jumlah": total.meets_all,
+                           "persen": _percent(total.meets_all, total.meets_all + total.fails_all),
+                           "dinilai": total.meets_all + total.fails_all,
+                           "tidak_dapat_dinilai": total.undetermined},
         "daftar_terlambat": names("terlambat"),
         "daftar_belum": names("belum_menyampaikan"),
         "berkas_rekap": recap_path(ws, status.period.id).name,
@@ -300,20 +326,24 @@ def _laporan(ws, status: PeriodStatus, config: LettersConfig, today: dt.date) ->
 @dataclass
 class IssuedLetter:
     kind: str
-    number: str
-    seq: int
+    number: str  # "DRAF" for a draft
+    seq: int  # 0 for a draft
     period: str
     agency_code: Optional[str]
     path: Path
     issued_at: str
     label: str
+    replaces: Optional[str] = None  # reissued: the number of the letter it replaces
 
 
 @dataclass
 class Issue:
-    letters: list  # IssuedLetter
+    letters: list  # IssuedLetter: made by this run (numbered, or drafts)
     skipped: list  # Indonesian notes on letters not made, and why
-    missing_config: list  # keys of [letters] still holding placeholders
+    missing_config: list  # keys of [letters] still holding placeholders (real letters are refused while any)
+    already: list = field(default_factory=list)  # IssuedLetter: issued before for the same recipient, not again
+    draft: bool = False
+    unmatched: list = field(default_factory=list)  # (file, agency as written) of unrecognised senders
 
 
 @dataclass
@@ -334,9 +364,66 @@ def load_template(ws, kind: str) -> Template:
         raise LettersError(f"Templat surat {kind} tidak dapat dibaca: {e}") from None
 
 
+def unmatched_files(status: PeriodStatus) -> list:
+    """(file, agency as written) of the period's submissions whose agency is not in the register."""
+    seen, found = set(), []
+    for document in status.unmatched:
+        item = (document["source"]["file"], document["agency"].get("as_written") or "(tanpa nama)")
+        if item not in seen:
+            seen.add(item)
+            found.append(item)
+    return found
+
+
+def unmatched_warning(status: PeriodStatus) -> list:
+    """Indonesian lines warning that some senders were not recognised (empty when all were)."""
+    files = unmatched_files(status)
+    if not files:
+        return []
+    lines = [f"Peringatan: {len(files)} berkas pada {status.period.name} berasal dari perangkat daerah yang "
+             "tidak dikenali dalam daftar:"]
+    lines += [f"  - {name} (tertulis \"{as_written}\")" for name, as_written in files]
+    lines.append(
+        f"Tambahkan dahulu alias nama itu di {CONFIG_NAME} bagian [aliases] (mis. \"Nama Tertulis\" = \"KODE\"). "
+        "Sampai itu dilakukan, kiriman tersebut tidak dihitung: perangkat daerah yang sebenarnya sudah mengirim "
+        "dapat dianggap belum menyampaikan dan ikut menerima teguran."
+    )
+    return lines
+
+
+def _missing_for(kind: str, config: LettersConfig) -> list:
+    # the meeting's time is only printed in an undangan
+    return [key for key in config.missing if kind == "undangan" or key != "meeting_time"]
+
+
+def _refuse_incomplete(ws, missing: list) -> None:
+    raise IncompleteConfig(
+        f"Surat tidak diterbitkan: bagian [letters] di {ws.root / CONFIG_NAME} belum lengkap, sehingga surat "
+        "akan memuat isian [dalam kurung siku] padahal memakai nomor surat yang sebenarnya. Isi dahulu: "
+        f"{', '.join(missing)}. Untuk melihat rupa surat tanpa memakai nomor, jalankan dengan --draf "
+        "(surat bernomor DRAF di folder surat/draf, tidak dicatat).",
+        missing,
+    )
+
+
+def _refuse_too_early(status: PeriodStatus) -> None:
+    raise TooEarly(
+        f"Batas waktu penyampaian {status.period.name} adalah {moment_text(status.deadline, status.region.timezone)} "
+        "dan belum lewat, jadi belum ada perangkat daerah yang terlambat atau belum menyampaikan. "
+        "Surat teguran dapat dibuat setelah batas waktu tersebut."
+    )
+
+
 def issue_letters(ws, store: Store, kind: str, period_id: Optional[str] = None,
-                  now: Optional[dt.datetime] = None) -> Issue:
+                  now: Optional[dt.datetime] = None, *, reissue: bool = False, draft: bool = False,
+                  status: Optional[PeriodStatus] = None) -> Issue:
     """Make, number and record the letters of `kind` for a period (default: the current one).
+
+    A letter already issued for the same recipient (kind, period, and agency or meeting) is not
+    issued again but listed in `Issue.already`, unless `reissue`. Real letters need a complete
+    [letters] config (else `IncompleteConfig`); with `draft` the letters carry the number "DRAF",
+    go to outbox/<period>/surat/draf/ and nothing is recorded. A teguran before the deadline has
+    passed raises `TooEarly`. `status` may be given when the caller already computed it.
 
     Each letter gets the next running number inside one store transaction, so two runs never
     share a number; a letter whose rendering fails releases nothing that was printed.
@@ -345,8 +432,12 @@ def issue_letters(ws, store: Store, kind: str, period_id: Optional[str] = None,
         raise LettersError(f"Jenis surat {kind!r} tidak dikenal. Pilihan: {', '.join(KINDS)}")
     config = letters_config(ws)
     region = ws.region()
-    now = (now or dt.datetime.now(region.tz)).astimezone(region.tz)
-    status = period_status(ws, store, period_id, now)
+    if status is None:
+        now = (now or dt.datetime.now(region.tz)).astimezone(region.tz)
+        status = period_status(ws, store, period_id, now)
+    now = status.now
+    if kind == "teguran" and now <= status.deadline:
+        _refuse_too_early(status)
     today = now.date()
     skipped = []
     if kind == "undangan":
@@ -355,15 +446,80 @@ def issue_letters(ws, store: Store, kind: str, period_id: Optional[str] = None,
         drafts = _teguran(status, config, today, ws.calendar(), skipped)
     else:
         drafts = _laporan(ws, status, config, today)
-    folder = ws.outbox / status.period.id / "surat"
+    missing = _missing_for(kind, config)
+    period = status.period.id
+    folder = ws.outbox / period / "surat"
+    unmatched = unmatched_files(status)
+    if draft:
+        template = load_template(ws, kind) if drafts else None
+        made = [_draft(draft_, template, folder / "draf", period, now) for draft_ in drafts]
+        return Issue(made, skipped, missing, draft=True, unmatched=unmatched)
+
+    earlier = _issued_before(ws, store, kind, period)
+    to_issue, already = [], []
+    for draft_ in drafts:
+        row = earlier.get(_recipient(kind, draft_.agency_code, draft_.label))
+        if row is not None and not reissue:
+            already.append(_from_row(ws, row, draft_.label))
+        else:
+            to_issue.append((draft_, row["number"] if row is not None else None))
+    if to_issue and missing:
+        _refuse_incomplete(ws, missing)
+    issued = []
+    if to_issue:
+        folder.mkdir(parents=True, exist_ok=True)
+        template = load_template(ws, kind)
+        issued = [_issue(ws, store, draft_, template, folder, config, period, now, replaces)
+                  for draft_, replaces in to_issue]
+    return Issue(issued, skipped, missing, already=already, unmatched=unmatched)
+
+
+def _recipient(kind: str, agency_code: Optional[str], label: str):
+    """Who a letter of `kind` goes to, within one period: an agency, a meeting, or the period itself."""
+    if kind == "teguran":
+        return agency_code
+    if kind == "undangan":
+        return _safe(label)  # the meeting's date and groups
+    return None
+
+
+_SEQ_PREFIX = re.compile(r"^\d+ ")
+_COPY_SUFFIX = re.compile(r" \(\d+\)$")
+
+
+def _issued_before(ws, store: Store, kind: str, period: str) -> dict:
+    """The latest recorded letter of `kind` in `period` per recipient."""
+    found = {}
+    for row in store.db.execute("SELECT id, kind, number, seq, period, agency_code, path, issued_at FROM letters"
+                                " WHERE kind = ? AND period = ? ORDER BY id", (kind, period)):
+        label = None
+        if kind == "undangan":
+            # the meeting is named in the file name: "<seq> Undangan <date> Kelompok <groups>[ (n)].docx"
+            stem = _COPY_SUFFIX.sub("", _SEQ_PREFIX.sub("", Path(row["path"]).stem))
+            title = _safe(_TITLES[kind]) + " "
+            if not stem.startswith(title):
+                continue
+            label = stem[len(title):]
+        found[_recipient(kind, row["agency_code"], label or "")] = row
+    return found
+
+
+def _from_row(ws, row, label: str) -> IssuedLetter:
+    return IssuedLetter(row["kind"], row["number"], row["seq"], row["period"], row["agency_code"],
+                        ws.root / row["path"], row["issued_at"], label)
+
+
+def _draft(draft: Draft, template: Template, folder: Path, period: str, now: dt.datetime) -> IssuedLetter:
+    """Render a draft: number DRAF, under surat/draf/, replacing an earlier draft of the same letter."""
     folder.mkdir(parents=True, exist_ok=True)
-    template = load_template(ws, kind)
-    issued = [_issue(ws, store, draft, template, folder, config, status.period.id, now) for draft in drafts]
-    return Issue(issued, skipped, list(config.missing))
+    path = folder / f"{_safe(f'{DRAFT_NUMBER} {_TITLES[draft.kind]} {draft.label}')}.docx"
+    _render(template, draft.context | {"nomor": DRAFT_NUMBER}, path)
+    return IssuedLetter(draft.kind, DRAFT_NUMBER, 0, period, draft.agency_code, path,
+                        now.isoformat(timespec="seconds"), draft.label)
 
 
 def _issue(ws, store: Store, draft: Draft, template: Template, folder: Path, config: LettersConfig,
-           period: str, now: dt.datetime) -> IssuedLetter:
+           period: str, now: dt.datetime, replaces: Optional[str] = None) -> IssuedLetter:
     issued_at = now.isoformat(timespec="seconds")
     with store.transaction() as db:
         seq = _next_seq(db, config.number_pattern, now.year)
@@ -380,7 +536,7 @@ def _issue(ws, store: Store, draft: Draft, template: Template, folder: Path, con
             (draft.kind, number, seq, period, draft.agency_code, relative, issued_at),
         )
         _render(template, draft.context | {"nomor": number}, path)
-    return IssuedLetter(draft.kind, number, seq, period, draft.agency_code, path, issued_at, draft.label)
+    return IssuedLetter(draft.kind, number, seq, period, draft.agency_code, path, issued_at, draft.label, replaces)
 
 
 def _next_seq(db, pattern: str, year: int) -> int:
@@ -395,8 +551,13 @@ def _next_seq(db, pattern: str, year: int) -> int:
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
 
 
+def _safe(stem: str) -> str:
+    """A file name stem Windows accepts."""
+    return _UNSAFE.sub("-", stem).strip(" .")[:120]
+
+
 def _free_path(folder: Path, stem: str) -> Path:
-    stem = _UNSAFE.sub("-", stem).strip(" .")[:120]
+    stem = _safe(stem)
     path = folder / f"{stem}.docx"
     n = 2
     while path.exists():
@@ -422,6 +583,10 @@ def _render(template: Template, context: dict, path: Path) -> None:
     try:
         doc.save(tmp)
         os.replace(tmp, path)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise LettersError(f"{path.name} tidak dapat ditulis ({e.strerror or e}); bila sedang dibuka di Word, "
+                           "tutup lalu jalankan lagi.") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -87,7 +87,8 @@ class Tally:
     """Counts over a set of SOPs (one submission, or many added together)."""
 
     sops: int = 0
-    meets_all: int = 0
+    meets_all: int = 0  # all seven Ya
+    undetermined: int = 0  # no Tidak, but a criterion blank or unreadable: "tidak dapat dinilai"
     yes: Counter = field(default_factory=Counter)  # criterion -> SOPs answering Ya
     no: Counter = field(default_factory=Counter)
     unanswered: Counter = field(default_factory=Counter)
@@ -101,22 +102,44 @@ class Tally:
         for key in CRITERIA:
             value = criteria.get(key)
             (self.yes if value is True else self.no if value is False else self.unanswered)[key] += 1
-        self.meets_all += meets_all(sop)
+        verdict = meets_all(sop)
+        self.meets_all += verdict is True
+        self.undetermined += verdict is None
         self.implementation[sop.get("implementation")] += 1
         self.follow_up[sop.get("follow_up")] += 1
 
     def __iadd__(self, other: "Tally") -> "Tally":
         self.sops += other.sops
         self.meets_all += other.meets_all
+        self.undetermined += other.undetermined
         for mine, theirs in ((self.yes, other.yes), (self.no, other.no), (self.unanswered, other.unanswered),
                              (self.implementation, other.implementation), (self.follow_up, other.follow_up)):
             mine.update(theirs)
         self.warnings += other.warnings
         return self
 
+    @property
+    def fails_all(self) -> int:
+        """SOPs with at least one criterion answered Tidak."""
+        return self.sops - self.meets_all - self.undetermined
+
     def share(self, count: int) -> Optional[float]:
         """`count` as a share of all SOPs (None when there are none)."""
         return count / self.sops if self.sops else None
+
+    def readable(self, key: str) -> int:
+        """SOPs whose answer to criterion `key` could be read (Ya or Tidak)."""
+        return self.yes[key] + self.no[key]
+
+    def yes_share(self, key: str) -> Optional[float]:
+        """The share of Ya among the readable answers to `key` (None when none is readable)."""
+        readable = self.readable(key)
+        return self.yes[key] / readable if readable else None
+
+    def all_share(self) -> Optional[float]:
+        """The share meeting all seven among the SOPs that can be judged (None when none can)."""
+        judged = self.meets_all + self.fails_all
+        return self.meets_all / judged if judged else None
 
 
 def tally(document: Optional[dict]) -> Tally:
@@ -242,6 +265,7 @@ def _register_styles(cells: Cells) -> None:
     cells.style("head", font=Font(bold=True, color="FFFFFF"), fill=_HEAD_FILL, border=_BOX, alignment=centre)
     cells.style("section", font=Font(bold=True, size=12))
     cells.style("note", font=Font(italic=True, color="595959"))
+    cells.style("notewrap", font=Font(italic=True, color="595959"), alignment=wrap)
     for state, fill in (("", None), ("terlambat", _FILLS["terlambat"]),
                         ("belum_menyampaikan", _FILLS["belum_menyampaikan"]), ("total", _TOTAL_FILL)):
         font = Font(bold=True) if state == "total" else None
@@ -318,6 +342,9 @@ def _local(moment: Optional[str], tz) -> Optional[dt.datetime]:
     return dt.datetime.fromisoformat(moment).astimezone(tz).replace(tzinfo=None)
 
 
+_MEETS_ALL_LABELS = {True: "Ya", False: "Tidak", None: "Tidak dapat dinilai"}
+
+
 def _yes_no(value) -> Optional[str]:
     # None, not "": an empty inline string is a cell Excel may call damaged
     return {True: "Ya", False: "Tidak"}.get(value)
@@ -332,8 +359,8 @@ def _suffix(status: str) -> str:
 _SUMMARY_HEAD = [
     ("No", 5), ("Kode", 10), ("Perangkat Daerah", 50), ("Kelompok", 9), ("Diterima", 17), ("Status", 19),
     ("Hari Kerja Terlambat", 11), ("Versi", 7), ("Jumlah SOP", 9), ("Memenuhi 7 Kriteria", 11),
-    ("Baik", 8), ("Tidak Baik", 8), ("Dipertahankan", 13), ("Direvisi", 9), ("Dicabut", 9),
-    ("Peringatan", 11), ("Berkas Terakhir", 32),
+    ("7 Kriteria Tidak Dapat Dinilai", 13), ("Baik", 8), ("Tidak Baik", 8), ("Dipertahankan", 13),
+    ("Direvisi", 9), ("Dicabut", 9), ("Peringatan", 11), ("Berkas Terakhir", 32),
 ]
 
 
@@ -350,7 +377,7 @@ def _summary_sheet(wb, status: PeriodStatus, summary: Summary) -> None:
                c(agency.group, "num" + s), c(_local(agency_status.received_at, tz), "date" + s),
                c(STATUS_LABELS[state], "text" + s)]
         if agency_status.latest is None:
-            row += [c(None, "num" + s)] * 10 + [c(None, "text" + s)]
+            row += [c(None, "num" + s)] * (2 + len(_summary_counts(counts))) + [c(None, "text" + s)]
         else:
             latest = agency_status.latest
             row += [c(agency_status.working_days_late or 0, "num" + s),
@@ -376,6 +403,12 @@ def _summary_sheet(wb, status: PeriodStatus, summary: Summary) -> None:
     sheet.append([None, None, c("Jumlah", "texttotal"), c(summary.agencies, "numtotal"),
                   c(1 if summary.agencies else None, "pcttotal")])
     _status_chart(sheet, first)
+    if t.undetermined:
+        sheet.append([])
+        sheet.append([None, None, c(
+            f"{t.undetermined} SOP tidak dapat dinilai terhadap 7 kriteria: tidak ada jawaban Tidak, tetapi ada "
+            "kriteria yang kosong atau tidak terbaca. SOP itu tidak dihitung memenuhi maupun tidak memenuhi; "
+            "periksa lembar Rekap SOP.", "note")])
     if status.unmatched:
         sheet.append([])
         sheet.append([None, None, c(
@@ -384,7 +417,7 @@ def _summary_sheet(wb, status: PeriodStatus, summary: Summary) -> None:
 
 
 def _summary_counts(t: Tally) -> list:
-    return [t.sops, t.meets_all, t.implementation["baik"], t.implementation["tidak_baik"],
+    return [t.sops, t.meets_all, t.undetermined, t.implementation["baik"], t.implementation["tidak_baik"],
             t.follow_up["dipertahankan"], t.follow_up["direvisi"], t.follow_up["dicabut"], t.warnings]
 
 
@@ -412,7 +445,7 @@ def _status_chart(sheet: Sheet, header_row: int) -> None:
 _SOP_HEAD = ([("No", 6), ("Kode", 10), ("Perangkat Daerah", 40), ("Status", 13), ("Versi", 6),
               ("No. Urut", 6), ("Nomor SOP", 22), ("Nama SOP", 40)]
              + [(f"{i}. {CRITERIA_LABELS[k]}", 13) for i, k in enumerate(CRITERIA, start=1)]
-             + [("Memenuhi 7 Kriteria", 11), ("Penilaian Penerapan", 11), ("Tindak Lanjut", 14),
+             + [("Memenuhi 7 Kriteria", 17), ("Penilaian Penerapan", 11), ("Tindak Lanjut", 14),
                 ("Catatan", 40), ("Berkas", 28)])
 
 
@@ -437,7 +470,7 @@ def _sop_sheet(wb, status: PeriodStatus) -> None:
                  c(state_label, "textterlambat") if state == "terlambat" else state_label,
                  version, sop["row"], c.text(sop.get("number")), c.text(sop.get("title"))]
                 + [_yes_no(criteria.get(key)) for key in CRITERIA]
-                + ["Ya" if meets_all(sop) else "Tidak",
+                + [_MEETS_ALL_LABELS[meets_all(sop)],
                    IMPLEMENTATION_LABELS.get(sop.get("implementation")),
                    FOLLOW_UP_LABELS.get(sop.get("follow_up")),
                    c.text(sop.get("notes")), c.text(file_name)]
@@ -447,23 +480,27 @@ def _sop_sheet(wb, status: PeriodStatus) -> None:
         sheet.append([None, None, c("Belum ada SOP yang diterima pada periode ini.", "note")])
 
 
+_UNREADABLE = "tak terbaca"
 _CRITERIA_HEAD = ([("No", 5), ("Kode", 10), ("Perangkat Daerah", 50), ("Status", 19), ("Jumlah SOP", 9)]
-                  + [(f"{i}. {CRITERIA_SHORT[k]} — {part}", 10 if part == "Ya" else 9)
-                     for i, k in enumerate(CRITERIA, start=1) for part in ("Ya", "%")]
-                  + [("Memenuhi 7 kriteria — Ya", 10), ("Memenuhi 7 kriteria — %", 10)])
+                  + [(f"{i}. {CRITERIA_SHORT[k]} — {part}", {"Ya": 10, "%": 9}.get(part, 9))
+                     for i, k in enumerate(CRITERIA, start=1) for part in ("Ya", "%", _UNREADABLE)]
+                  + [("Memenuhi 7 kriteria — Ya", 10), ("Memenuhi 7 kriteria — %", 10),
+                     ("Memenuhi 7 kriteria — tidak dapat dinilai", 11)])
 
 
 def _criteria_sheet(wb, status: PeriodStatus, summary: Summary) -> None:
+    """Per criterion: SOPs answering Ya, their share of the SOPs whose answer could be read, and
+    how many answers were blank or unreadable (they count neither way)."""
     sheet = Sheet(wb, "Kriteria", [w for _, w in _CRITERIA_HEAD], status,
                   "PEMENUHAN TUJUH KRITERIA EVALUASI SOP (PERMENPAN RB 35/2012)")
     c = sheet.cells
-    sheet.header([h for h, _ in _CRITERIA_HEAD], height=60)
+    sheet.header([h for h, _ in _CRITERIA_HEAD], height=75)
 
     def shares(t: Tally, s: str) -> list:
         values = []
-        for count in [t.yes[k] for k in CRITERIA] + [t.meets_all]:
-            values += [c(count, "num" + s), c(t.share(count), "pct" + s)]
-        return values
+        for key in CRITERIA:
+            values += [c(t.yes[key], "num" + s), c(t.yes_share(key), "pct" + s), c(t.unanswered[key], "num" + s)]
+        return values + [c(t.meets_all, "num" + s), c(t.all_share(), "pct" + s), c(t.undetermined, "num" + s)]
 
     for i, (agency_status, counts) in enumerate(summary.by_agency, start=1):
         agency, state = agency_status.agency, agency_status.status
@@ -471,7 +508,7 @@ def _criteria_sheet(wb, status: PeriodStatus, summary: Summary) -> None:
         row = [c(i, "num" + s), c.text(agency.code, "text" + s), c.text(agency.name, "text" + s),
                c(STATUS_LABELS[state], "text" + s)]
         if agency_status.latest is None:
-            row += [c(None, "num" + s)] * (1 + 2 * (len(CRITERIA) + 1))
+            row += [c(None, "num" + s)] * (1 + 3 * (len(CRITERIA) + 1))
         else:
             row += [c(counts.sops, "num" + s)] + shares(counts, s)
         sheet.append(row)
@@ -484,16 +521,21 @@ def _criteria_sheet(wb, status: PeriodStatus, summary: Summary) -> None:
     sheet.append([None, None, c(f"Keseluruhan: {t.sops} SOP dari {senders} perangkat daerah yang menyampaikan",
                                 "section")])
     # rows are given a height: neither Excel nor LibreOffice fits wrapped rows of a written file
-    sheet.ws.row_dimensions[sheet.row + 1].height = 30
+    sheet.ws.row_dimensions[sheet.row + 1].height = 45
     first = sheet.append([c("No", "head"), None, c("Kriteria", "head"), c("Ya", "head"), c("Tidak", "head"),
-                          c("Tidak Dijawab", "head"), c("Persentase Ya", "head")])
+                          c("Kosong / Tak Terbaca", "head"), c("% Ya dari yang terbaca", "head")])
     for i, key in enumerate(CRITERIA, start=1):
         sheet.ws.row_dimensions[sheet.row + 1].height = 30
         sheet.append([c(i, "num"), None, c(CRITERIA_LABELS[key], "wrap"), c(t.yes[key], "num"),
-                      c(t.no[key], "num"), c(t.unanswered[key], "num"), c(t.share(t.yes[key]), "pct")])
+                      c(t.no[key], "num"), c(t.unanswered[key], "num"), c(t.yes_share(key), "pct")])
     sheet.append([c(None, "numtotal"), None, c("Memenuhi seluruh 7 kriteria", "texttotal"),
-                  c(t.meets_all, "numtotal"), c(t.sops - t.meets_all, "numtotal"), c(None, "numtotal"),
-                  c(t.share(t.meets_all), "pcttotal")])
+                  c(t.meets_all, "numtotal"), c(t.fails_all, "numtotal"), c(t.undetermined, "numtotal"),
+                  c(t.all_share(), "pcttotal")])
+    sheet.ws.row_dimensions[sheet.row + 1].height = 75  # the note wraps inside column C, clear of the chart
+    sheet.append([None, None, c(
+        "Persentase dihitung dari SOP yang jawabannya terbaca; jawaban kosong atau tidak terbaca tidak dihitung. "
+        f"Memenuhi seluruh 7 kriteria: {t.undetermined} SOP tidak dapat dinilai (tidak ada jawaban Tidak, "
+        "tetapi ada kriteria yang kosong atau tidak terbaca).", "notewrap")])
     _criteria_chart(sheet, first)
 
 

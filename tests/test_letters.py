@@ -1,5 +1,7 @@
 """Official letters: undangan per meeting, teguran per late or missing agency, laporan to the
-Sekretaris Daerah; every part of a surat dinas present, numbers never reused, PDF via LibreOffice."""
+Sekretaris Daerah; every part of a surat dinas present, numbers never reused nor used up (issuing
+is idempotent per recipient, drafts are not numbered), PDF via LibreOffice."""
+import datetime as dt
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,12 +13,13 @@ from docx.oxml.ns import qn
 
 from sopdoc import letters as letters_module
 from sopdoc.cli import cli
-from sopdoc.letters import LettersError, issue_letters, list_letters, to_pdf
+from sopdoc.model import CRITERIA
+from sopdoc.letters import IncompleteConfig, LettersError, TooEarly, issue_letters, list_letters, to_pdf
 from sopdoc.recap import long_date, write_recap
 from sopdoc.status import period_status
 from sopdoc.store import Store
 from sopdoc.workspace import open_workspace
-from test_recap import NOW, PERIOD, build_season
+from test_recap import NOW, PERIOD, WIB, build_season
 
 CONFIG = """
 [letters]
@@ -50,6 +53,35 @@ def ws(season, tmp_path_factory):
     return open_workspace(root)
 
 
+@pytest.fixture
+def fresh(season, tmp_path):
+    """A copy of the season with [letters] filled in and no letter issued yet (one per test)."""
+    root = tmp_path / "salinan"
+    shutil.copytree(season.root, root, ignore=shutil.ignore_patterns("surat"))
+    with open(root / "sopdoc.toml", "a", encoding="utf-8") as f:
+        f.write(CONFIG)
+    ws = open_workspace(root)
+    store = Store(ws.store_path)
+    try:
+        assert list_letters(store) == []
+    finally:
+        store.close()
+    return ws
+
+
+def letters_cli(ws, *args, now=NOW):
+    return CliRunner().invoke(cli, ["letters", "-w", str(ws.root), "--period", PERIOD, "--now", now.isoformat(),
+                                    *args])
+
+
+def numbers(ws) -> list:
+    store = Store(ws.store_path)
+    try:
+        return [r["number"] for r in list_letters(store)]
+    finally:
+        store.close()
+
+
 @pytest.fixture(scope="module")
 def issued(ws):
     """One run of each kind at NOW: {kind: Issue}."""
@@ -61,9 +93,10 @@ def issued(ws):
 
 
 def lines(path: Path) -> list:
-    """Every paragraph's text in document order, table cells included."""
+    """Every paragraph's text in document order, table cells included; a line break is "\n"."""
     body = docx.Document(str(path)).element.body
-    return ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p"))]
+    return ["".join(t.text or "" if t.tag == qn("w:t") else "\n" for t in p.iter(qn("w:t"), qn("w:br")))
+            for p in body.iter(qn("w:p"))]
 
 
 def text(path: Path) -> str:
@@ -81,7 +114,7 @@ def assert_surat_dinas(path: Path, *, number: str, addressee: str) -> str:
         addressee,
         "Kepala Biro Organisasi dan Reformasi Birokrasi",  # jabatan
         "Dr. Hendra Gunawan, S.STP., M.Si.", "Pembina Utama Muda (IV/c)", "NIP. 197502142000031003",
-        "Tembusan:", "1. Yth. Gubernur Banten (sebagai laporan)",
+        "Tembusan:\n1. Yth. Gubernur Banten (sebagai laporan)",
     ):
         assert part in body, f"{path.name}: {part!r} missing"
     assert "{{" not in body and "{%" not in body and "[" not in body.replace("[letters]", "")
@@ -145,9 +178,22 @@ def test_laporan_summarises_the_recap(issued, ws):
     for follow_up in ("dipertahankan", "direvisi", "dicabut"):
         count = sum(1 for s in sops if s["follow_up"] == follow_up)
         assert row_after(follow_up.capitalize())[0] == str(count)
+    def percent(part, whole):
+        return f"{100 * part / whole:.1f}".replace(".", ",") + "%"
+
+    # shares over the answers that could be read; the blank and unreadable ones are counted apart
     sinergi = sum(1 for s in sops if s["criteria"]["sinergi"] is True)
-    assert row_after("Sinergi satu dengan lainnya") == [
-        str(sinergi), f"{100 * sinergi / len(sops):.1f}".replace(".", ",") + "%"]
+    blank = sum(1 for s in sops if s["criteria"]["sinergi"] is None)
+    assert blank == 1
+    assert lines(letter.path)[rows.index("Sinergi satu dengan lainnya") + 1:][:3] == [
+        str(sinergi), percent(sinergi, len(sops) - blank), "1"]
+    meets = sum(1 for s in sops if all(s["criteria"][k] is True for k in CRITERIA))
+    unknown = sum(1 for s in sops if False not in s["criteria"].values()
+                  and not all(s["criteria"][k] is True for k in CRITERIA))
+    assert unknown == 2
+    assert (f"seluruh tujuh kriteria sebanyak {meets} SOP ({percent(meets, len(sops) - unknown)} dari "
+            f"{len(sops) - unknown} SOP yang dapat dinilai; 2 SOP tidak dapat dinilai karena ada kriteria yang "
+            "kosong atau tidak terbaca).") in body
     assert f"tindak lanjut atas {len(sops)} SOP".lower() in body.lower()
     assert "terlambat: Satuan Polisi Pamong Praja." in body
     # the Sekretaris Daerah is the addressee, not a copy
@@ -158,10 +204,14 @@ def test_numbers_recorded_and_never_reused(issued, ws):
     store = Store(ws.store_path)
     try:
         before = list_letters(store)
-        again = issue_letters(ws, store, "laporan", PERIOD, NOW)
+        same = issue_letters(ws, store, "laporan", PERIOD, NOW)  # already issued for the period: not again
+        assert same.letters == [] and [a.number for a in same.already] == [issued["laporan"].letters[0].number]
+        assert list_letters(store) == before
+        again = issue_letters(ws, store, "laporan", PERIOD, NOW, reissue=True)
         after = list_letters(store)
     finally:
         store.close()
+    assert again.letters[0].replaces == issued["laporan"].letters[0].number
     numbers = [r["number"] for r in after]
     assert len(numbers) == len(set(numbers)) == len(before) + 1
     assert len(before) >= 2 + 37 + 1  # every letter of the three kinds is recorded
@@ -176,15 +226,144 @@ def test_numbers_recorded_and_never_reused(issued, ws):
     assert all(n in result.output for n in numbers)
 
 
-def test_without_config_placeholders_and_a_notice(season):
-    result = CliRunner().invoke(cli, ["letters", "-w", str(season.root), "--period", PERIOD, "--kind", "laporan",
-                                      "--now", NOW.isoformat()])
+def test_without_config_no_numbers_are_used_only_drafts(season):
+    result = letters_cli(season, "--kind", "laporan")
+    assert result.exit_code == 2, result.output
+    assert "Surat tidak diterbitkan" in result.output and "sopdoc.toml" in result.output
+    for key in ("signer_name", "signer_nip", "signer_position", "letterhead", "number_pattern", "--draf"):
+        assert key in result.output, key
+    assert "meeting_time" not in result.output  # only an undangan prints the meeting's time
+    assert not (season.outbox / PERIOD / "surat").exists() and numbers(season) == []
+
+    result = letters_cli(season, "--kind", "laporan", "--draf")
     assert result.exit_code == 0, result.output
+    assert "1 draf surat laporan (nomor DRAF, tidak dicatat)" in result.output
     assert "sopdoc.toml bagian [letters] belum diisi" in result.output
-    (path,) = (season.outbox / PERIOD / "surat").glob("*.docx")
+    (path,) = (season.outbox / PERIOD / "surat").rglob("*.docx")
+    assert path.parent == season.outbox / PERIOD / "surat" / "draf"
     body = text(path)
     assert "[Nama Pejabat]" in body and "[NIP Pejabat]" in body and "Sekretaris Daerah Provinsi Banten" in body
-    assert "[Kode]/001/[Unit]/2025" in body
+    assert "DRAF" in lines(path) or any(line.endswith("DRAF") for line in lines(path))
+    assert "[Kode]" not in body  # no number, not even a placeholder one
+    assert numbers(season) == []  # nothing recorded
+    # a second draft replaces the first; still nothing recorded
+    assert letters_cli(season, "--kind", "laporan", "--draf").exit_code == 0
+    assert len(list((season.outbox / PERIOD / "surat").rglob("*.docx"))) == 1 and numbers(season) == []
+    shutil.rmtree(season.outbox / PERIOD / "surat")
+
+
+def test_incomplete_config_refused_in_the_library(season):
+    store = Store(season.store_path)
+    try:
+        with pytest.raises(IncompleteConfig) as caught:
+            issue_letters(season, store, "undangan", PERIOD, NOW)
+        assert "meeting_time" in caught.value.missing and "signer_name" in caught.value.missing
+        assert list_letters(store) == []
+        drafts = issue_letters(season, store, "undangan", PERIOD, NOW, draft=True)
+        assert drafts.draft and [d.number for d in drafts.letters] == ["DRAF", "DRAF"]
+        assert "[Pukul]" in text(drafts.letters[0].path)
+        assert list_letters(store) == []
+    finally:
+        store.close()
+        shutil.rmtree(season.outbox / PERIOD / "surat", ignore_errors=True)
+
+
+def test_teguran_twice_issues_nothing_new(fresh):
+    first = letters_cli(fresh, "--kind", "teguran")
+    assert first.exit_code == 0, first.output
+    issued = numbers(fresh)
+    assert len(issued) == 37
+    second = letters_cli(fresh, "--kind", "teguran")
+    assert second.exit_code == 0, second.output
+    assert numbers(fresh) == issued  # no number used up
+    assert "37 surat teguran sudah diterbitkan sebelumnya" in second.output and "--ulang" in second.output
+    assert "Tidak ada surat yang dibuat." in second.output
+    assert all(number in second.output for number in issued)  # each skipped letter with its number
+    assert len(list((fresh.outbox / PERIOD / "surat").glob("*.docx"))) == 37
+
+    # an agency sends nothing still after a week: only --ulang makes its letter again, with a new number
+    again = letters_cli(fresh, "--kind", "teguran", "--ulang", now=NOW + dt.timedelta(days=7))
+    assert again.exit_code == 0, again.output
+    after = numbers(fresh)
+    assert len(after) == 74 and after[:37] == issued and len(set(after)) == 74
+    assert f"(pengganti {issued[0]})" in again.output
+
+
+def test_undangan_and_laporan_once_per_meeting_and_period(fresh):
+    store = Store(fresh.store_path)
+    try:
+        first = issue_letters(fresh, store, "undangan", PERIOD, NOW)
+        laporan = issue_letters(fresh, store, "laporan", PERIOD, NOW)
+        assert len(first.letters) == 2 and len(laporan.letters) == 1
+        again = issue_letters(fresh, store, "undangan", PERIOD, NOW)
+        assert again.letters == []
+        assert [(a.label, a.number) for a in again.already] == [(x.label, x.number) for x in first.letters]
+        assert issue_letters(fresh, store, "laporan", PERIOD, NOW).letters == []
+        # a teguran is another kind: it does not count as the undangan or laporan already sent
+        assert len(issue_letters(fresh, store, "teguran", PERIOD, NOW).letters) == 37
+        # another period is another batch
+        assert [r["kind"] for r in list_letters(store)].count("undangan") == 2
+    finally:
+        store.close()
+
+
+def test_teguran_refused_before_the_deadline(fresh):
+    before = dt.datetime(2025, 5, 16, 15, 0, tzinfo=WIB)  # the deadline is Friday 16 May 23.59
+    result = letters_cli(fresh, "--kind", "teguran", now=before)
+    assert result.exit_code == 2, result.output
+    assert "Jumat, 16 Mei 2025 pukul 23.59 WIB" in result.output and "belum lewat" in result.output
+    assert "Surat teguran dapat dibuat setelah batas waktu tersebut" in result.output
+    assert numbers(fresh) == [] and not (fresh.outbox / PERIOD / "surat").exists()
+    store = Store(fresh.store_path)
+    try:
+        with pytest.raises(TooEarly):
+            issue_letters(fresh, store, "teguran", PERIOD, before, draft=True)
+        # other kinds are not bound to the deadline
+        assert len(issue_letters(fresh, store, "laporan", PERIOD, before).letters) == 1
+    finally:
+        store.close()
+    result = letters_cli(fresh, "--kind", "teguran", now=dt.datetime(2025, 5, 17, 0, 0, 5, tzinfo=WIB))
+    assert result.exit_code == 0, result.output
+
+
+def test_unmatched_agencies_warned_before_letters(fresh):
+    for kind in ("teguran", "laporan"):
+        result = letters_cli(fresh, "--kind", kind)
+        assert result.exit_code == 0, result.output
+        out = result.output
+        assert "Peringatan: 1 berkas pada" in out and "tidak dikenali" in out
+        assert '06 tak dikenal.xlsx (tertulis "Dinas Urusan Antariksa")' in out
+        assert "[aliases]" in out and "sopdoc.toml" in out
+        assert out.index("Peringatan:") < out.index(f"surat {kind} dibuat")
+    # --list is unchanged: no warning
+    listed = CliRunner().invoke(cli, ["letters", "-w", str(fresh.root), "--list"])
+    assert "Peringatan" not in listed.output and "065/001/Biro-Org/2025" in listed.output
+
+
+def test_no_warning_when_every_sender_is_known(tmp_path):
+    ws = build_season(tmp_path / "ws", skip=("06 tak dikenal.xlsx",))
+    with open(ws.root / "sopdoc.toml", "a", encoding="utf-8") as f:
+        f.write(CONFIG)
+    result = letters_cli(ws, "--kind", "laporan")
+    assert result.exit_code == 0, result.output
+    assert "Peringatan" not in result.output
+
+
+def test_tembusan_and_signature_kept_together(issued):
+    """Heading and list of the tembusan in one paragraph that is kept together; the signature too."""
+    for kind in ("undangan", "teguran", "laporan"):
+        paragraphs = docx.Document(str(issued[kind].letters[0].path)).paragraphs
+        (tembusan,) = [p for p in paragraphs if p.text.startswith("Tembusan:")]
+        assert tembusan.paragraph_format.keep_together
+        last = "1. Yth. Gubernur Banten (sebagai laporan)." if kind == "laporan" else (
+            "2. Yth. Sekretaris Daerah Provinsi Banten.")  # the laporan's addressee is not copied
+        assert tembusan.text.startswith("Tembusan:\n1. Yth. Gubernur") and tembusan.text.endswith(last)
+        signatures = [p for p in paragraphs if "NIP. 197502142000031003" in p.text]
+        assert signatures
+        for p in signatures:
+            assert p.paragraph_format.keep_together
+            assert "Kepala Biro Organisasi dan Reformasi Birokrasi," in p.text
+            assert "Dr. Hendra Gunawan, S.STP., M.Si." in p.text and "Pembina Utama Muda (IV/c)" in p.text
 
 
 def test_cli_errors(ws, monkeypatch):
@@ -224,7 +403,7 @@ def test_workspace_template_is_used(ws, tmp_path):
     edited.save(own)
     store = Store(ws.store_path)
     try:
-        (letter,) = issue_letters(ws, store, "laporan", PERIOD, NOW).letters
+        (letter,) = issue_letters(ws, store, "laporan", PERIOD, NOW, reissue=True).letters
     finally:
         store.close()
         own.write_bytes(saved)
@@ -251,3 +430,43 @@ def test_letters_and_recap_render_to_pdf(issued, ws, tmp_path):
             for part in ("PEMERINTAH PROVINSI BANTEN", "Serang, 2 Juni 2025", "Nomor", letter.number, "Sifat",
                          "Lampiran", "Hal", "Yth.", "NIP. 197502142000031003", "Tembusan"):
                 assert part in rendered, (pdf.name, part)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                    reason="LibreOffice or poppler-utils not installed")
+def test_tembusan_and_signature_never_split_across_pages(ws, tmp_path):
+    """The undangan rendered with 0..11 more letterhead lines, which walks the signature and the
+    tembusan over the foot of page 1: the heading "Tembusan:" is always on the page of its list,
+    and the signature's jabatan, name, rank and NIP share one page."""
+    store = Store(ws.store_path)
+    try:
+        status = period_status(ws, store, PERIOD, NOW)
+    finally:
+        store.close()
+    config = letters_module.letters_config(ws)
+    draft = letters_module._undangan(status, config, NOW.date(), [])[0]
+    template = letters_module.load_template(ws, "undangan")
+    paths = []
+    for extra in range(12):
+        context = draft.context | {"nomor": "065/999/Biro-Org/2025",
+                                   "kop_alamat": config.letterhead_address + ["Baris alamat tambahan"] * extra}
+        path = tmp_path / f"undangan {extra:02d}.docx"
+        letters_module._render(template, context, path)
+        paths.append(path)
+    tembusan_pages = set()
+    for pdf in to_pdf(paths, tmp_path / "pdf"):
+        rendered = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                                  check=True).stdout
+        pages = rendered.split("\f")
+
+        def page_of(words):
+            return next(i for i, page in enumerate(pages) if words in page)
+
+        tembusan_pages.add(page_of("Tembusan:"))
+        assert page_of("Tembusan:") == page_of("1. Yth. Gubernur Banten") == page_of("2. Yth. Sekretaris"), pdf.name
+        assert page_of("Pembina Utama Muda") == page_of("Dr. Hendra Gunawan") == page_of("NIP. 1975"), pdf.name
+        # the jabatan ("Kepala Biro Organisasi dan Reformasi / Birokrasi,") just above the name, same page
+        above = [line.strip() for line in pages[page_of("NIP. 1975")].split("Dr. Hendra Gunawan")[0].splitlines()
+                 if line.strip()]
+        assert above[-2:] == ["Kepala Biro Organisasi dan Reformasi", "Birokrasi,"], pdf.name
+    assert tembusan_pages == {0, 1}  # the walk did cross the foot of the page

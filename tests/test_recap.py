@@ -18,11 +18,11 @@ from sopdoc.intake import process_inbox
 from sopdoc.model import CRITERIA
 from sopdoc.recap import recap_path, refresh_after_batch, write_recap
 from sopdoc.safe_text import set_text_cell
-from sopdoc.status import period_status
+from sopdoc.status import meets_all, period_status
 from sopdoc.store import Store
 from sopdoc.workspace import init_workspace
 
-SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "forms" / "samples" / "banten-contoh.xlsx"
+SAMPLE = Path(__file__).resolve().parent / "samples" / "banten-contoh.xlsx"
 PERIOD = "banten-2025-tahap-1"
 WIB = ZoneInfo("Asia/Jakarta")
 NOW = dt.datetime(2025, 6, 2, 10, 0, tzinfo=WIB)
@@ -40,7 +40,8 @@ HOSTILE = {
 }
 # (file, agency as written, arrival, {cell: text}, cells emptied)
 SEASON = [
-    ("01 dinkes.xlsx", "Dinas Kesehatan", dt.datetime(2025, 5, 14, 9, 12), {}, ()),
+    # SOP 2 has a blank criterion and SOP 3 an unreadable one, and neither a Tidak: "tidak dapat dinilai"
+    ("01 dinkes.xlsx", "Dinas Kesehatan", dt.datetime(2025, 5, 14, 9, 12), {"F13": "?"}, ("E12",)),
     ("02 biro hukum.xlsx", "Biro Hukum Provinsi Banten", dt.datetime(2025, 5, 15, 14, 0),
      {**HOSTILE, "K24": "NIP. 1971"}, ("J15",)),
     ("03 satpol.xlsx", "Satpol PP", dt.datetime(2025, 5, 20, 10, 0), {"M12": "Direvisi"}, ()),
@@ -73,13 +74,14 @@ def arrive(ws, name: str, agency: str, when: dt.datetime, texts=None, emptied=()
     return path
 
 
-def build_season(root: Path):
-    """A Banten workspace holding the SEASON, processed with arrival = file time."""
+def build_season(root: Path, skip=()):
+    """A Banten workspace holding the SEASON (but the files named in `skip`), processed with arrival = file time."""
     ws = init_workspace(root, "banten")
-    for name, agency, when, texts, emptied in SEASON:
+    season = [entry for entry in SEASON if entry[0] not in skip]
+    for name, agency, when, texts, emptied in season:
         arrive(ws, name, agency, when, texts, emptied)
     outcomes = process_inbox(ws, received_from="mtime")
-    assert [o.outcome for o in outcomes] == ["accepted"] * len(SEASON)
+    assert [o.outcome for o in outcomes] == ["accepted"] * len(season)
     return ws
 
 
@@ -111,11 +113,22 @@ def table(sheet, first=HEADER_ROW + 1):
     return rows
 
 
+def all7(sop) -> bool:
+    return all((sop["criteria"] or {}).get(k) is True for k in CRITERIA)
+
+
+def undetermined(sop) -> bool:
+    """No criterion answered Tidak, but not all seven Ya: blank or unreadable answers."""
+    values = [(sop["criteria"] or {}).get(k) for k in CRITERIA]
+    return False not in values and not all7(sop)
+
+
 def expected_counts(document):
     sops = document["sops"]
     return {
         "sops": len(sops),
-        "all7": sum(1 for s in sops if all((s["criteria"] or {}).get(k) is True for k in CRITERIA)),
+        "all7": sum(1 for s in sops if all7(s)),
+        "undetermined": sum(1 for s in sops if undetermined(s)),
         "baik": sum(1 for s in sops if s["implementation"] == "baik"),
         "tidak_baik": sum(1 for s in sops if s["implementation"] == "tidak_baik"),
         "dipertahankan": sum(1 for s in sops if s["follow_up"] == "dipertahankan"),
@@ -139,20 +152,24 @@ def test_summary_has_every_register_agency_with_stored_numbers(recap, season):
     assert by_code["36.12"][5:8] == ["Terlambat", 2, 1]  # Tuesday after a Friday deadline
     assert by_code["36.13"][4] == dt.datetime(2025, 5, 15, 8, 0)  # status and arrival of the first version
     assert by_code["36.13"][5:8] == ["Tepat Waktu", 0, 2]  # ... counts of the latest
-    assert by_code["36.01"][5:] == ["Belum Menyampaikan"] + [None] * 11
+    assert by_code["36.01"][5:] == ["Belum Menyampaikan"] + [None] * 12
+    assert [c.value for c in sheet[HEADER_ROW]][9:11] == ["Memenuhi 7 Kriteria", "7 Kriteria Tidak Dapat Dinilai"]
     for code, document in latest.items():
         if code is None:
             continue
         want = expected_counts(document)
-        assert by_code[code][8:16] == [want[k] for k in ("sops", "all7", "baik", "tidak_baik", "dipertahankan",
-                                                         "direvisi", "dicabut", "warnings")], code
-        assert by_code[code][16] == document["source"]["file"]
-    assert by_code["36.13"][8] == 3 and by_code["36.13"][14] == 1  # the revision counts
+        assert by_code[code][8:17] == [want[k] for k in ("sops", "all7", "undetermined", "baik", "tidak_baik",
+                                                         "dipertahankan", "direvisi", "dicabut", "warnings")], code
+        assert by_code[code][17] == document["source"]["file"]
+    assert by_code["36.09"][8:11] == [6, 1, 2]  # Dinkes: one meets all seven, two cannot be judged
+    assert by_code["36.13"][8] == 3 and by_code["36.13"][15] == 1  # the revision counts
     totals = [c.value for c in sheet[HEADER_ROW + len(rows) + 1]]
     assert totals[2] == "Jumlah"
     known = [d for code, d in latest.items() if code is not None]
     assert totals[8] == sum(len(d["sops"]) for d in known)
-    assert totals[15] == sum(len(d["warnings"]) for d in known)
+    assert totals[9] == sum(1 for d in known for s in d["sops"] if all7(s))
+    assert totals[10] == sum(1 for d in known for s in d["sops"] if undetermined(s)) >= 2
+    assert totals[16] == sum(len(d["warnings"]) for d in known)
     assert totals[5] == "4 dari 40 menyampaikan"
 
 
@@ -166,6 +183,7 @@ def test_status_table_and_unmatched_note(recap):
     assert status_rows["Belum Menyampaikan"] == [36, pytest.approx(36 / 40)]
     assert any("1 berkas diterima dari perangkat daerah yang tidak dikenali" in str(row[0])
                for row in values if row)
+    assert any(str(row[0]).startswith("2 SOP tidak dapat dinilai terhadap 7 kriteria") for row in values if row)
 
 
 def test_sop_sheet_lists_every_sop_text_inert(recap):
@@ -184,6 +202,10 @@ def test_sop_sheet_lists_every_sop_text_inert(recap):
                 assert cell.data_type == "s", cell.coordinate
     # J15 left empty: not answered
     assert [c.value for c in by_row[5]][8:16] == ["Ya", "Tidak", "Ya", "Tidak", "Ya", "Ya", None, "Tidak"]
+    dinkes = {r[5].value: r[15].value for r in rows if r[1].value == "36.09"}
+    assert dinkes == {1: "Tidak", 2: "Tidak dapat dinilai", 3: "Tidak dapat dinilai", 4: "Tidak", 5: "Tidak",
+                      6: "Ya"}
+    assert by_row[5][15].value == "Tidak"  # a blank criterion cannot outweigh a Tidak
     unknown = [r for r in rows if r[1].value is None]
     assert len(unknown) == 6 and unknown[0][2].value == "Dinas Urusan Antariksa (tidak dikenal)"
     late = next(r for r in rows if r[1].value == "36.12")
@@ -208,27 +230,52 @@ def test_criteria_sheet(recap):
     sheet = wb["Kriteria"]
     known = [d for code, d in latest.items() if code is not None]
     sops = [s for d in known for s in d["sops"]]
+    assert [c.value for c in sheet[HEADER_ROW]][5:8] == [
+        "1. Mendorong kinerja — Ya", "1. Mendorong kinerja — %", "1. Mendorong kinerja — tak terbaca"]
     rows = {r[1].value: [c.value for c in r] for r in table(sheet)}
     assert len(rows) == 40
-    hukum = rows["36.02"]
-    hukum_sops = latest["36.02"]["sops"]
-    for i, key in enumerate(CRITERIA):
-        yes = sum(1 for s in hukum_sops if s["criteria"][key] is True)
-        assert hukum[5 + 2 * i] == yes
-        assert hukum[6 + 2 * i] == pytest.approx(yes / len(hukum_sops))
+    for code in ("36.02", "36.09"):
+        agency_sops = latest[code]["sops"]
+        for i, key in enumerate(CRITERIA):
+            yes = sum(1 for s in agency_sops if s["criteria"][key] is True)
+            readable = sum(1 for s in agency_sops if s["criteria"][key] is not None)
+            assert rows[code][5 + 3 * i] == yes
+            # the share is over the SOPs whose answer could be read
+            assert rows[code][6 + 3 * i] == pytest.approx(yes / readable)
+            assert rows[code][7 + 3 * i] == len(agency_sops) - readable
+    dinkes = rows["36.09"]
+    assert dinkes[5 + 3:8 + 3] == [3, pytest.approx(3 / 5), 1]  # mudah dipahami: 3 Ya of 5 readable (not of 6)
+    assert dinkes[5 + 3 * 7:] == [1, pytest.approx(1 / 4), 2]  # all seven: 1 of the 4 that can be judged
     assert rows["36.01"][3] == "Belum Menyampaikan" and rows["36.01"][4] is None
     overall = {}
     for row in sheet.iter_rows(values_only=True):
-        if row[2] in ("Mampu mendorong peningkatan kinerja", "Sinergi satu dengan lainnya",
+        if row[2] in ("Mampu mendorong peningkatan kinerja", "Sinergi satu dengan lainnya", "Mudah dilaksanakan",
                       "Memenuhi seluruh 7 kriteria"):
             overall[row[2]] = row[3:7]
-    sinergi_yes = sum(1 for s in sops if s["criteria"]["sinergi"] is True)
-    sinergi_none = sum(1 for s in sops if s["criteria"]["sinergi"] is None)
-    assert overall["Sinergi satu dengan lainnya"] == (
-        sinergi_yes, len(sops) - sinergi_yes - sinergi_none, sinergi_none, pytest.approx(sinergi_yes / len(sops)))
-    all7 = sum(1 for s in sops if all(s["criteria"][k] is True for k in CRITERIA))
-    assert overall["Memenuhi seluruh 7 kriteria"][0] == all7
-    assert overall["Memenuhi seluruh 7 kriteria"][3] == pytest.approx(all7 / len(sops))
+    for label, key in (("Sinergi satu dengan lainnya", "sinergi"), ("Mudah dilaksanakan", "mudah_dilaksanakan")):
+        yes = sum(1 for s in sops if s["criteria"][key] is True)
+        none = sum(1 for s in sops if s["criteria"][key] is None)
+        assert none >= 1
+        assert overall[label] == (yes, len(sops) - yes - none, none, pytest.approx(yes / (len(sops) - none)))
+    meets = sum(1 for s in sops if all7(s))
+    unknown = sum(1 for s in sops if undetermined(s))
+    assert unknown >= 2
+    assert overall["Memenuhi seluruh 7 kriteria"] == (
+        meets, len(sops) - meets - unknown, unknown, pytest.approx(meets / (len(sops) - unknown)))
+    notes = [row[2] for row in sheet.iter_rows(values_only=True) if str(row[2]).startswith("Persentase dihitung")]
+    assert len(notes) == 1 and f"{unknown} SOP tidak dapat dinilai" in notes[0]
+
+
+def test_meets_all_is_three_valued():
+    def sop(*values):
+        return {"criteria": dict(zip(CRITERIA, values))}
+
+    assert meets_all(sop(*[True] * 7)) is True
+    assert meets_all(sop(*[True] * 6, False)) is False
+    assert meets_all(sop(None, False, *[True] * 5)) is False  # a Tidak decides, whatever is unreadable
+    assert meets_all(sop(*[True] * 6, None)) is None  # "tidak dapat dinilai"
+    assert meets_all(sop(*[True] * 6)) is None  # a criterion missing altogether
+    assert meets_all({"criteria": None}) is None and meets_all({}) is None
 
 
 def test_warnings_sheet_has_every_warning_with_file_and_place(recap):
@@ -300,6 +347,7 @@ def test_recap_and_export_commands(season, tmp_path):
                                  "--now", NOW.isoformat(), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "40 perangkat daerah (3 tepat waktu, 1 terlambat, 36 belum menyampaikan)" in result.output
+    assert ", 2 tidak dapat dinilai (ada kriteria kosong atau tidak terbaca)." in result.output
     assert out.is_file()
     result = runner.invoke(cli, ["recap", "-w", str(season.root), "--period", "tidak-ada"])
     assert result.exit_code == 2 and "tidak ada" in result.output

@@ -141,10 +141,12 @@ def loop_table(doc, headers, cells, cms, loop: str, size=11):
         cell_text(cell, header, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=size)
     cell_text(table.rows[1].cells[0], "{%tr for " + loop + " %}", size=size)
     for cell, value in zip(table.rows[2].cells, cells):
-        centred = value.startswith("{{ loop") or "jumlah" in value or "persen" in value or "kelompok" in value
+        centred = any(word in value for word in ("{{ loop", "jumlah", "persen", "kelompok", "terbaca"))
         cell_text(cell, value, size=size, align=WD_ALIGN_PARAGRAPH.CENTER if centred else None)
     cell_text(table.rows[3].cells[0], "{%tr endfor %}", size=size)
     widths(table, cms)
+    for row in (table.rows[0], table.rows[2]):  # a row never breaks across pages
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     return table
 
 
@@ -185,26 +187,45 @@ def closing(doc, text: str) -> None:
     body(doc, text).paragraph_format.keep_with_next = True
 
 
+def add_run(p, text: str = "", *, bold=False, underline=False, breaks=0):
+    """A run of `text` (one Jinja tag whole in one run) or of `breaks` line breaks."""
+    run = p.add_run(text)
+    run.bold = bold
+    run.underline = underline
+    for _ in range(breaks):
+        run.add_break()
+    return run
+
+
 def signature(doc, with_place=False) -> None:
+    """The signature block as ONE paragraph of lines kept together, so no page break can fall inside
+    it: keep-with-next between separate paragraphs is not always honoured (LibreOffice leaves a
+    kept paragraph at the foot of a page when it fits there but the next one does not)."""
+    p = para(doc, "", left=RIGHT_BLOCK, before=12, align=WD_ALIGN_PARAGRAPH.CENTER)
+    p.paragraph_format.keep_together = True
     if with_place:
-        para(doc, "{{ tempat }}, {{ tanggal }}", left=RIGHT_BLOCK, before=12, align=WD_ALIGN_PARAGRAPH.CENTER,
-             keep_next=True)
-    para(doc, "{{ jabatan }},", left=RIGHT_BLOCK, before=0 if with_place else 12,
-         align=WD_ALIGN_PARAGRAPH.CENTER, keep_next=True, after=48)
-    para(doc, "{{ nama }}", bold=True, underline=True, left=RIGHT_BLOCK, align=WD_ALIGN_PARAGRAPH.CENTER,
-         keep_next=True)
-    tag(doc, "{%p if pangkat %}")
-    para(doc, "{{ pangkat }}", left=RIGHT_BLOCK, align=WD_ALIGN_PARAGRAPH.CENTER, keep_next=True)
-    tag(doc, "{%p endif %}")
-    para(doc, "NIP. {{ nip }}", left=RIGHT_BLOCK, align=WD_ALIGN_PARAGRAPH.CENTER)
+        add_run(p, "{{ tempat }}, {{ tanggal }}")
+        add_run(p, breaks=1)
+    add_run(p, "{{ jabatan }},")
+    add_run(p, breaks=4)  # room for the signature and the stamp
+    add_run(p, "{{ nama }}", bold=True, underline=True)
+    add_run(p, "{% if pangkat %}")
+    add_run(p, breaks=1)
+    add_run(p, "{{ pangkat }}")
+    add_run(p, "{% endif %}")
+    add_run(p, breaks=1)
+    add_run(p, "NIP. {{ nip }}")
 
 
 def tembusan(doc) -> None:
+    """"Tembusan:" and its list as ONE paragraph kept together: the heading never ends a page alone."""
     tag(doc, "{%p if tembusan %}")
-    para(doc, "Tembusan:", before=12, keep_next=True)
-    tag(doc, "{%p for t in tembusan %}")
-    para(doc, "{{ loop.index }}. Yth. {{ t }}{{ '.' if loop.last else ';' }}", size=11)
-    tag(doc, "{%p endfor %}")
+    p = para(doc, "Tembusan:", before=12)
+    p.paragraph_format.keep_together = True
+    add_run(p, "{% for t in tembusan %}")
+    add_run(p, breaks=1)
+    add_run(p, "{{ loop.index }}. Yth. {{ t }}{{ '.' if loop.last else ';' }}")
+    add_run(p, "{% endfor %}")
     tag(doc, "{%p endif %}")
 
 
@@ -297,11 +318,14 @@ def laporan() -> Document:
                ["{{ t.label }}", "{{ t.jumlah }}", "{{ t.persen }}"], (7.0, 4.5, 3.5), "t in tindak_lanjut")
     para(doc, "3. Pemenuhan tujuh kriteria evaluasi SOP (Permenpan RB Nomor 35 Tahun 2012):", before=12, after=6,
          keep_next=True)
-    loop_table(doc, ["No", "Kriteria", "SOP Memenuhi", "Persentase"],
-               ["{{ loop.index }}", "{{ k.label }}", "{{ k.jumlah }}", "{{ k.persen }}"],
-               (1.2, 9.3, 3.0, 3.0), "k in kriteria")
-    body(doc, "SOP yang memenuhi seluruh tujuh kriteria sebanyak {{ semua_kriteria.jumlah }} SOP "
-              "({{ semua_kriteria.persen }}).", first_line=Cm(0)).paragraph_format.space_before = Pt(6)
+    loop_table(doc, ["No", "Kriteria", "SOP Memenuhi", "Persentase", "Kosong / Tak Terbaca"],
+               ["{{ loop.index }}", "{{ k.label }}", "{{ k.jumlah }}", "{{ k.persen }}", "{{ k.tidak_terbaca }}"],
+               (1.0, 7.2, 2.7, 2.7, 2.9), "k in kriteria", size=10)
+    body(doc, "Persentase dihitung dari SOP yang jawabannya terbaca. SOP yang memenuhi seluruh tujuh kriteria "
+              "sebanyak {{ semua_kriteria.jumlah }} SOP ({{ semua_kriteria.persen }}{% if "
+              "semua_kriteria.tidak_dapat_dinilai %} dari {{ semua_kriteria.dinilai }} SOP yang dapat dinilai; "
+              "{{ semua_kriteria.tidak_dapat_dinilai }} SOP tidak dapat dinilai karena ada kriteria yang kosong atau "
+              "tidak terbaca{% endif %}).", first_line=Cm(0)).paragraph_format.space_before = Pt(6)
     para(doc, "4. Perangkat daerah yang terlambat: {{ daftar_terlambat }}.", before=6, after=6)
     para(doc, "5. Perangkat daerah yang belum menyampaikan: {{ daftar_belum }}.", after=6)
     body(doc, "Rincian per perangkat daerah dan per SOP terdapat dalam rekap terlampir ({{ berkas_rekap }}). "
