@@ -54,7 +54,8 @@ def _sops(seed: int, n: int) -> list:
     sops = []
     for i in range(n):
         k = seed * 7 + i * 3
-        criteria = tuple((k + j) % 5 != 0 for j in range(7))
+        # about half the SOPs meet all seven criteria; the others miss one or two
+        criteria = (True,) * 7 if k % 2 else tuple((k + j) % 5 != 0 for j in range(7))
         sops.append(fg.Sop(f"SOP/{seed:02d}/{i + 1:03d}/2025", titles[(seed + i) % len(titles)], criteria,
                            "baik" if (k % 4) else "tidak_baik", follow[k % len(follow)],
                            "Dasar hukum perlu diperbarui" if k % 3 == 0 else None))
