@@ -1,19 +1,16 @@
 """`sopdoc status`: who sent on time, who was late, who sent nothing, for one period."""
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import click
 
 from .cli import OperationalError, cli, now_option, parse_now, workspace_option
-from .deadlines import format_date
+from .indonesian import moment_text, short_moment
 from .errors import SopdocError
 from .status import STATUS_LABELS, PeriodStatus, period_status
 from .workspace import open_workspace
 
-DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 COLUMNS = ("Kode", "Perangkat Daerah", "Status", "Versi", "Jumlah SOP", "Diterima")
 NUMERIC = {"Versi", "Jumlah SOP"}
 NAME_WIDTH = 50  # longer register names are cut in the table (the JSON has them whole)
@@ -52,22 +49,6 @@ def status(workspace, period_id, as_json, now_text):
 # -- text ---------------------------------------------------------------------------------------
 
 
-def zone_name(region) -> str:
-    return ZONE_NAMES.get(region.timezone, region.timezone)
-
-
-def long_moment(moment: dt.datetime, region) -> str:
-    """"Jumat, 16 Mei 2025 pukul 23.59 WIB" in the region's time zone."""
-    local = moment.astimezone(region.tz)
-    return f"{DAYS[local.weekday()]}, {format_date(local.date())} pukul {local:%H.%M} {zone_name(region)}"
-
-
-def short_moment(iso: str, region) -> str:
-    """"14 Mei 2025 09.12" in the region's time zone."""
-    local = dt.datetime.fromisoformat(iso).astimezone(region.tz)
-    return f"{format_date(local.date())} {local:%H.%M}"
-
-
 def time_left(report: PeriodStatus) -> str:
     if report.working_days_left:
         return f"{report.working_days_left} hari kerja lagi"
@@ -80,7 +61,7 @@ def status_lines(report: PeriodStatus) -> list:
     region = report.region
     lines = [
         f"{region.name} — {report.period.name} ({report.period.id})",
-        f"Batas waktu : {long_moment(report.deadline, region)}",
+        f"Batas waktu : {moment_text(report.deadline, region.timezone)}",
         f"Sisa waktu  : {time_left(report)}",
         "",
     ]
@@ -95,7 +76,7 @@ def status_lines(report: PeriodStatus) -> list:
         for d in report.unmatched:
             lines.append(
                 f"  {d['agency']['as_written']!r} — {d['source']['file']}, {len(d['sops'])} SOP, "
-                f"diterima {short_moment(d['received_at'], region)}"
+                f"diterima {short_moment(d['received_at'], region.timezone)}"
             )
         example = report.unmatched[0]["agency"]["as_written"] or "nama tertulis"
         lines.append(
@@ -112,7 +93,7 @@ def _row(a, region) -> dict:
         "Status": a.label,
         "Versi": str(a.versions),
         "Jumlah SOP": str(len(a.latest["sops"])) if a.latest else "-",
-        "Diterima": short_moment(a.received_at, region) if a.received_at else "-",
+        "Diterima": short_moment(a.received_at, region.timezone) or "-",
     }
 
 

@@ -24,6 +24,7 @@ from filelock import FileLock, Timeout
 
 from . import deadlines, parsing
 from .errors import Refusal, WorkspaceError
+from .indonesian import short_moment
 from .model import Warning, submission_dict
 from .store import Store
 from .workspace import Workspace
@@ -133,10 +134,10 @@ def _period_doubts(form, region: deadlines.Region, received_at: dt.datetime, fou
     return doubts
 
 
-def reason_text(outcome: Outcome, received_at: str) -> str:
+def reason_text(outcome: Outcome, received_at: str, timezone: str) -> str:
     return (
         f"Berkas      : {outcome.name}\n"
-        f"Diterima    : {received_at}\n"
+        f"Diterima    : {short_moment(received_at, timezone, with_zone=True)}\n"
         f"Kode alasan : {outcome.reason_code}\n"
         f"Alasan      : {outcome.reason}\n"
         "\nBerkas ini tidak diproses. Perbaiki lalu letakkan kembali di folder inbox.\n"
@@ -303,7 +304,7 @@ class Intake:
         target = self.ws.root / outcome.stored_as
         if outcome.reason_code:
             target.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomically(target.with_name(target.name + ".alasan.txt"), reason_text(outcome, received_at))
+            _write_atomically(target.with_name(target.name + ".alasan.txt"), reason_text(outcome, received_at, self.region.timezone))
         _move(path, target)
         # a file put back into inbox/ later (by hand, after fixing it) is then a new arrival,
         # not the rest of this move

@@ -30,7 +30,8 @@ from .deadlines import format_date
 from .errors import SopdocError
 from .model import CRITERIA, CRITERIA_LABELS
 from .office import find_soffice, run_soffice
-from .recap import FOLLOW_UP_LABELS, STATUSES, long_date, moment_text, recap_path, summarize, zone_label
+from .indonesian import long_date, moment_text, short_moment
+from .recap import FOLLOW_UP_LABELS, STATUSES, recap_path, summarize
 from .status import STATUS_LABELS, PeriodStatus, period_status
 from .store import Store
 from .workspace import CONFIG_NAME
@@ -212,7 +213,6 @@ def _undangan(status: PeriodStatus, config: LettersConfig, today: dt.date, skipp
             f"Periode {status.period.id} tidak punya jadwal pertemuan (meetings) di periods.toml; "
             "tambahkan tanggal, kelompok dan tempat pertemuan di sana."
         )
-    tz = status.region.tz
     drafts = []
     for meeting in status.period.meetings:
         invited = [a for a in status.agencies if a.status == "tepat_waktu" and a.agency.group in meeting.groups]
@@ -233,19 +233,12 @@ def _undangan(status: PeriodStatus, config: LettersConfig, today: dt.date, skipp
             "jumlah_diundang": len(invited),
             "diundang": [{
                 "kode": a.agency.code, "nama": a.agency.name, "kelompok": a.agency.group,
-                "diterima": _short_moment(a.received_at, tz, status.region.timezone),
+                "diterima": short_moment(a.received_at, status.region.timezone, with_zone=True),
             } for a in invited],
         }
         label = f"{meeting.date.isoformat()} Kelompok {'-'.join(str(g) for g in meeting.groups)}"
         drafts.append(Draft("undangan", context, None, label))
     return drafts
-
-
-def _short_moment(iso: Optional[str], tz, timezone: str) -> str:
-    if not iso:
-        return ""
-    local = dt.datetime.fromisoformat(iso).astimezone(tz)
-    return f"{format_date(local.date())} {local:%H.%M} {zone_label(timezone)}"
 
 
 def _teguran(status: PeriodStatus, config: LettersConfig, today: dt.date, calendar, skipped: list) -> list:

@@ -33,6 +33,7 @@ from openpyxl.worksheet.header_footer import HeaderFooter
 
 from . import deadlines
 from .errors import SopdocError
+from .indonesian import moment_text
 from .model import CRITERIA, CRITERIA_LABELS
 from .status import STATUS_LABELS, PeriodStatus, meets_all, period_status
 from .store import Store
@@ -51,32 +52,11 @@ CRITERIA_SHORT = {
     "jawab_kebutuhan": "Jawab kebutuhan",
     "sinergi": "Sinergi",
 }
-_DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-_ZONES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 _STATUS_COLOURS = {"tepat_waktu": "63BE7B", "terlambat": "FFC000", "belum_menyampaikan": "F8696B"}
 
 
 class RecapError(SopdocError):
     """The recap cannot be written (folder not writable, file held open by another program)."""
-
-
-# -- Indonesian dates ---------------------------------------------------------------------------
-
-
-def zone_label(timezone: str) -> str:
-    """"Asia/Jakarta" -> "WIB"; other zones keep their name."""
-    return _ZONES.get(timezone, timezone)
-
-
-def long_date(d: dt.date) -> str:
-    """`date(2025, 6, 10)` -> "Selasa, 10 Juni 2025"."""
-    return f"{_DAYS[d.weekday()]}, {deadlines.format_date(d)}"
-
-
-def moment_text(moment: dt.datetime, timezone: str) -> str:
-    """A tz-aware moment in the region's zone: "Jumat, 16 Mei 2025 pukul 23.59 WIB"."""
-    local = moment.astimezone(deadlines.ZoneInfo(timezone))
-    return f"{long_date(local.date())} pukul {local:%H.%M} {zone_label(timezone)}"
 
 
 # -- the numbers --------------------------------------------------------------------------------

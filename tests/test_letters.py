@@ -15,7 +15,8 @@ from sopdoc import letters as letters_module
 from sopdoc.cli import cli
 from sopdoc.model import CRITERIA
 from sopdoc.letters import IncompleteConfig, LettersError, TooEarly, issue_letters, list_letters, to_pdf
-from sopdoc.recap import long_date, write_recap
+from sopdoc.indonesian import long_date
+from sopdoc.recap import write_recap
 from sopdoc.status import period_status
 from sopdoc.store import Store
 from sopdoc.workspace import open_workspace
