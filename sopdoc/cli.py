@@ -78,7 +78,15 @@ def init(workspace, region):
         ws = init_workspace(workspace, region)
     except SopdocError as e:
         raise OperationalError(str(e)) from None
-    click.echo(f"Ruang kerja {ws.region().name} siap di {ws.root}")
+    region = ws.region()
+    click.echo(f"Ruang kerja {region.name} siap di {ws.root}")
+    for period in region.periods:
+        click.echo(f"  periode {period.id}: {period.name}")
+    latest = max((p.opens for p in region.periods), default=None)
+    today = dt.datetime.now(region.tz).date()
+    if latest is None or (today - latest).days > 300:
+        click.echo(f"Perhatian: belum ada periode evaluasi tahun {today.year}. Tambahkan di "
+                   f"{ws.root / 'periods.toml'} (tanggal buka, batas waktu, jadwal pertemuan).")
     click.echo(f"Letakkan formulir dari perangkat daerah di {ws.inbox}, lalu jalankan: sopdoc process -w \"{ws.root}\"")
 
 

@@ -254,3 +254,9 @@ def test_subfolders_in_the_inbox_are_mentioned(banten_ws, run):
     (banten_ws.inbox / "kiriman dinkes").mkdir()
     result = run("process", "-w", banten_ws.root)
     assert "subfolder di inbox tidak diproses (kiriman dinkes)" in result.output
+
+
+def test_init_says_when_this_years_period_is_missing(tmp_path, run):
+    result = run("init", tmp_path / "ws", "--region", "banten")
+    assert "banten-2025-tahap-1" in result.output
+    assert "periods.toml" in result.output  # the bundled periods are past: add this year's
