@@ -44,8 +44,13 @@ def _criteria_header(table) -> Optional[worddoc.Header]:
     return header if header and header.yes is not None and header.no is not None else None
 
 
-def _layout(docx) -> _Layout:
-    found = worddoc.blocks(docx)
+def _layout(document) -> _Layout:
+    """The form's layout, read once per document: recognising and parsing share it."""
+    return worddoc.per_document(document, f"{NAME} layout", _read_layout)
+
+
+def _read_layout(document) -> _Layout:
+    found = worddoc.blocks(document)
     sections: list = []
     warnings: list = []
     first = len(found)
@@ -109,14 +114,14 @@ def sopdoc_parser_info():
 def sopdoc_recognize(document):
     if document.kind != "docx":
         return None
-    return worddoc.recognition(NAME, _checks(_layout(document.docx)))
+    return worddoc.recognition(NAME, _checks(_layout(document)))
 
 
 @hookimpl
 def sopdoc_parse(document, parser):
     if parser != NAME:
         return None
-    layout = _layout(document.docx)
+    layout = _layout(document)
     warnings = list(layout.warnings)
     sops = [_sop(position, section, warnings) for position, section in enumerate(layout.sections, start=1)]
     last = layout.sections[-1].last if layout.sections else len(layout.blocks)

@@ -41,8 +41,13 @@ def _is_evaluation(header) -> bool:
     return bool(header.criteria) and all(isinstance(c, tuple) for c in header.criteria.values())
 
 
-def _layout(docx) -> _Layout:
-    found = worddoc.blocks(docx)
+def _layout(document) -> _Layout:
+    """The form's layout, read once per document: recognising and parsing share it."""
+    return worddoc.per_document(document, f"{NAME} layout", _read_layout)
+
+
+def _read_layout(document) -> _Layout:
+    found = worddoc.blocks(document)
     a = b = None
     for i, block in enumerate(found):
         header = worddoc.find_header(block) if isinstance(block, worddoc.Table) else None
@@ -109,14 +114,14 @@ def sopdoc_parser_info():
 def sopdoc_recognize(document):
     if document.kind != "docx":
         return None
-    return worddoc.recognition(NAME, _checks(_layout(document.docx)))
+    return worddoc.recognition(NAME, _checks(_layout(document)))
 
 
 @hookimpl
 def sopdoc_parse(document, parser):
     if parser != NAME:
         return None
-    layout = _layout(document.docx)
+    layout = _layout(document)
     warnings = list(layout.legend_warnings)
     criteria = _criteria_columns(layout, warnings)
     monitoring = _monitoring_rows(layout.a, warnings) if layout.a else []

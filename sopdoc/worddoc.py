@@ -1,11 +1,13 @@
 """Reading Word forms by their labels and headers: the helpers the host gives Word parsers.
 
-`blocks(docx_document)` walks the body once, in reading order, into `Paragraph`s and `Table`s of
-plain text. It reads the XML itself: python-docx's `table.cell()` / `row.cells` rebuild the whole
-grid on every call (quadratic in the table's size), and its `.text` misses content controls and
-symbols. Tables are laid out on their grid: a cell that spans columns (`gridSpan`) or continues a
-vertical merge (`vMerge`) sits under every grid column it covers, so a Ya | Tidak sub-header lines
-up with the answer cells below it. Everything here is pure: no I/O.
+`blocks(document)` walks the body once per document, in reading order, into `Paragraph`s and
+`Table`s of plain text, and keeps them on the `SourceDocument` (`per_document`), so every parser
+asked to recognise and then to parse the file reads the same walk. It reads the XML itself:
+python-docx's `table.cell()` / `row.cells` rebuild the whole grid on every call (quadratic in the
+table's size), and its `.text` misses content controls and symbols. Tables are laid out on their
+grid: a cell that spans columns (`gridSpan`) or continues a vertical merge (`vMerge`) sits under
+every grid column it covers, so a Ya | Tidak sub-header lines up with the answer cells below it.
+Everything here is pure: no I/O.
 """
 from __future__ import annotations
 
@@ -13,8 +15,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Optional, Union
 
+from lxml import etree
+
 from . import normalize as norm
-from .document import Recognition
+from .document import Recognition, SourceDocument
 from .model import CRITERIA_LABELS, Warning
 from .sheets import Field
 
@@ -67,7 +71,9 @@ class Paragraph:
 
 @dataclass
 class Table:
-    """`rows[r][c]` is the cell covering grid column c (0-based) of row r (0-based)."""
+    """`rows[r][c]` is the cell covering grid column c (0-based) of row r (0-based).
+
+    A walked table is read, never changed (`distinct` remembers its answers)."""
 
     index: int  # 1-based among the body's tables
     rows: list = field(default_factory=list)
@@ -90,74 +96,153 @@ class Table:
     def distinct(self, row: int) -> list:
         """The cells that start in `row`, left to right: each spanning cell once, no
         continuations of a vertical merge."""
-        cells = self.rows[row] if 0 <= row < len(self.rows) else []
-        return [c for i, c in enumerate(cells) if c.col == i and c.row == row]
+        known = self.__dict__.setdefault("_distinct", {})  # parsers ask for the same rows often
+        cells = known.get(row)
+        if cells is None:
+            cells = self.rows[row] if 0 <= row < len(self.rows) else ()
+            cells = known[row] = tuple(c for i, c in enumerate(cells) if c.col == i and c.row == row)
+        return list(cells)
 
 
 Block = Union[Paragraph, Table]
 
 
 # --- walking the XML ---------------------------------------------------------------------------
+#
+# One pass per document, kept on the `SourceDocument` and never in this module: a module-level
+# cache keeps the last document (its whole tree) alive after the batch has moved on. The walk
+# lists each element's children once and dispatches on their tag: no ElementPath "a/b" lookups
+# (`find` parses and runs those in Python on every call).
 
-# The last document walked: the host asks every Word parser to recognise, then one to parse,
-# all on the same document. One entry, so nothing accumulates across a batch.
-_last: tuple = (None, None)
+_P, _TBL, _TR, _TC, _R, _T = W + "p", W + "tbl", W + "tr", W + "tc", W + "r", W + "t"
+_SDT, _SDT_CONTENT = W + "sdt", W + "sdtContent"
+_TR_PR, _GRID_BEFORE = W + "trPr", W + "gridBefore"
+_TC_PR, _GRID_SPAN, _V_MERGE = W + "tcPr", W + "gridSpan", W + "vMerge"
+_R_PR, _R_FONTS = W + "rPr", W + "rFonts"
+_FONT_ATTRS = (W + "ascii", W + "hAnsi", W + "cs", W + "eastAsia")
+_VAL = W + "val"
+_BLOCK_TAGS = frozenset((_P, _TBL))
+_ROW_TAGS = frozenset((_TR,))
+_CELL_TAGS = frozenset((_TC,))
+_SPACE_TAGS = frozenset((W + "tab", W + "br", W + "cr", W + "ptab"))
+_NO_BREAK_HYPHEN, _SYM, _FLD_CHAR = W + "noBreakHyphen", W + "sym", W + "fldChar"
+
+_MEMO = "_worddoc_memo"
+
+
+def per_document(document, key: str, build):
+    """`build(document)` once per `SourceDocument`: the result is kept on the document itself, so
+    every parser asked to recognise and then parse it shares one result, and it goes when the
+    document goes. Results are shared: read them, never change them."""
+    memo = vars(document).get(_MEMO)
+    if memo is None:
+        memo = {}
+        setattr(document, _MEMO, memo)
+    if key not in memo:
+        memo[key] = build(document)
+    return memo[key]
 
 
 def blocks(document) -> list:
-    """The body of a python-docx `Document` as Paragraphs and Tables, in reading order.
+    """The body of a Word document as Paragraphs and Tables, in reading order.
 
+    `document` is a `SourceDocument` (walked once, the result kept on it and shared between
+    callers: read it, never change it) or a python-docx `Document` (walked on every call).
     Block-level content controls and custom XML are looked through; a table nested in a cell
-    becomes part of that cell's text. The result is shared between callers: read it, never
-    change it.
+    becomes part of that cell's text.
     """
-    global _last
-    if _last[0] is document:
-        return _last[1]
-    found = _walk_body(document)
-    _last = (document, found)
-    return found
+    if isinstance(document, SourceDocument):
+        return per_document(document, "blocks", lambda d: _walk_body(d.docx.element.body))
+    return _walk_body(document.element.body)
 
 
-def _walk_body(document) -> list:
+def _walk_body(body) -> list:
     found: list = []
-    counts = {"p": 0, "tbl": 0}
-    for el in _children(document.element.body, {W + "p", W + "tbl"}):
-        if el.tag == W + "p":
-            counts["p"] += 1
-            text, _, _ = _paragraph_text(el)
-            found.append(Paragraph(text, f"paragraf {counts['p']}", counts["p"]))
+    paragraphs = tables = 0
+    for el in _children(body, _BLOCK_TAGS):
+        if el.tag == _P:
+            paragraphs += 1
+            found.append(Paragraph(_paragraph_text(el)[0], f"paragraf {paragraphs}", paragraphs))
         else:
-            counts["tbl"] += 1
-            found.append(_table(el, counts["tbl"]))
+            tables += 1
+            found.append(_table(el, tables))
     return found
 
 
-def _children(parent, tags: set) -> Iterator:
-    """Children of `parent` with one of `tags`, looking through content controls and wrappers."""
+def _children(parent, tags: frozenset) -> list:
+    """Children of `parent` (an element or a list of them) with one of `tags`, looking through
+    content controls and wrappers."""
+    found = []
     for child in parent:
-        if child.tag in tags:
-            yield child
-        elif child.tag in _WRAPPERS:
-            content = child.find(W + "sdtContent") if child.tag == W + "sdt" else child
+        tag = child.tag
+        if tag in tags:
+            found.append(child)
+        elif tag in _WRAPPERS:
+            content = _first(child, _SDT_CONTENT) if tag == _SDT else child
             if content is not None:
-                yield from _children(content, tags)
+                found.extend(_children(content, tags))
+    return found
+
+
+def _first(parent, tag: str):
+    """The first child of `parent` with `tag` (`parent.find(tag)`), else None."""
+    for child in parent:
+        if child.tag == tag:
+            return child
+    return None
+
+
+# Does a table have any of the grid properties `_table` reads? Most have none, and then their
+# row and cell properties need not be read at all.
+_HAS_GRID_PROPERTIES = etree.XPath(
+    "boolean(.//w:trPr/w:gridBefore | .//w:tcPr/w:gridSpan | .//w:tcPr/w:vMerge)",
+    namespaces={"w": W[1:-1]},
+)
 
 
 def _table(tbl, index: int) -> Table:
     table = Table(index)
-    for r, tr in enumerate(_children(tbl, {W + "tr"})):
+    rows = table.rows
+    gridded = _HAS_GRID_PROPERTIES(tbl)
+    for r, tr in enumerate(_children(tbl, _ROW_TAGS)):
+        kids = list(tr)
+        prefix = f"tabel {index} baris {r + 1} kolom "
         row: list = []
-        before = _int_val(tr.find(f"{W}trPr/{W}gridBefore"), 0)
+        before = 0
+        for prop in kids if gridded else ():  # tr.find("w:trPr/w:gridBefore")
+            if prop.tag == _TR_PR:
+                grid_before = _first(prop, _GRID_BEFORE)
+                if grid_before is not None:
+                    before = _int_val(grid_before, 0)
+                    break
         for c in range(before):
-            row.append(Cell("", table.where(r, c), row=r, col=c))
-        for tc in _children(tr, {W + "tc"}):
+            row.append(Cell("", f"{prefix}{c + 1}", row=r, col=c))
+        above = rows[r - 1] if r else None
+        for tc in _children(kids, _CELL_TAGS):
             col = len(row)
-            span = _int_val(tc.find(f"{W}tcPr/{W}gridSpan"), 1)
-            above = _merged_from(table, r, col, tc)
-            cell = above if above is not None else _cell(tc, table, r, col, span)
-            row.extend([cell] * span)
-        table.rows.append(row)
+            cell_kids = list(tc)
+            span_el = merge = None
+            for prop in cell_kids if gridded else ():  # tc.find("w:tcPr/w:gridSpan"), ...("w:tcPr/w:vMerge")
+                if prop.tag == _TC_PR:
+                    for el in prop:
+                        tag = el.tag
+                        if tag == _GRID_SPAN:
+                            if span_el is None:
+                                span_el = el
+                        elif tag == _V_MERGE:
+                            if merge is None:
+                                merge = el
+            span = _int_val(span_el, 1) if span_el is not None else 1
+            cell = None
+            if merge is not None and above is not None and merge.get(_VAL) != "restart" and col < len(above):
+                cell = above[col]  # continues the vertical merge of the cell above
+            if cell is None:
+                cell = _cell(cell_kids, f"{prefix}{col + 1}", r, col, span)
+            if span == 1:
+                row.append(cell)
+            else:
+                row.extend([cell] * span)
+        rows.append(row)
     return table
 
 
@@ -166,26 +251,17 @@ def _int_val(el, default: int) -> int:
     if el is None:
         return default
     try:
-        return max(default, min(int(el.get(W + "val")), _MAX_SPAN))
+        return max(default, min(int(el.get(_VAL)), _MAX_SPAN))
     except (TypeError, ValueError):
         return default
 
 
-def _merged_from(table: Table, r: int, col: int, tc) -> Optional[Cell]:
-    """The cell above that `tc` continues (a `w:vMerge` without "restart"), else None."""
-    merge = tc.find(f"{W}tcPr/{W}vMerge")
-    if merge is None or merge.get(W + "val") == "restart" or r == 0:
-        return None
-    above = table.rows[r - 1]
-    return above[col] if col < len(above) else None
-
-
-def _cell(tc, table: Table, r: int, col: int, span: int) -> Cell:
+def _cell(kids: list, where: str, r: int, col: int, span: int) -> Cell:
     lines, boxes, fonts = [], [], []
-    _cell_content(tc, lines, boxes, fonts)
+    _cell_content(kids, lines, boxes, fonts)
     return Cell(
         text=" ".join(lines),
-        where=table.where(r, col),
+        where=where,
         marked=any(boxes) if boxes else None,
         font=fonts[0] if fonts else None,
         lines=tuple(lines),
@@ -196,89 +272,107 @@ def _cell(tc, table: Table, r: int, col: int, span: int) -> Cell:
 
 
 def _cell_content(parent, lines: list, boxes: list, fonts: list) -> None:
-    for el in _children(parent, {W + "p", W + "tbl"}):
-        if el.tag == W + "p":
-            text, p_boxes, p_fonts = _paragraph_text(el)
-            if text:
-                lines.append(text)
-            boxes.extend(p_boxes)
-            fonts.extend(p_fonts)
-        else:
-            for tr in _children(el, {W + "tr"}):
-                for tc in _children(tr, {W + "tc"}):
+    """The lines, check box states and fonts of a cell's children (an element or a list)."""
+    for el in parent:
+        tag = el.tag
+        if tag == _P:
+            parts: list = []
+            _walk(el, parts, boxes, fonts, None)
+            if parts:
+                text = norm.clean_text("".join(parts))
+                if text:
+                    lines.append(text)
+        elif tag == _TBL:
+            for tr in _children(el, _ROW_TAGS):
+                for tc in _children(tr, _CELL_TAGS):
                     _cell_content(tc, lines, boxes, fonts)
-
-
-class _Text:
-    """What a walk over one paragraph collects."""
-
-    def __init__(self):
-        self.parts: list = []
-        self.boxes: list = []  # True/False per check box met
-        self.fonts: list = []  # fonts of runs with visible text
+        elif tag in _WRAPPERS:
+            content = _first(el, _SDT_CONTENT) if tag == _SDT else el
+            if content is not None:
+                _cell_content(content, lines, boxes, fonts)
 
 
 def _paragraph_text(p) -> tuple:
-    """(cleaned text, [check box states], [fonts]) of one `w:p`."""
-    out = _Text()
-    _walk(p, out, None)
-    return norm.clean_text("".join(out.parts)) or "", out.boxes, out.fonts
+    """(cleaned text, [check box states], [fonts of runs with visible text]) of one `w:p`."""
+    parts, boxes, fonts = [], [], []
+    _walk(p, parts, boxes, fonts, None)
+    return (norm.clean_text("".join(parts)) or "") if parts else "", boxes, fonts
 
 
-def _walk(el, out: _Text, font: Optional[str]) -> None:
+def _walk(el, parts: list, boxes: list, fonts: list, font: Optional[str]) -> None:
+    """Collect the visible text of `el`'s children (an element or a list of them) into `parts`,
+    the check box states met into `boxes`, the fonts of runs with visible text into `fonts`."""
     for child in el:
         tag = child.tag
-        if tag in _SKIP or not isinstance(tag, str):
+        if tag == _T:
+            text = child.text
+            if text:
+                if font and not text.isspace():
+                    fonts.append(font)
+                    text = _shown(text, font)
+                parts.append(text)
+        elif tag == _R:
+            kids = list(child)
+            run_font = _run_font(kids) or font
+            for kid in kids:  # a run's text handled here (as the branch above), the rest as anywhere
+                kid_tag = kid.tag
+                if kid_tag == _T:
+                    text = kid.text
+                    if text:
+                        if run_font and not text.isspace():
+                            fonts.append(run_font)
+                            text = _shown(text, run_font)
+                        parts.append(text)
+                elif kid_tag != _R_PR:
+                    _walk((kid,), parts, boxes, fonts, run_font)
+        elif tag in _SKIP or not isinstance(tag, str):
             continue
-        if tag == W + "r":
-            _walk(child, out, _run_font(child) or font)
-        elif tag == W + "t":
-            _add_text(child.text or "", out, font)
-        elif tag in (W + "tab", W + "br", W + "cr", W + "ptab"):
-            out.parts.append(" ")
-        elif tag == W + "noBreakHyphen":
-            out.parts.append("-")
-        elif tag == W + "sym":
-            _add_symbol(child, out)
-        elif tag == W + "fldChar":
-            _add_legacy_checkbox(child, out)
-        elif tag == W + "sdt":
-            _add_content_control(child, out, font)
+        elif tag in _SPACE_TAGS:
+            parts.append(" ")
+        elif tag == _NO_BREAK_HYPHEN:
+            parts.append("-")
+        elif tag == _SYM:
+            _add_symbol(child, parts)
+        elif tag == _FLD_CHAR:
+            _add_legacy_checkbox(child, parts, boxes)
+        elif tag == _SDT:
+            _add_content_control(child, parts, boxes, fonts, font)
         else:
-            _walk(child, out, font)
+            _walk(child, parts, boxes, fonts, font)
 
 
-def _run_font(r) -> Optional[str]:
-    fonts = r.find(f"{W}rPr/{W}rFonts")
-    if fonts is None:
-        return None
-    for attr in ("ascii", "hAnsi", "cs", "eastAsia"):
-        if fonts.get(W + attr):
-            return fonts.get(W + attr)
+def _shown(text: str, font: str) -> str:
+    """Characters typed in a symbol font (Wingdings "ü") become the mark they show."""
+    return "".join(_MEANING_CHARS.get(norm.symbol_meaning(ch, font), ch) for ch in text)
+
+
+def _run_font(kids: list) -> Optional[str]:
+    """The font of a run from its children (`r.find("w:rPr/w:rFonts")`)."""
+    for prop in kids:
+        if prop.tag == _R_PR:
+            fonts = _first(prop, _R_FONTS)
+            if fonts is not None:
+                for attr in _FONT_ATTRS:
+                    value = fonts.get(attr)
+                    if value:
+                        return value
+                return None
     return None
 
 
-def _add_text(text: str, out: _Text, font: Optional[str]) -> None:
-    """Characters typed in a symbol font (Wingdings "ü") become the mark they show."""
-    if font and text.strip():
-        out.fonts.append(font)
-        text = "".join(_MEANING_CHARS.get(norm.symbol_meaning(ch, font), ch) for ch in text)
-    out.parts.append(text)
-
-
-def _add_symbol(sym, out: _Text) -> None:
+def _add_symbol(sym, parts: list) -> None:
     """A `w:sym` (Insert > Symbol): the character is a hex code point in the symbol font."""
     font = sym.get(W + "font")
     try:
         char = chr(int(sym.get(W + "char") or "", 16))
     except (ValueError, OverflowError):
         return
-    out.parts.append(_MEANING_CHARS.get(norm.symbol_meaning(char, font), char))
+    parts.append(_MEANING_CHARS.get(norm.symbol_meaning(char, font), char))
 
 
-def _add_box(checked: bool, out: _Text) -> None:
-    out.boxes.append(checked)
-    out.parts.append(f" {TICKED_BOX if checked else BOX} ")
+def _add_box(checked: bool, parts: list, boxes: list) -> None:
+    boxes.append(checked)
+    parts.append(f" {TICKED_BOX if checked else BOX} ")
 
 
 def _on(el, attr: str) -> bool:
@@ -287,23 +381,23 @@ def _on(el, attr: str) -> bool:
     return value is None or value.lower() in ("1", "true", "on")
 
 
-def _add_content_control(sdt, out: _Text, font: Optional[str]) -> None:
+def _add_content_control(sdt, parts: list, boxes: list, fonts: list, font: Optional[str]) -> None:
     """A check box control counts by `w14:checked`; a control still showing its placeholder
     ("Klik di sini untuk memasukkan teks") holds nothing."""
     props = sdt.find(W + "sdtPr")
     box = props.find(W14 + "checkbox") if props is not None else None
     if box is not None:
         checked = box.find(W14 + "checked")
-        _add_box(checked is not None and _on(checked, W14 + "val"), out)
+        _add_box(checked is not None and _on(checked, W14 + "val"), parts, boxes)
         return
     if props is not None and props.find(W + "showingPlcHdr") is not None:
         return
-    content = sdt.find(W + "sdtContent")
+    content = sdt.find(_SDT_CONTENT)
     if content is not None:
-        _walk(content, out, font)
+        _walk(content, parts, boxes, fonts, font)
 
 
-def _add_legacy_checkbox(fld_char, out: _Text) -> None:
+def _add_legacy_checkbox(fld_char, parts: list, boxes: list) -> None:
     """A legacy form-field check box (FORMCHECKBOX): `w:checked`, else its `w:default`."""
     box = fld_char.find(f"{W}ffData/{W}checkBox")
     if box is None:
@@ -311,7 +405,7 @@ def _add_legacy_checkbox(fld_char, out: _Text) -> None:
     state = box.find(W + "checked")
     if state is None:
         state = box.find(W + "default")
-    _add_box(state is not None and _on(state, W + "val"), out)
+    _add_box(state is not None and _on(state, W + "val"), parts, boxes)
 
 
 # --- what a Word parser needs ------------------------------------------------------------------
@@ -354,7 +448,12 @@ _NUMBERING = re.compile(r"^\s*\(?\d{1,3}\s*[.)]\s*")
 
 def match_label(text: str, labels: dict) -> Optional[str]:
     """`normalize.match_label`, also for a numbered label ("1. Nama SOP")."""
-    return norm.match_label(text, labels) or norm.match_label(_NUMBERING.sub("", text or ""), labels)
+    key = norm.match_label(text, labels)
+    if key:
+        return key
+    # Only a numbered text can match once its number is taken off (most cells are not labels).
+    numbered = _NUMBERING.match(text or "")
+    return norm.match_label(text[numbered.end():], labels) if numbered else None
 
 
 def labelled(block: Block, labels: dict) -> list:
@@ -554,7 +653,9 @@ def data_rows(table: Table, header: Header, key_columns: Iterable) -> Iterator[i
     first = {*key_columns, 0, no_col}
     for r in range(header.last_row + 1, len(table.rows)):
         cells = table.distinct(r)
-        if is_column_numbering([c.text for c in cells]):
+        texts = [c.text for c in cells if c.text]
+        # A row of column numbers holds only numbers: most rows fail that at their first word.
+        if all(t.strip("()").isdigit() for t in texts) and is_column_numbering(texts):
             continue
         numbered = no_col is not None and row_number(table.cell(r, no_col)) is not None
         if not numbered and any(c.col in first and is_end_of_table(c.text) for c in cells):
@@ -563,9 +664,12 @@ def data_rows(table: Table, header: Header, key_columns: Iterable) -> Iterator[i
             yield r
 
 
+_ROW_NUMBER = re.compile(r"\(?(\d{1,4})[.)]?")
+
+
 def row_number(cell: Cell) -> Optional[int]:
     """The "No" of a row ("3", "3.", "(3)"), None when it is not a plain number."""
-    m = re.fullmatch(r"\(?(\d{1,4})[.)]?", cell.text)
+    m = _ROW_NUMBER.fullmatch(cell.text)
     return int(m[1]) if m else None
 
 

@@ -513,6 +513,32 @@ def test_form_of_the_other_region_is_refused(tmp_path):
     assert e.value.code == "daerah_lain"
 
 
+def test_each_document_is_walked_once_for_every_parser(tmp_path, monkeypatch):
+    walks = []
+    walk = worddoc._walk_body
+    monkeypatch.setattr(worddoc, "_walk_body", lambda body: walks.append(body) or walk(body))
+    forms = {"sidoarjo": build_sidoarjo(SidoarjoForm(), tmp_path / "s.docx"),
+             "bengkulu": build_bengkulu(BengkuluForm(), tmp_path / "b.docx")}
+    for region, path in forms.items():
+        walks.clear()
+        assert read(path, region).sops
+        assert len(walks) == 1  # every parser recognises it and one parses it: one walk
+
+
+def test_walked_document_is_kept_by_itself_only(tmp_path):
+    import gc
+    import weakref
+
+    document = _document(build_bengkulu(BengkuluForm(), tmp_path / "b.docx"))
+    found = worddoc.blocks(document)
+    assert worddoc.blocks(document) is found
+    assert worddoc.blocks(document.docx) == found  # a python-docx Document is walked the same way
+    gone = weakref.ref(document.docx)
+    del document, found
+    gc.collect()
+    assert gone() is None  # nothing in worddoc still holds the document or its tree
+
+
 # --- LibreOffice ----------------------------------------------------------------------------------
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice tidak terpasang")
