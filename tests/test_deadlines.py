@@ -1,4 +1,4 @@
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -268,3 +268,15 @@ def test_parse_extra_days_off(values, expected):
 def test_parse_extra_days_off_invalid(bad):
     with pytest.raises(WorkspaceError, match="Hari libur tambahan"):
         parse_extra_days_off(["2025-05-29", bad])
+
+
+def test_working_days_between_agrees_with_counting_day_by_day():
+    import random
+
+    calendar = WorkingCalendar([date(2025, 5, 20), date(2019, 6, 10)])
+    rng = random.Random(7)
+    for _ in range(500):
+        after = date(2017, 1, 1) + timedelta(days=rng.randrange(3500))
+        upto = after + timedelta(days=rng.randrange(-3, 800))
+        by_day = sum(calendar.is_working_day(after + timedelta(days=i)) for i in range(1, (upto - after).days + 1))
+        assert calendar.working_days_between(after, upto) == by_day, (after, upto)
