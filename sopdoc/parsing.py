@@ -97,9 +97,9 @@ def recognize(document: SourceDocument, region_key: Optional[str], pm=None) -> P
             "Kirim formulir yang dibagikan oleh Biro/Bagian Organisasi daerah ini.",
         )
     kind = _KIND_NAMES.get(document.kind, document.kind)
+    # say what the region's own parsers missed (a crashed plugin has no info: say that too)
     reasons = [f"{name}: {reason}" for _, name, reason in claims
-               if reason and (region_key is None or infos.get(name, None) is None
-                              or infos[name].region == region_key)]
+               if reason and (region_key is None or name not in infos or infos[name].region == region_key)]
     detail = f" ({'; '.join(reasons)})" if reasons else ""
     raise Refusal(
         "bukan_formulir",
