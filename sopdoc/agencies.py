@@ -62,8 +62,9 @@ def load_register(region: str, path: Optional[Path] = None) -> list:
 
 
 # Words that only say which government the agency belongs to; dropped before comparing.
+# ("daerah" is not one of them: it ends agency names such as "Badan Kepegawaian Daerah".)
 _REGION_WORDS = re.compile(
-    r"\b(?:pemerintah|pemprov|pemkot|pemkab|provinsi|prov|kota|kabupaten|kab|daerah)\b"
+    r"\b(?:pemerintah|pemprov|pemkot|pemkab|provinsi|prov|kota|kabupaten|kab)\b"
 )
 
 

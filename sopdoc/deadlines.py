@@ -339,9 +339,9 @@ def resolve_period(
         wanted = hint.strip().lower()
         matches = [p for p in periods if p.id.lower() == wanted or p.id.lower().endswith("-" + wanted)]
         if matches:
-            # Several years may share "tahap-2": take the latest that has opened by then.
-            opened = [p for p in matches if p.opens <= local_day]
-            return (opened[-1] if opened else matches[0]), warnings
+            # Several years may share "tahap-2": take the one opening nearest the arrival, so a
+            # form sent two days before this year's stage opens is not filed under last year's
+            return min(matches, key=lambda p: (abs((p.opens - local_day).days), p.opens)), warnings
         warnings.append(
             f"Periode '{hint.strip()}' yang disebut formulir tidak ada untuk {region.name}; "
             "periode ditentukan dari waktu penerimaan."

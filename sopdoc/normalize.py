@@ -119,14 +119,17 @@ IDENTITY_LABELS = {
 
 # Symbol fonts: the character only means a mark because of its font.
 _SYMBOL_FONTS = {
-    "wingdings": {"\u00fc": "check", "\u00fe": "check", "\u00fb": "cross", "\u00fd": "cross",
+    "wingdings": {"\u00fc": "check", "\u00fe": "check", "\u00fb": "cross", "\u00fd": "crossed_box",
                   "\u00a8": "box", "o": "box", "q": "box"},
     "wingdings 2": {"P": "check", "R": "check", "Q": "cross", "O": "cross", "S": "cross",
                     "T": "cross", "\u00a3": "box"},
     "symbol": {"\u00d6": "check"},
 }
 _CHECKS = set("\u221a\u2713\u2714\u2611\u2705\U0001f5f8")
-_CROSSES = set("\u2717\u2718\u2715\u2716\u2612\u274c")
+_CROSSES = set("\u2717\u2718\u2715\u2716\u274c")
+# A box with an X is Word's glyph of a *ticked* check box, and also reads as "crossed out": a mark
+# in a Ya | Tidak pair, but no answer by itself.
+_CROSSED_BOXES = set("\u2612")
 _EMPTY_BOXES = set("\u2610\u25a1")
 
 _YES_WORDS = {"ya", "y", "v", "1", "true", "benar", "yes", "iya", "sesuai", "memenuhi"}
@@ -155,6 +158,8 @@ def _mark_kind(text: str, font: Optional[str]) -> Optional[str]:
         return "cross"
     if text in _EMPTY_BOXES:
         return "box"
+    if text in _CROSSED_BOXES:
+        return "crossed_box"
     return None
 
 
@@ -179,6 +184,8 @@ def yes_no(value, font: Optional[str] = None) -> Optional[bool]:
         return False
     if kind == "box":
         return None
+    if kind == "crossed_box":
+        raise Unreadable("nilai_tidak_terbaca", f"tanda {text!r} bisa berarti dicentang atau dicoret")
     word = text.lower().rstrip(".")
     if word in _YES_WORDS:
         return True
@@ -362,6 +369,12 @@ def parse_nip(value) -> Optional[str]:
         return None
     if not re.fullmatch(r"\d{18}", digits):
         raise Unreadable("nip_tidak_valid", f"NIP {text!r} bukan 18 digit")
+    if digits.endswith("000"):
+        # serial numbers start at 001: "...000" is an Excel number whose last digits were rounded away
+        raise Unreadable(
+            "nip_angka",
+            f"NIP {text!r} berakhir 000: digit terakhirnya hilang karena pernah tersimpan sebagai angka di Excel",
+        )
     if not _plausible_nip(digits):
         raise Unreadable("nip_tidak_valid", f"NIP {text!r} tidak sesuai susunan NIP")
     return digits

@@ -59,3 +59,12 @@ def test_every_register_matches_its_own_names(region):
     for agency in agencies:
         found, _ = register.match(agency.name)
         assert found is not None and found.code == agency.code, agency.name
+
+
+@pytest.mark.parametrize("written,code", [
+    ("Badan Kepegawaian Daerah Provinsi Banten", "36.34"), ("BADAN PENDAPATAN DAERAH PROV BANTEN", "36.33"),
+    ("Inspektorat Daerah Provinsi Banten", "36.40"), ("Sekretariat DPRD Provinsi Banten", None),
+])
+def test_names_ending_in_daerah_with_the_region(banten, written, code):
+    agency, _ = banten.match(written)
+    assert (agency.code if agency else None) == code

@@ -280,3 +280,13 @@ def test_working_days_between_agrees_with_counting_day_by_day():
         upto = after + timedelta(days=rng.randrange(-3, 800))
         by_day = sum(calendar.is_working_day(after + timedelta(days=i)) for i in range(1, (upto - after).days + 1))
         assert calendar.working_days_between(after, upto) == by_day, (after, upto)
+
+
+def test_a_named_stage_goes_to_the_year_opening_nearest_the_arrival():
+    base = load_regions()["banten"]
+    this_year = Period("banten-2026-tahap-1", "Tahap I 2026", date(2026, 5, 8), date(2026, 5, 15), None, ())
+    region = Region(**{**base.__dict__, "periods": base.periods + (this_year,)})
+    wib = region.tz
+    early = datetime(2026, 5, 6, 10, 0, tzinfo=wib)  # two days before this year's stage opens
+    assert resolve_period(region, early, "tahap-1")[0].id == "banten-2026-tahap-1"
+    assert resolve_period(region, datetime(2025, 5, 12, tzinfo=wib), "tahap-1")[0].id == "banten-2025-tahap-1"

@@ -156,3 +156,16 @@ def test_roman_stage(text, expected):
 ])
 def test_clean_text(value, expected):
     assert norm.clean_text(value) == expected
+
+
+@pytest.mark.parametrize("value,font", [("\u2612", None), ("\u00fd", "Wingdings")])
+def test_crossed_box_is_no_answer_alone_but_a_mark_in_a_pair(value, font):
+    with pytest.raises(norm.Unreadable):
+        norm.yes_no(value, font)
+    assert norm.is_marked(value, font) is True
+
+
+def test_nip_ending_000_was_rounded_by_excel():
+    with pytest.raises(norm.Unreadable) as e:
+        norm.parse_nip("197001011990031000")
+    assert e.value.code == "nip_angka"
