@@ -85,7 +85,7 @@ def process(workspace, paths: list, memory: bool) -> tuple:
     half = len(paths) // 2
     done = 0
 
-    def progress(_outcome):
+    def progress(_outcome, _done, _total):
         nonlocal done
         done += 1
         if memory and done in (half, len(paths)):

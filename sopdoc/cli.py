@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import datetime as dt
 import io
 import json
@@ -20,7 +19,6 @@ from .workspace import init_workspace, open_workspace
 EXIT_REFUSED = 1
 EXIT_ERROR = 2
 
-OUTCOME_WORDS = {"accepted": "diterima", "refused": "ditolak", "duplicate": "duplikat"}
 
 
 class OperationalError(click.ClickException):
@@ -115,44 +113,38 @@ def process(workspace, received_from):
         return
     click.echo(
         f"Selesai: {len(results)} berkas — {counts['accepted']} diterima, {counts['refused']} ditolak, "
-        f"{counts['duplicate']} duplikat."
+        f"{counts['duplicate']} duplikat" + (f", {counts['deferred']} ditunda." if counts["deferred"] else ".")
     )
     for r in results:
         click.echo(f"  {r.summary()}")
     if counts["refused"]:
         click.echo(f"Alasan penolakan ada di {ws.rejected} (berkas *.alasan.txt).")
+    if counts["deferred"]:
+        click.echo("Berkas yang ditunda tetap di inbox; jalankan process lagi nanti.")
+        sys.exit(EXIT_ERROR)
+    if counts["refused"]:
         sys.exit(EXIT_REFUSED)
 
 
 def _run_batch(ws, received_from):
-    from .intake import Intake
+    """One locked batch, with a progress bar on a terminal (standard error)."""
+    from .intake import process_inbox
 
-    intake = Intake(ws, received_from=received_from)
+    bar = None
+
+    def progress(outcome, done, total):
+        nonlocal bar
+        if bar is None and total > 1 and sys.stderr.isatty():
+            bar = click.progressbar(length=total, label="Memproses", file=sys.stderr)
+            bar.__enter__()
+        if bar is not None:
+            bar.update(1)
+
     try:
-        with intake.lock():
-            paths = intake.pending()
-            intake.note_arrivals(paths)
-            results = []
-            show = sys.stderr.isatty() and len(paths) > 1
-            with click.progressbar(paths, label="Memproses", file=sys.stderr,
-                                   item_show_func=lambda p: p.name if p else "") if show else _nullbar(paths) as bar:
-                for path in bar:
-                    if path.exists():
-                        results.append(dataclasses.replace(intake.process_file(path), document=None))
-            return results
+        return process_inbox(ws, received_from=received_from, progress=progress)
     finally:
-        intake.close()
-
-
-class _nullbar:
-    def __init__(self, items):
-        self.items = items
-
-    def __enter__(self):
-        return self.items
-
-    def __exit__(self, *exc):
-        return False
+        if bar is not None:
+            bar.__exit__(None, None, None)
 
 
 def _after_batch(ws):
@@ -237,7 +229,7 @@ def _describe(document):
 @click.option("--all-versions", is_flag=True, help="Every version, not only the latest per agency and period.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file instead of standard output.")
-@click.option("--delimiter", default=";", show_default=True,
+@click.option("--delimiter", default=";", show_default=True, type=click.Choice([";", ",", "\t", "|"]),
               help="CSV field separator. Excel with Indonesian settings expects ';' (',' is the decimal mark).")
 def export(workspace, fmt, rejected, all_versions, output, delimiter):
     """Export the stored submissions (or refusals) as JSON or CSV.

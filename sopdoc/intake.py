@@ -17,6 +17,7 @@ import datetime as dt
 import errno
 import os
 import shutil
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
@@ -47,7 +48,7 @@ def is_ignored(name: str) -> bool:
 @dataclass
 class Outcome:
     name: str
-    outcome: str  # accepted | refused | duplicate
+    outcome: str  # accepted | refused | duplicate | deferred (still waiting in inbox/)
     stored_as: str
     reason_code: Optional[str] = None
     reason: Optional[str] = None
@@ -60,10 +61,12 @@ class Outcome:
         where = self.stored_as.replace(os.sep, "/")
         if self.outcome == "refused":
             return f"{word} {self.name} → {where}: {self.reason}"
+        if self.outcome == "deferred":
+            return f"{word} {self.name}: {self.reason}"
         return f"{word} {self.name} → {where}" + (f" ({self.note})" if self.note else "")
 
 
-OUTCOME_WORDS = {"accepted": "DITERIMA", "refused": "DITOLAK", "duplicate": "DUPLIKAT"}
+OUTCOME_WORDS = {"accepted": "DITERIMA", "refused": "DITOLAK", "duplicate": "DUPLIKAT", "deferred": "DITUNDA"}
 
 
 def acceptance_note(document: dict) -> str:
@@ -162,7 +165,13 @@ def _move(source: Path, target: Path) -> None:
     except OSError as e:
         if e.errno != errno.EXDEV:
             raise
-        shutil.copy2(source, target)  # folders on different drives: copy, then remove the original
+        # folders on different drives: copy under a temporary name, then rename, so a crash never
+        # leaves a partial file at the recorded destination; the original goes last
+        partial = target.with_name(target.name + ".sebagian")
+        shutil.copy2(source, partial)
+        with open(partial, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(partial, target)
         os.unlink(source)
 
 
@@ -226,16 +235,28 @@ class Intake:
             return dt.datetime.fromisoformat(recorded).astimezone(self.region.tz)
         return self.clock().replace(microsecond=0)
 
-    def process_all(self, progress: Callable[[Outcome], None] = None) -> list:
+    def process_all(self, progress: Callable[[Outcome, int, int], None] = None) -> list:
+        """Process every waiting file; `progress(outcome, done, total)` after each. Hold `lock()`.
+
+        A file that cannot be read or moved right now (locked by the program copying it, a
+        network share gone, the store busy) is left waiting in inbox/ with outcome "deferred".
+        """
         paths = self.pending()
+        # an arrival whose file left inbox/ unprocessed (a crash, taken away by hand) must not
+        # date a later file of the same name
+        self.store.forget_arrivals_except({p.name for p in paths})
         self.note_arrivals(paths)
         results = []
-        for path in paths:
+        for done, path in enumerate(paths, start=1):
             if not path.exists():  # taken away while the batch ran
                 continue
-            outcome = self.process_file(path)
+            try:
+                outcome = self.process_file(path)
+            except (OSError, sqlite3.OperationalError) as e:
+                outcome = Outcome(path.name, "deferred", os.path.relpath(path, self.ws.root),
+                                  "ditunda", f"Belum dapat diproses ({e}); dicoba lagi pada putaran berikutnya.")
             if progress:
-                progress(outcome)
+                progress(outcome, done, len(paths))
             # keep the summary only: a batch's memory must not grow with every form's content
             results.append(dataclasses.replace(outcome, document=None))
         return results

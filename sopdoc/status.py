@@ -95,7 +95,7 @@ def period_status(ws: Workspace, store: Store, period_id: Optional[str] = None,
         timeliness = first["timeliness"] or {}
         statuses.append(AgencyStatus(
             agency=agency,
-            status=timeliness.get("status") or "tepat_waktu",
+            status=timeliness["status"],  # every stored submission of a period has its timeliness
             received_at=first["received_at"],
             working_days_late=timeliness.get("working_days_late", 0),
             versions=len(versions),

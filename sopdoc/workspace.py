@@ -118,7 +118,9 @@ class Workspace:
 
     def limits(self) -> Limits:
         mb = self.config.get("limits", {}).get("max_file_mb", 50)
-        return Limits(max_file_bytes=int(float(mb) * 1024 * 1024))
+        if isinstance(mb, bool) or not isinstance(mb, (int, float)) or mb <= 0:
+            raise WorkspaceError(f"sopdoc.toml: [limits] max_file_mb harus angka positif, bukan {mb!r}")
+        return Limits(max_file_bytes=int(mb * 1024 * 1024))
 
 
 def default_root() -> Path:

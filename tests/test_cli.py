@@ -260,3 +260,33 @@ def test_init_says_when_this_years_period_is_missing(tmp_path, run):
     result = run("init", tmp_path / "ws", "--region", "banten")
     assert "banten-2025-tahap-1" in result.output
     assert "periods.toml" in result.output  # the bundled periods are past: add this year's
+
+
+def test_a_file_that_cannot_be_moved_now_waits_and_is_finished_next_time(banten_ws, run, monkeypatch):
+    from sopdoc import intake
+
+    real_move = intake._move
+
+    def locked(source, target):
+        raise PermissionError(13, "The process cannot access the file because it is being used")
+
+    drop(banten_ws, SAMPLES / "banten-contoh.xlsx", "dinkes.xlsx")
+    monkeypatch.setattr(intake, "_move", locked)
+    result = run("process", "-w", banten_ws.root)
+    assert result.exit_code == 2
+    assert "DITUNDA dinkes.xlsx" in result.output
+    assert (banten_ws.inbox / "dinkes.xlsx").exists()
+    monkeypatch.setattr(intake, "_move", real_move)
+    assert run("process", "-w", banten_ws.root).exit_code == 0
+    assert not (banten_ws.inbox / "dinkes.xlsx").exists()
+    store = Store(banten_ws.store_path)
+    assert len(store.submissions()) == 1 and len(store.files()) == 1
+
+
+def test_a_bad_size_limit_is_an_operational_error(banten_ws, run):
+    config = banten_ws.root / "sopdoc.toml"
+    config.write_text(config.read_text().replace("max_file_mb = 50", 'max_file_mb = "lima puluh"'))
+    drop(banten_ws, SAMPLES / "banten-contoh.xlsx")
+    result = run("process", "-w", banten_ws.root)
+    assert result.exit_code == 2
+    assert "max_file_mb" in result.output
