@@ -28,6 +28,9 @@ class Limits:
     max_file_bytes: int = 50 * MiB
     max_uncompressed_bytes: int = 300 * MiB  # sum of declared sizes in the zip
     max_part_bytes: int = 150 * MiB  # one member
+    # One XML member (a worksheet, the document body). openpyxl and python-docx build Python objects
+    # for every cell, at ~15x the XML's size: a real form's sheet is well under 2 MiB.
+    max_xml_part_bytes: int = 24 * MiB
     max_ratio: int = 200  # per member, uncompressed/compressed, only checked for members > 1 MiB uncompressed
     max_members: int = 5000
 
@@ -189,6 +192,13 @@ def _check_members(infos, size: int, limits: Limits) -> None:
         if info.file_size > MiB and info.file_size > limits.max_ratio * max(info.compress_size, 1):
             ratio = info.file_size // max(info.compress_size, 1)
             raise _bomb(f"rasio kompresi {ratio}:1, batasnya {limits.max_ratio}:1")
+        if info.file_size > limits.max_xml_part_bytes and info.filename.lower().endswith((".xml", ".rels")):
+            raise Refusal(
+                "terlalu_besar",
+                f"Lembar {info.filename} berukuran {_mb(info.file_size)} MB setelah dibuka, jauh lebih besar "
+                f"dari formulir mana pun (batas {_mb(limits.max_xml_part_bytes)} MB). Hapus baris dan kolom "
+                "kosong yang terformat atau data di luar formulir, simpan ulang, lalu kirim kembali.",
+            )
         compressed += info.compress_size
         if compressed > size:
             raise _bomb("bagian-bagian yang saling tumpang tindih")

@@ -279,3 +279,28 @@ def test_sniff_leaves_the_file_untouched(tmp_path):
     shutil.copy(path, tmp_path / "copy.xlsx")
     sniff(path)
     assert path.read_bytes() == before
+
+
+def test_a_huge_sheet_in_a_small_file_is_refused_before_opening(tmp_path):
+    """Millions of cells compress to a few MB but would take gigabytes as Python objects."""
+    import time
+    import zipfile
+
+    path = tmp_path / "besar.xlsx"
+    hostile.xlsx(tmp_path / "kecil.xlsx")
+    row = b'<row r="1">' + b'<c t="inlineStr"><is><t>x</t></is></c>' * 1000 + b"</row>"
+    with zipfile.ZipFile(tmp_path / "kecil.xlsx") as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            if info.filename == "xl/worksheets/sheet1.xml":
+                with dst.open("xl/worksheets/sheet1.xml", "w") as f:
+                    f.write(b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+                            b'spreadsheetml/2006/main"><sheetData>')
+                    for _ in range(900):
+                        f.write(row)
+                    f.write(b"</sheetData></worksheet>")
+            else:
+                dst.writestr(info, src.read(info))
+    assert path.stat().st_size < 2 * 1024 * 1024
+    start = time.perf_counter()
+    assert refused(path).code == "terlalu_besar"
+    assert time.perf_counter() - start < 1
