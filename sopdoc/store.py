@@ -252,19 +252,32 @@ class Store:
                 continue
             with self.transaction() as db:
                 document = json.loads(row["document"])
-                version = self.next_version(row["period"], agency.code)
                 document["agency"].update(code=agency.code, name=agency.name)
-                document["source"]["version"] = version
                 document["warnings"] = [w for w in document["warnings"]
                                         if w["code"] not in ("opd_tidak_dikenal", "opd_ganda")]
                 db.execute(
-                    "UPDATE submissions SET agency_code = ?, agency_name = ?, version = ?, document = ? WHERE id = ?",
-                    (agency.code, agency.name, version, json.dumps(document, ensure_ascii=False), row["id"]),
+                    "UPDATE submissions SET agency_code = ?, agency_name = ?, document = ? WHERE id = ?",
+                    (agency.code, agency.name, json.dumps(document, ensure_ascii=False), row["id"]),
                 )
                 db.execute("DELETE FROM warnings WHERE submission_id = ? AND code IN ('opd_tidak_dikenal', 'opd_ganda')",
                            (row["id"],))
+                self._renumber(db, row["period"], agency.code)
             matched.append((document["source"]["file"], agency.code))
         return matched
+
+    def _renumber(self, db, period: Optional[str], agency_code: str) -> None:
+        """Versions of one agency in one period in order of arrival (a file matched late may be
+        the agency's first)."""
+        rows = db.execute(
+            "SELECT id, version, document FROM submissions WHERE period IS ? AND agency_code = ? "
+            "ORDER BY received_at, id", (period, agency_code),
+        ).fetchall()
+        for version, row in enumerate(rows, start=1):
+            if row["version"] != version:
+                document = json.loads(row["document"])
+                document["source"]["version"] = version
+                db.execute("UPDATE submissions SET version = ?, document = ? WHERE id = ?",
+                           (version, json.dumps(document, ensure_ascii=False), row["id"]))
 
     # --- reading ----------------------------------------------------------------------------
 

@@ -182,3 +182,24 @@ def test_an_alias_added_later_applies_to_stored_submissions(tmp_path, run):
     assert dishub.status != "belum_menyampaikan" and dishub.versions == 1
     assert [w["code"] for w in dishub.latest["warnings"] if w["code"].startswith("opd")] == []
     assert Store(ws.store_path).submissions()[0]["agency"]["code"] == "36.17"
+
+
+def test_a_file_matched_late_by_an_alias_takes_its_place_in_arrival_order(tmp_path, run):
+    from sopdoc.status import period_status
+    from sopdoc.store import Store
+    from sopdoc.workspace import init_workspace, open_workspace
+
+    ws = init_workspace(tmp_path / "ws", "banten")
+    early = banten(ws.inbox / "a.xlsx", Facts(agency="Dinas Perhubungn"))  # on time, misspelt
+    late = banten(ws.inbox / "b.xlsx", Facts(agency="Dinas Perhubungan", sops=default_sops(5)))
+    for path, day in ((early, 14), (late, 20)):
+        stamp = dt.datetime(2025, 5, day, 10, tzinfo=ZoneInfo("Asia/Jakarta")).timestamp()
+        os.utime(path, (stamp, stamp))
+    run("process", "-w", ws.root, "--received-from", "mtime")
+    config = ws.root / "sopdoc.toml"
+    config.write_text(config.read_text() + '"Dinas Perhubungn" = "36.17"\n')
+    report = period_status(open_workspace(ws.root), Store(ws.store_path), "banten-2025-tahap-1")
+    [dishub] = [a for a in report.agencies if a.agency.code == "36.17"]
+    assert dishub.status == "tepat_waktu" and dishub.versions == 2
+    assert (dishub.first["source"]["file"], dishub.latest["source"]["file"]) == ("a.xlsx", "b.xlsx")
+    assert dishub.latest["source"]["version"] == 2
