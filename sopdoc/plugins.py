@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import importlib
+import logging
 
 import pluggy
 
 from . import hookspecs
+from .document import ParserInfo
+
+log = logging.getLogger(__name__)
 
 # Built-in parsers are registered like any outside plugin.
 DEFAULT_PLUGINS = (
@@ -51,7 +55,14 @@ def parser_infos(pm=None) -> list:
         impl = getattr(plugin, "sopdoc_parser_info", None)
         if impl is None:
             continue
-        info = impl()
+        try:
+            info = impl()
+        except Exception as e:  # noqa: BLE001 - one broken plugin must not stop every other parser
+            log.warning("Plugin %s tidak dimuat: sopdoc_parser_info gagal (%r)", pm.get_name(plugin), e)
+            continue
+        if not isinstance(info, ParserInfo):
+            log.warning("Plugin %s tidak dimuat: sopdoc_parser_info tidak mengembalikan ParserInfo", pm.get_name(plugin))
+            continue
         dist = dists.get(id(plugin))
         infos.append((info, pm.get_name(plugin), dist.project_name if dist else None))
     return sorted(infos, key=lambda t: (t[0].region, t[0].name))

@@ -75,3 +75,17 @@ def test_every_parser_output_validates_against_the_schema(sample, run, schema_va
     result = run("check", SAMPLES / sample, "--region", region, "--json")
     assert result.exit_code == 0, result.output
     schema_validator.validate(json.loads(result.output))
+
+
+def test_a_plugin_whose_info_fails_is_left_out_not_fatal():
+    from sopdoc import hookimpl
+
+    class Broken:
+        @hookimpl
+        def sopdoc_parser_info(self):
+            raise RuntimeError("boom")
+
+    pm = plugins.make_manager(load_entrypoints=False)
+    pm.register(Broken(), name="broken")
+    names = {info.name for info, _, _ in plugins.parser_infos(pm)}
+    assert "banten" in names and "broken" not in names
