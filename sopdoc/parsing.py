@@ -74,15 +74,19 @@ def open_document(path: Path, name: str, limits: sniff.Limits, workdir: Path) ->
 def recognize(document: SourceDocument, region_key: Optional[str], pm=None) -> ParserInfo:
     """The parser that claims `document`, or a Refusal saying why none does."""
     pm = pm or plugins.get_manager()
-    infos = {info.name: info for info, _, _ in plugins.parser_infos(pm)}
+    loaded = plugins.parser_infos(pm)
+    infos = {info.name: info for info, _, _ in loaded}
+    owner = {info.name: plugin_name for info, plugin_name, _ in loaded}
     claims = []
+    # Each plugin is asked on its own rather than through one hook call, so that a plugin that
+    # raises costs only its own claim, and every answer is known to come from its parser's owner.
     for impl in pm.hook.sopdoc_recognize.get_hookimpls():
         try:
             answer = impl.function(document=document)
         except Exception as e:  # noqa: BLE001 - a broken plugin must not take down the batch
             claims.append((0.0, impl.plugin_name, f"pengurai {impl.plugin_name} gagal: {e!r}"))
             continue
-        if answer is not None and answer.parser in infos:
+        if answer is not None and owner.get(answer.parser) == impl.plugin_name:
             claims.append((answer.score, answer.parser, answer.reason))
     claims.sort(key=lambda c: (-c[0], c[1]))
     sure = [c for c in claims if c[0] >= RECOGNITION_THRESHOLD]
