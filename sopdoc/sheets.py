@@ -5,6 +5,7 @@ so a hostile file that declares a cell at XFD1048576 costs one cell, not the who
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Optional
 
@@ -184,11 +185,27 @@ def signature_block(lines: list) -> SignatureBlock:
             block.place_date, block.place_date_where = value, where
             break
     if nip_index is not None and nip_index > 0 and nip_index - 1 != date_index:
-        block.name, block.name_where = lines[nip_index - 1]
+        candidate, where = lines[nip_index - 1]
         start = (date_index + 1) if date_index is not None else 0
-        position_lines = [norm.clean_text(t) for t, _ in lines[start:nip_index - 1]]
+        if _looks_like_position(candidate):
+            # the name line was left blank: the line above the NIP is the position, not a name
+            position_lines = [norm.clean_text(t) for t, _ in lines[start:nip_index]]
+        else:
+            block.name, block.name_where = candidate, where
+            position_lines = [norm.clean_text(t) for t, _ in lines[start:nip_index - 1]]
         block.position = " ".join(t for t in position_lines if t) or None
     return block
+
+
+_POSITION_WORDS = re.compile(
+    r"^(?:a\.?\s?n\.?|plt\.?|plh\.?|pj\.?|kepala|sekretaris|kasubag|kasubbag|kabag|kasi|camat|lurah|"
+    r"inspektur|direktur|asisten|pelaksana|staf|jabatan)\b",
+    re.IGNORECASE,
+)
+
+
+def _looks_like_position(value) -> bool:
+    return isinstance(value, str) and bool(_POSITION_WORDS.match(value.strip()))
 
 
 def warn(warnings: list, exc: norm.Unreadable, where: str, what: str) -> None:

@@ -223,3 +223,11 @@ def test_samples_give_their_expected_facts(region):
     got = [asdict(s) for s in reading.form.sops]
     for g, want in zip(got, expected["sops"]):
         assert {k: g[k] for k in want} == want
+
+
+def test_a_blank_signatory_name_is_not_filled_with_the_position(tmp_path):
+    facts = xf.Facts(signer=None)
+    reading = read(xf.banten(tmp_path / "b.xlsx", facts), "banten")
+    assert reading.form.signatory.name is None
+    assert reading.form.signatory.position == facts.position
+    assert "penandatangan_kosong" in [w.code for w in reading.form.warnings]
