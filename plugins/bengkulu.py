@@ -94,15 +94,21 @@ def _set_field(section: _Section, key: str, value: sheets.Field, warnings: list)
         section.fields[key] = value
 
 
-def _checks(layout: _Layout) -> dict:
-    fields = [s.fields for s in layout.sections]
+def _checks(sections: list, has_agency: bool) -> dict:
+    fields = [s.fields for s in sections]
     return {
-        "paragraf Nama SOP": bool(layout.sections),
+        "paragraf Nama SOP": bool(sections),
         "paragraf Nomor SOP": any("number" in f for f in fields),
-        "tabel kriteria (Kriteria Evaluasi, Ya, Tidak)": any(s.tables for s in layout.sections),
+        "tabel kriteria (Kriteria Evaluasi, Ya, Tidak)": any(s.tables for s in sections),
         "paragraf Tindak Lanjut": any("follow_up" in f for f in fields),
-        "isian Nama OPD": "agency" in layout.fields,
+        "isian Nama OPD": has_agency,
     }
+
+
+def _has_sop_paragraph(found: list) -> bool:
+    """Is there a "Nama SOP : ..." paragraph? Without one there are no sections to read."""
+    return any(key == "title" for block in found if isinstance(block, worddoc.Paragraph) and ":" in block.text
+               for key, _ in worddoc.labelled(block, _SOP_LABELS))
 
 
 @hookimpl
@@ -114,7 +120,13 @@ def sopdoc_parser_info():
 def sopdoc_recognize(document):
     if document.kind != "docx":
         return None
-    return worddoc.recognition(NAME, _checks(_layout(document)))
+    found = worddoc.blocks(document)
+    if not _has_sop_paragraph(found):
+        # Not a Bengkulu form (one check at most): only whether it names its OPD is left to tell.
+        has_agency = any(key == "agency" for block in found for key, _ in worddoc.labelled(block, norm.IDENTITY_LABELS))
+        return worddoc.recognition(NAME, _checks([], has_agency))
+    layout = _layout(document)
+    return worddoc.recognition(NAME, _checks(layout.sections, "agency" in layout.fields))
 
 
 @hookimpl

@@ -46,7 +46,12 @@ def _layout(document) -> _Layout:
     return worddoc.per_document(document, f"{NAME} layout", _read_layout)
 
 
-def _read_layout(document) -> _Layout:
+def _parts(document) -> tuple:
+    """(blocks, Table A, Table B), read once per document."""
+    return worddoc.per_document(document, f"{NAME} tables", _find_parts)
+
+
+def _find_parts(document) -> tuple:
     found = worddoc.blocks(document)
     a = b = None
     for i, block in enumerate(found):
@@ -57,6 +62,13 @@ def _read_layout(document) -> _Layout:
             a = _Part(i, block, header)
         elif b is None and _is_evaluation(header):
             b = _Part(i, block, header)
+        if a is not None and b is not None:
+            break
+    return found, a, b
+
+
+def _read_layout(document) -> _Layout:
+    found, a, b = _parts(document)
     first = min((p.index for p in (a, b) if p), default=len(found))
     fields = worddoc.find_fields(found[:first], norm.IDENTITY_LABELS)
     legend, legend_warnings = _legend(found)
@@ -89,19 +101,24 @@ def _legend_lines(found: list):
         for r in range(len(block.rows)):
             cells = [c for c in block.distinct(r) if c.text and c.text != ":"]
             if len(cells) >= 2:
-                yield f"{cells[0].text} : {cells[1].text.lstrip(': ')}", cells[0].where
+                if _LEGEND_CODE.match(cells[0].text):  # only such a row can make a legend line
+                    yield f"{cells[0].text} : {cells[1].text.lstrip(': ')}", cells[0].where
             elif cells:
                 yield cells[0].text, cells[0].where
 
 
-def _checks(layout: _Layout) -> dict:
-    b = layout.b
+# The first cell of a two-cell row whose "K1 : ..." line `_LEGEND_LINE` can match: a code, then
+# "=" / ":" or nothing (the joining " : " gives the colon).
+_LEGEND_CODE = re.compile(r"^\s*K\s*[1-7]\s*(?:[=:]|$)", re.IGNORECASE)
+
+
+def _checks(a, b, has_agency: bool, legend: dict) -> dict:
     return {
         "tabel A Monitoring (Nama SOP, Penilaian terhadap Penerapan, Tindakan yang Harus Diambil)":
-            layout.a is not None,
+            a is not None,
         "tabel B Evaluasi (K1 s.d. K7 dengan kolom Ya | Tidak)": b is not None and len(b.header.criteria) == 7,
-        "isian Perangkat Daerah": "agency" in layout.fields,
-        "keterangan K1 s.d. K7": len(layout.legend) == 7,
+        "isian Perangkat Daerah": has_agency,
+        "keterangan K1 s.d. K7": len(legend) == 7,
     }
 
 
@@ -114,7 +131,14 @@ def sopdoc_parser_info():
 def sopdoc_recognize(document):
     if document.kind != "docx":
         return None
-    return worddoc.recognition(NAME, _checks(_layout(document)))
+    found, a, b = _parts(document)
+    if a is None and b is None:
+        # Not a Sidoarjo form (half the checks at most): what else it lacks is told without
+        # reading its identity fields.
+        has_agency = any(key == "agency" for block in found for key, _ in worddoc.labelled(block, norm.IDENTITY_LABELS))
+        return worddoc.recognition(NAME, _checks(a, b, has_agency, _legend(found)[0]))
+    layout = _layout(document)
+    return worddoc.recognition(NAME, _checks(a, b, "agency" in layout.fields, layout.legend))
 
 
 @hookimpl

@@ -15,8 +15,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Optional, Union
 
-from lxml import etree
-
 from . import normalize as norm
 from .document import Recognition, SourceDocument
 from .model import CRITERIA_LABELS, Warning
@@ -192,18 +190,10 @@ def _first(parent, tag: str):
     return None
 
 
-# Does a table have any of the grid properties `_table` reads? Most have none, and then their
-# row and cell properties need not be read at all.
-_HAS_GRID_PROPERTIES = etree.XPath(
-    "boolean(.//w:trPr/w:gridBefore | .//w:tcPr/w:gridSpan | .//w:tcPr/w:vMerge)",
-    namespaces={"w": W[1:-1]},
-)
-
-
 def _table(tbl, index: int) -> Table:
     table = Table(index)
     rows = table.rows
-    gridded = _HAS_GRID_PROPERTIES(tbl)
+    gridded = next(tbl.iterdescendants(_GRID_BEFORE, _GRID_SPAN, _V_MERGE), None) is not None
     for r, tr in enumerate(_children(tbl, _ROW_TAGS)):
         kids = list(tr)
         prefix = f"tabel {index} baris {r + 1} kolom "
@@ -216,7 +206,7 @@ def _table(tbl, index: int) -> Table:
                     before = _int_val(grid_before, 0)
                     break
         for c in range(before):
-            row.append(Cell("", f"{prefix}{c + 1}", row=r, col=c))
+            row.append(_new_cell("", f"{prefix}{c + 1}", None, None, (), r, c, 1))
         above = rows[r - 1] if r else None
         for tc in _children(kids, _CELL_TAGS):
             col = len(row)
@@ -259,16 +249,20 @@ def _int_val(el, default: int) -> int:
 def _cell(kids: list, where: str, r: int, col: int, span: int) -> Cell:
     lines, boxes, fonts = [], [], []
     _cell_content(kids, lines, boxes, fonts)
-    return Cell(
-        text=" ".join(lines),
-        where=where,
-        marked=any(boxes) if boxes else None,
-        font=fonts[0] if fonts else None,
-        lines=tuple(lines),
-        row=r,
-        col=col,
-        span=span,
-    )
+    return _new_cell(" ".join(lines), where, any(boxes) if boxes else None, fonts[0] if fonts else None,
+                     tuple(lines), r, col, span)
+
+
+_new_object = object.__new__
+
+
+def _new_cell(text, where, marked, font, lines, row, col, span) -> Cell:
+    """`Cell(...)` without the frozen dataclass's `__init__` (a setattr per field), for the
+    hundreds of cells of a form: the same object."""
+    cell = _new_object(Cell)
+    cell.__dict__.update(text=text, where=where, marked=marked, font=font, lines=lines, row=row, col=col,
+                         span=span)
+    return cell
 
 
 def _cell_content(parent, lines: list, boxes: list, fonts: list) -> None:

@@ -507,6 +507,94 @@ def test_each_word_parser_claims_only_its_own_form(tmp_path):
     assert bengkulu_plugin.sopdoc_recognize(document=excel) is None
 
 
+def _full_recognition(plugin, document):
+    """What a plugin's recognition says when it reads the whole layout (no early refusal)."""
+    layout = plugin._layout(document)
+    if plugin.NAME == "sidoarjo":
+        checks = plugin._checks(layout.a, layout.b, "agency" in layout.fields, layout.legend)
+    else:
+        checks = plugin._checks(layout.sections, "agency" in layout.fields)
+    return worddoc.recognition(plugin.NAME, checks)
+
+
+def _plain_document(tmp_path, *paragraphs, legend_table=False):
+    doc = docx.Document()
+    for text in paragraphs:
+        doc.add_paragraph(text)
+    if legend_table:
+        t = doc.add_table(rows=3, cols=2)
+        for r, (code, text) in enumerate([("K1", "Mampu mendorong peningkatan kinerja"), ("K2 :", "Mudah dipahami"),
+                                          ("K3x", "Mudah dilaksanakan")]):
+            t.cell(r, 0).text, t.cell(r, 1).text = code, text
+    path = tmp_path / f"plain{len(list(tmp_path.glob('plain*')))}.docx"
+    doc.save(path)
+    return path
+
+
+def test_a_foreign_document_is_refused_early_with_the_same_reasons(tmp_path):
+    from sopdoc_regions import bengkulu as bengkulu_plugin
+    from sopdoc_regions import sidoarjo as sidoarjo_plugin
+
+    paths = [
+        build_sidoarjo(SidoarjoForm(), tmp_path / "s.docx"),
+        build_sidoarjo(SidoarjoForm(labels={"agency": "Unit Kerja"}, above=("Nama SOP : judul di atas",)),
+                       tmp_path / "s2.docx"),
+        build_bengkulu(BengkuluForm(), tmp_path / "b.docx"),
+        build_bengkulu(BengkuluForm(agency_label="Instansi", above=("K1 : Mampu mendorong peningkatan kinerja",)),
+                       tmp_path / "b2.docx"),
+        build_bengkulu(BengkuluForm(agency_label="Kantor"), tmp_path / "b3.docx"),
+        _plain_document(tmp_path, "Surat biasa", "Perihal: undangan"),
+        _plain_document(tmp_path, "Nama OPD : Dinas Sosial", *(f"K{i} = {label}" for i, label in enumerate(
+            ["Mampu mendorong peningkatan kinerja", "Mudah dipahami", "Mudah dilaksanakan",
+             "Semua orang dapat menjalankan perannya masing-masing",
+             "Mampu mengatasi permasalahan yang berkaitan dengan proses",
+             "Mampu menjawab kebutuhan peningkatan kinerja organisasi",
+             "Dapat menjadi sarana untuk menghasilkan bukti keberhasilan"], start=1))),
+        _plain_document(tmp_path, "Perangkat Daerah: Dinas Sosial", legend_table=True),
+    ]
+    for path in paths:
+        for plugin in (sidoarjo_plugin, bengkulu_plugin):
+            early = plugin.sopdoc_recognize(document=_document(path))
+            assert early == _full_recognition(plugin, _document(path)), (path.name, plugin.NAME)
+
+
+def test_legend_rows_are_read_as_before(monkeypatch):
+    """Only a row whose first cell is a K code is joined into a "K1 : ..." line: the same legend
+    and warnings as joining every two-cell row."""
+    from sopdoc_regions import sidoarjo as sidoarjo_plugin
+
+    doc = docx.Document()
+    rows = [("K1", "Mampu mendorong peningkatan kinerja"), ("k 2 :", "Mudah dipahami"), ("K3=", "Mudah dilaksanakan"),
+            ("K4x", "Semua orang dapat menjalankan perannya masing-masing"), ("K8", "Mudah dipahami"),
+            (":", "K5 : Mampu mengatasi permasalahan yang berkaitan dengan proses"), ("K6", "apa saja"),
+            ("Keterangan", "K7 : Mudah dipahami")]
+    t = doc.add_table(rows=len(rows), cols=2)
+    for r, (code, text) in enumerate(rows):
+        t.cell(r, 0).text, t.cell(r, 1).text = code, text
+    found = worddoc.blocks(doc)
+    got = sidoarjo_plugin._legend(found)
+
+    def every_row(found):
+        for r in range(len(found[0].rows)):
+            cells = [c for c in found[0].distinct(r) if c.text and c.text != ":"]
+            if len(cells) >= 2:
+                yield f"{cells[0].text} : {cells[1].text.lstrip(': ')}", cells[0].where
+            elif cells:
+                yield cells[0].text, cells[0].where
+
+    monkeypatch.setattr(sidoarjo_plugin, "_legend_lines", every_row)
+    assert got == sidoarjo_plugin._legend(found)
+    assert len(got[0]) >= 2 and got[1]
+
+
+def test_cells_are_the_dataclass_they_claim_to_be():
+    cell = worddoc._new_cell("a b", "tabel 1 baris 1 kolom 1", None, "Arial", ("a", "b"), 0, 0, 2)
+    assert cell == worddoc.Cell("a b", "tabel 1 baris 1 kolom 1", None, "Arial", ("a", "b"), 0, 0, 2)
+    assert hash(cell) == hash(worddoc.Cell("a b", "tabel 1 baris 1 kolom 1", None, "Arial", ("a", "b"), 0, 0, 2))
+    with pytest.raises(AttributeError):
+        cell.text = "c"
+
+
 def test_form_of_the_other_region_is_refused(tmp_path):
     with pytest.raises(Refusal) as e:
         read(build_bengkulu(BengkuluForm(), tmp_path / "b.docx"), "sidoarjo")
