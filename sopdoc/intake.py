@@ -244,7 +244,7 @@ class Intake:
         paths = self.pending()
         # an arrival whose file left inbox/ unprocessed (a crash, taken away by hand) must not
         # date a later file of the same name
-        self.store.forget_arrivals_except({p.name for p in paths})
+        self.store.forget_missing_arrivals(self.ws.inbox)
         self.note_arrivals(paths)
         results = []
         for done, path in enumerate(paths, start=1):

@@ -1,15 +1,19 @@
 """The workspace store: one SQLite file (WAL) holding every file seen and every submission.
 
 One transaction per file. The schema carries a version; `MIGRATIONS[n]` takes a store from
-version n to n+1, so a store made by any release opens in every later one.
+version n to n+1, so a store made by any release opens in every later one. A migration is an SQL
+script, or a function of the connection for what SQL cannot say; each runs in one transaction.
+No module but this one speaks SQL.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 import sqlite3
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Iterator, Optional
+from pathlib import Path, PureWindowsPath
+from typing import Callable, Iterator, Optional
 
 from .errors import StoreError
 from .model import CRITERIA
@@ -92,6 +96,8 @@ MIGRATIONS = [
     """
     ALTER TABLE files ADD COLUMN moved INTEGER NOT NULL DEFAULT 1
     """,
+    # 3 -> 4: whom a letter is addressed to, as data (see _add_letter_recipient)
+    lambda db: _add_letter_recipient(db),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -120,8 +126,12 @@ class Store:
             )
         for target in range(version, SCHEMA_VERSION):
             with self.transaction():
-                for statement in _statements(MIGRATIONS[target]):
-                    self.db.execute(statement)
+                migration = MIGRATIONS[target]
+                if callable(migration):
+                    migration(self.db)
+                else:
+                    for statement in _statements(migration):
+                        self.db.execute(statement)
                 self.db.execute(f"PRAGMA user_version = {target + 1}")
 
     @contextmanager
@@ -154,13 +164,16 @@ class Store:
         with self.transaction() as db:
             db.execute("DELETE FROM arrivals WHERE name = ?", (name,))
 
-    def forget_arrivals_except(self, names: set) -> None:
-        """Drop arrivals of files no longer in the inbox (taken away by hand before processing)."""
-        rows = self.db.execute("SELECT name FROM arrivals").fetchall()
-        gone = [(r[0],) for r in rows if r[0] not in names]
-        if gone:
-            with self.transaction() as db:
-                db.executemany("DELETE FROM arrivals WHERE name = ?", gone)
+    def forget_missing_arrivals(self, inbox) -> None:
+        """Drop arrivals whose file is no longer in `inbox` (taken away, or left behind by a crash).
+
+        Whether each file exists is checked inside the write transaction, so an arrival that
+        another sopdoc process notes meanwhile is never dropped by a stale listing.
+        """
+        with self.transaction() as db:
+            names = [r[0] for r in db.execute("SELECT name FROM arrivals")]
+            gone = [(name,) for name in names if not (inbox / name).exists()]
+            db.executemany("DELETE FROM arrivals WHERE name = ?", gone)
 
     # --- files ------------------------------------------------------------------------------
 
@@ -285,6 +298,42 @@ class Store:
                 db.execute("UPDATE submissions SET version = ?, document = ? WHERE id = ?",
                            (version, json.dumps(document, ensure_ascii=False), row["id"]))
 
+    # --- letters ----------------------------------------------------------------------------
+
+    def next_letter_number(self, db, number_for: Callable[[int], str], year: Optional[int] = None) -> tuple:
+        """The next running number (counted within `year` when given) and its unused printed number, as (seq, number)."""
+        if year is not None:
+            row = db.execute("SELECT MAX(seq) FROM letters WHERE substr(issued_at, 1, 4) = ?",
+                             (f"{year:04d}",)).fetchone()
+        else:
+            row = db.execute("SELECT MAX(seq) FROM letters").fetchone()
+        seq = (row[0] or 0) + 1
+        while True:
+            number = number_for(seq)
+            if db.execute("SELECT 1 FROM letters WHERE number = ?", (number,)).fetchone() is None:
+                return seq, number
+            seq += 1  # the pattern was changed and meets an earlier number: move past it
+
+    def record_letter(self, db, *, kind: str, number: str, seq: int, period: Optional[str],
+                      agency_code: Optional[str], recipient: Optional[str], path: str, issued_at: str) -> int:
+        """Record an issued letter inside the caller's transaction (the one that chose its number)."""
+        return db.execute(
+            "INSERT INTO letters (kind, number, seq, period, agency_code, recipient, path, issued_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (kind, number, seq, period, agency_code, recipient, path, issued_at),
+        ).lastrowid
+
+    def issued_letters(self, kind: str, period: Optional[str]) -> list:
+        """Recorded letters of `kind` in `period`, oldest first."""
+        return self.db.execute(
+            f"SELECT {_LETTER_COLUMNS}, recipient FROM letters WHERE kind = ? AND period = ? ORDER BY id",
+            (kind, period),
+        ).fetchall()
+
+    def letters(self) -> list:
+        """Every recorded letter, oldest first, as dicts (the columns `sopdoc letters --list` shows)."""
+        return [dict(r) for r in self.db.execute(f"SELECT {_LETTER_COLUMNS} FROM letters ORDER BY id")]
+
     # --- reading ----------------------------------------------------------------------------
 
     def submissions(self, all_versions: bool = False, period: Optional[str] = None) -> list:
@@ -314,6 +363,40 @@ class Store:
 
     def files(self) -> list:
         return [dict(r) for r in self.db.execute("SELECT * FROM files ORDER BY id")]
+
+    def latest_processing_by_period(self) -> list:
+        """(period, newest processed_at) of every period with a submission, by period."""
+        return [tuple(r) for r in self.db.execute(
+            "SELECT s.period, MAX(f.processed_at) FROM submissions s JOIN files f ON f.submission_id = s.id"
+            " WHERE s.period IS NOT NULL GROUP BY s.period ORDER BY s.period"
+        )]
+
+
+_LETTER_COLUMNS = "id, kind, number, seq, period, agency_code, path, issued_at"
+
+# how releases before schema 4 named an undangan: "<seq> Undangan <YYYY-MM-DD> Kelompok <groups>[ (n)].docx"
+_OLD_UNDANGAN = re.compile(r"^(?:\d+ )?Undangan (\d{4}-\d{2}-\d{2})(?: |$)")
+_COPY_SUFFIX = re.compile(r" \(\d+\)$")
+
+
+def _add_letter_recipient(db) -> None:
+    """Schema 4: letters.recipient, the agency code of a teguran, the meeting date (ISO) of an
+    undangan, NULL for a laporan. Earlier letters get it from agency_code, and an undangan from
+    its file name, the one place it was written; an undangan whose name says no date keeps NULL
+    and so counts for no meeting (as before)."""
+    db.execute("ALTER TABLE letters ADD COLUMN recipient TEXT")
+    db.execute("UPDATE letters SET recipient = agency_code WHERE kind = 'teguran'")
+    rows = db.execute("SELECT id, path FROM letters WHERE kind = 'undangan'").fetchall()
+    for letter_id, path in rows:
+        stem = _COPY_SUFFIX.sub("", PureWindowsPath(path).stem)  # either separator: made on Windows or not
+        found = _OLD_UNDANGAN.match(stem)
+        if found is None:
+            continue
+        try:
+            day = dt.date.fromisoformat(found.group(1))
+        except ValueError:
+            continue
+        db.execute("UPDATE letters SET recipient = ? WHERE id = ?", (day.isoformat(), letter_id))
 
 
 def _statements(script: str) -> list:

@@ -285,7 +285,7 @@ class Watcher:
             self._start_observer()
         present = self._arrivals.pending()
         self._see(present, now)
-        self._arrivals.store.forget_arrivals_except({p.name for p in present})
+        self._arrivals.store.forget_missing_arrivals(self.ws.inbox)
         self._next_rescan = now + self.rescan_every  # only once it worked: a share that dropped is retried
 
     def _see(self, paths: list, now: float) -> None:

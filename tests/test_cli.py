@@ -290,3 +290,22 @@ def test_a_bad_size_limit_is_an_operational_error(banten_ws, run):
     result = run("process", "-w", banten_ws.root)
     assert result.exit_code == 2
     assert "max_file_mb" in result.output
+
+
+def test_an_arrival_left_behind_does_not_date_a_later_file_of_the_same_name(banten_ws):
+    from sopdoc.intake import Intake
+
+    wib = dt.timezone(dt.timedelta(hours=7))
+    first = drop(banten_ws, SAMPLES / "banten-contoh.xlsx", "dinkes.xlsx")
+    early = Intake(banten_ws, clock=lambda: dt.datetime(2025, 5, 14, 9, tzinfo=wib))
+    early.note_arrivals([first])  # seen, then taken away by hand before processing
+    early.close()
+    first.unlink()
+    drop(banten_ws, SAMPLES / "banten-contoh.xlsx", "dinkes.xlsx")
+    late = Intake(banten_ws, clock=lambda: dt.datetime(2025, 5, 20, 9, tzinfo=wib))
+    with late.lock():
+        late.process_all()
+    late.close()
+    [document] = Store(banten_ws.store_path).submissions()
+    assert document["received_at"] == "2025-05-20T09:00:00+07:00"
+    assert document["timeliness"]["status"] == "terlambat"
