@@ -231,8 +231,11 @@ class Intake:
         if self.received_from == "mtime":
             return dt.datetime.fromtimestamp(path.stat().st_mtime, self.region.tz).replace(microsecond=0)
         recorded = self.store.arrival(path.name)
-        if recorded:
-            return dt.datetime.fromisoformat(recorded).astimezone(self.region.tz)
+        st = path.stat()
+        # a different size or time means another file now bears the name (the one first seen was
+        # taken away or replaced): it arrived now, not then
+        if recorded and (recorded["size"], recorded["mtime_ns"]) == (st.st_size, st.st_mtime_ns):
+            return dt.datetime.fromisoformat(recorded["received_at"]).astimezone(self.region.tz)
         return self.clock().replace(microsecond=0)
 
     def process_all(self, progress: Callable[[Outcome, int, int], None] = None) -> list:

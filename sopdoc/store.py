@@ -155,9 +155,14 @@ class Store:
                 seen,
             )
 
-    def arrival(self, name: str) -> Optional[str]:
-        row = self.db.execute("SELECT received_at FROM arrivals WHERE name = ?", (name,)).fetchone()
-        return row[0] if row else None
+    def arrival(self, name: str) -> Optional[sqlite3.Row]:
+        """The first sighting of `name`: received_at, and the size and mtime_ns it had then."""
+        return self.db.execute("SELECT received_at, size, mtime_ns FROM arrivals WHERE name = ?", (name,)).fetchone()
+
+    def update_arrival(self, name: str, size: int, mtime_ns: int) -> None:
+        """The file first seen as `name` has grown to this while it was followed (a copy finishing)."""
+        with self.transaction() as db:
+            db.execute("UPDATE arrivals SET size = ?, mtime_ns = ? WHERE name = ?", (size, mtime_ns, name))
 
     def forget_arrival(self, name: str) -> None:
         """Drop the arrival of `name` (its file has been dealt with)."""

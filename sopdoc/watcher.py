@@ -325,6 +325,9 @@ class Watcher:
             self.settler.forget(name)
             return None
         try:
+            # followed since it was first seen: it is the same file, now complete
+            st = path.stat()
+            intake.store.update_arrival(name, st.st_size, st.st_mtime_ns)
             outcome = intake.process_file(path)
         except Exception as e:  # noqa: BLE001 -- a watcher must outlive one bad file; it is retried
             attempts = self.settler.retry_later(name, now)
