@@ -232,7 +232,7 @@ def _describe(document):
 @click.option("--delimiter", default=";", show_default=True, type=click.Choice([";", ",", "\t", "|"]),
               help="CSV field separator. Excel with Indonesian settings expects ';' (',' is the decimal mark).")
 def export(workspace, fmt, rejected, all_versions, output, delimiter):
-    """Export the stored submissions (or refusals) as JSON or CSV.
+    """Export the stored submissions (or refusals) as JSON, CSV or an Excel workbook.
 
     Example: sopdoc export --format csv -o rekap.csv
     """
