@@ -8,8 +8,8 @@ number comes from the store and is never reused; `list_letters` lists what was i
 converts through LibreOffice.
 
 Issuing is idempotent per recipient: a letter of the same kind and period already issued to the
-same agency (teguran), for the same meeting (undangan) or for the period (laporan) is not issued
-again, unless asked to reissue. Numbers are only used up by letters that can be sent: while the
+same agency (teguran), for the same meeting date (undangan) or for the period (laporan) is not
+issued again, unless asked to reissue; whom a letter went to is recorded with it in the store. Numbers are only used up by letters that can be sent: while the
 `[letters]` table of sopdoc.toml is incomplete, issuing is refused (`IncompleteConfig`), and drafts
 (`draft=True`) carry the number "DRAF", go to outbox/<period>/surat/draf/ and are not recorded.
 What is missing is printed as a [placeholder] in drafts and named in `Issue.missing_config`.
@@ -161,6 +161,7 @@ class Draft:
     context: dict
     agency_code: Optional[str]
     label: str  # a few words for the file name and the listing
+    recipient: Optional[str] = None  # within the period: agency code (teguran), meeting date ISO (undangan)
 
 
 def _percent(part: int, whole: int) -> str:
@@ -237,7 +238,7 @@ def _undangan(status: PeriodStatus, config: LettersConfig, today: dt.date, skipp
             } for a in invited],
         }
         label = f"{meeting.date.isoformat()} Kelompok {'-'.join(str(g) for g in meeting.groups)}"
-        drafts.append(Draft("undangan", context, None, label))
+        drafts.append(Draft("undangan", context, None, label, meeting.date.isoformat()))
     return drafts
 
 
@@ -260,7 +261,7 @@ def _teguran(status: PeriodStatus, config: LettersConfig, today: dt.date, calend
             "batas_baru": long_date(send_by),
             "hari_kirim": config.days_to_resend,
         }
-        drafts.append(Draft("teguran", context, a.agency.code, a.agency.short_name or a.agency.name))
+        drafts.append(Draft("teguran", context, a.agency.code, a.agency.short_name or a.agency.name, a.agency.code))
     if not drafts:
         skipped.append("Semua perangkat daerah menyampaikan tepat waktu; tidak ada surat teguran.")
     return drafts
@@ -448,10 +449,10 @@ def issue_letters(ws, store: Store, kind: str, period_id: Optional[str] = None,
         made = [_draft(draft_, template, folder / "draf", period, now) for draft_ in drafts]
         return Issue(made, skipped, missing, draft=True, unmatched=unmatched)
 
-    earlier = _issued_before(ws, store, kind, period)
+    earlier = _issued_before(store, kind, period)
     to_issue, already = [], []
     for draft_ in drafts:
-        row = earlier.get(_recipient(kind, draft_.agency_code, draft_.label))
+        row = earlier.get(draft_.recipient)
         if row is not None and not reissue:
             already.append(_from_row(ws, row, draft_.label))
         else:
@@ -467,33 +468,13 @@ def issue_letters(ws, store: Store, kind: str, period_id: Optional[str] = None,
     return Issue(issued, skipped, missing, already=already, unmatched=unmatched)
 
 
-def _recipient(kind: str, agency_code: Optional[str], label: str):
-    """Who a letter of `kind` goes to, within one period: an agency, a meeting, or the period itself."""
-    if kind == "teguran":
-        return agency_code
-    if kind == "undangan":
-        return _safe(label)  # the meeting's date and groups
-    return None
-
-
-_SEQ_PREFIX = re.compile(r"^\d+ ")
-_COPY_SUFFIX = re.compile(r" \(\d+\)$")
-
-
-def _issued_before(ws, store: Store, kind: str, period: str) -> dict:
-    """The latest recorded letter of `kind` in `period` per recipient."""
+def _issued_before(store: Store, kind: str, period: str) -> dict:
+    """The latest recorded letter of `kind` in `period` per recipient (None: the period itself)."""
     found = {}
-    for row in store.db.execute("SELECT id, kind, number, seq, period, agency_code, path, issued_at FROM letters"
-                                " WHERE kind = ? AND period = ? ORDER BY id", (kind, period)):
-        label = None
-        if kind == "undangan":
-            # the meeting is named in the file name: "<seq> Undangan <date> Kelompok <groups>[ (n)].docx"
-            stem = _COPY_SUFFIX.sub("", _SEQ_PREFIX.sub("", Path(row["path"]).stem))
-            title = _safe(_TITLES[kind]) + " "
-            if not stem.startswith(title):
-                continue
-            label = stem[len(title):]
-        found[_recipient(kind, row["agency_code"], label or "")] = row
+    for row in store.issued_letters(kind, period):
+        if kind == "undangan" and row["recipient"] is None:
+            continue  # an undangan whose meeting is not known counts for none
+        found[row["recipient"]] = row
     return found
 
 
@@ -514,31 +495,16 @@ def _draft(draft: Draft, template: Template, folder: Path, period: str, now: dt.
 def _issue(ws, store: Store, draft: Draft, template: Template, folder: Path, config: LettersConfig,
            period: str, now: dt.datetime, replaces: Optional[str] = None) -> IssuedLetter:
     issued_at = now.isoformat(timespec="seconds")
+    # numbers that carry the year start again at 1 each year; others run on for ever
+    year = now.year if "{year" in config.number_pattern else None
     with store.transaction() as db:
-        seq = _next_seq(db, config.number_pattern, now.year)
-        while True:
-            number = _number(config.number_pattern, seq, now.date())
-            if db.execute("SELECT 1 FROM letters WHERE number = ?", (number,)).fetchone() is None:
-                break
-            seq += 1  # the pattern was changed and meets an earlier number: move past it
+        seq, number = store.next_letter_number(db, lambda n: _number(config.number_pattern, n, now.date()), year)
         path = _free_path(folder, f"{seq:03d} {_TITLES[draft.kind]} {draft.label}")
-        relative = os.path.relpath(path, ws.root)
-        db.execute(
-            "INSERT INTO letters (kind, number, seq, period, agency_code, path, issued_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (draft.kind, number, seq, period, draft.agency_code, relative, issued_at),
-        )
+        store.record_letter(db, kind=draft.kind, number=number, seq=seq, period=period,
+                            agency_code=draft.agency_code, recipient=draft.recipient,
+                            path=os.path.relpath(path, ws.root), issued_at=issued_at)
         _render(template, draft.context | {"nomor": number}, path)
     return IssuedLetter(draft.kind, number, seq, period, draft.agency_code, path, issued_at, draft.label, replaces)
-
-
-def _next_seq(db, pattern: str, year: int) -> int:
-    # numbers that carry the year start again at 1 each year; others run on for ever
-    if "{year" in pattern:
-        row = db.execute("SELECT MAX(seq) FROM letters WHERE substr(issued_at, 1, 4) = ?", (f"{year:04d}",)).fetchone()
-    else:
-        row = db.execute("SELECT MAX(seq) FROM letters").fetchone()
-    return (row[0] or 0) + 1
 
 
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
@@ -586,9 +552,8 @@ def _render(template: Template, context: dict, path: Path) -> None:
 
 
 def list_letters(store: Store) -> list:
-    """Every issued letter, oldest first: dicts with the columns of the letters table."""
-    return [dict(r) for r in store.db.execute(
-        "SELECT id, kind, number, seq, period, agency_code, path, issued_at FROM letters ORDER BY id")]
+    """Every issued letter, oldest first: dicts of id, kind, number, seq, period, agency_code, path, issued_at."""
+    return store.letters()
 
 
 # -- PDF through LibreOffice ----------------------------------------------------------------------

@@ -688,12 +688,8 @@ def refresh_after_batch(ws, now: Optional[dt.datetime] = None) -> list:
 
 def _stale_periods(ws, store: Store) -> list:
     known = {p.id for p in ws.region().periods}
-    rows = store.db.execute(
-        "SELECT s.period, MAX(f.processed_at) FROM submissions s JOIN files f ON f.submission_id = s.id"
-        " WHERE s.period IS NOT NULL GROUP BY s.period ORDER BY s.period"
-    ).fetchall()
     stale = []
-    for period_id, processed_at in rows:
+    for period_id, processed_at in store.latest_processing_by_period():
         if period_id not in known:
             continue
         path = recap_path(ws, period_id)

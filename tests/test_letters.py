@@ -308,6 +308,27 @@ def test_undangan_and_laporan_once_per_meeting_and_period(fresh):
         store.close()
 
 
+def test_recipient_recorded_as_data_not_read_from_the_file_name(fresh):
+    store = Store(fresh.store_path)
+    try:
+        first = issue_letters(fresh, store, "undangan", PERIOD, NOW)
+        issue_letters(fresh, store, "laporan", PERIOD, NOW)
+        meetings = [x.label.split(" ")[0] for x in first.letters]  # "<date> Kelompok <groups>"
+        assert len(meetings) == 2 and all(dt.date.fromisoformat(m) for m in meetings)
+        assert [r["recipient"] for r in store.issued_letters("undangan", PERIOD)] == meetings
+        assert [r["recipient"] for r in store.issued_letters("laporan", PERIOD)] == [None]
+        # a file renamed by hand (or a name made by an older file-naming rule) changes nothing
+        with store.transaction() as db:
+            db.execute("UPDATE letters SET path = 'outbox/lain.docx' WHERE kind = 'undangan'")
+        again = issue_letters(fresh, store, "undangan", PERIOD, NOW)
+        assert again.letters == [] and [a.number for a in again.already] == [x.number for x in first.letters]
+        teguran = issue_letters(fresh, store, "teguran", PERIOD, NOW)
+        assert [r["recipient"] for r in store.issued_letters("teguran", PERIOD)] == \
+            [x.agency_code for x in teguran.letters]
+    finally:
+        store.close()
+
+
 def test_teguran_refused_before_the_deadline(fresh):
     before = dt.datetime(2025, 5, 16, 15, 0, tzinfo=WIB)  # the deadline is Friday 16 May 23.59
     result = letters_cli(fresh, "--kind", "teguran", now=before)

@@ -43,3 +43,54 @@ def test_failed_transaction_leaves_nothing(tmp_path):
                               outcome="refused", stored_as="rejected/a.xlsx", reason_code="berkas_kosong", reason="r")
             raise RuntimeError("crash in the middle")
     assert store.files() == []
+
+
+def _store_at(path, version):
+    """A store as a release with schema `version` left it."""
+    db = sqlite3.connect(path)
+    for migration in MIGRATIONS[:version]:
+        assert isinstance(migration, str)
+        db.executescript(migration)
+    db.execute(f"PRAGMA user_version = {version}")
+    return db
+
+
+def test_letters_recipient_filled_in_for_letters_issued_before_schema_4(tmp_path):
+    db = _store_at(tmp_path / "s.db", 3)
+    rows = [  # kind, number, agency_code, path
+        ("teguran", "065/001/X/2025", "36.01", "outbox/2025-1/surat/001 Teguran Dinkes.docx"),
+        ("undangan", "065/002/X/2025", None, "outbox/2025-1/surat/002 Undangan 2025-06-02 Kelompok 1-2.docx"),
+        ("undangan", "065/003/X/2025", None,
+         "outbox\\2025-1\\surat\\003 Undangan 2025-06-03 Kelompok 3 (2).docx"),  # made on Windows, a copy
+        ("undangan", "065/004/X/2025", None, "outbox/2025-1/surat/004 Undangan renamed by hand.docx"),
+        ("laporan", "065/005/X/2025", None, "outbox/2025-1/surat/005 Nota Dinas Laporan 2025-1.docx"),
+    ]
+    db.executemany("INSERT INTO letters (kind, number, seq, period, agency_code, path, issued_at)"
+                   " VALUES (?, ?, 1, '2025-1', ?, ?, '2025-05-20T10:00:00+07:00')", rows)
+    db.commit()
+    db.close()
+    store = Store(tmp_path / "s.db")
+    try:
+        found = {r["number"]: r["recipient"] for r in store.db.execute("SELECT number, recipient FROM letters")}
+        assert found == {"065/001/X/2025": "36.01", "065/002/X/2025": "2025-06-02", "065/003/X/2025": "2025-06-03",
+                         "065/004/X/2025": None, "065/005/X/2025": None}
+        assert [r["recipient"] for r in store.issued_letters("undangan", "2025-1")] == ["2025-06-02", "2025-06-03", None]
+        assert "recipient" not in store.letters()[0]  # the listing is as before
+    finally:
+        store.close()
+
+
+def test_letter_numbers_move_past_numbers_already_used(tmp_path):
+    store = Store(tmp_path / "s.db")
+    try:
+        with store.transaction() as db:
+            assert store.next_letter_number(db, lambda n: f"A/{n}", 2025) == (1, "A/1")
+            store.record_letter(db, kind="laporan", number="A/1", seq=1, period="p", agency_code=None,
+                                recipient=None, path="x.docx", issued_at="2025-05-20T10:00:00+07:00")
+            # a changed pattern meets A/1 again: move past it
+            assert store.next_letter_number(db, lambda n: "A/1" if n < 3 else f"B/{n}", 2025) == (3, "B/3")
+            # a new year starts again at 1, past the numbers the old year used
+            assert store.next_letter_number(db, lambda n: f"A/{n}", 2026) == (2, "A/2")
+            assert store.next_letter_number(db, lambda n: f"A/{n}") == (2, "A/2")
+    finally:
+        store.close()
