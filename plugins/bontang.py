@@ -5,7 +5,7 @@ import re
 
 from sopdoc import CRITERIA, ParsedForm, ParserInfo, Warning, hookimpl
 from sopdoc import normalize as norm
-from sopdoc import sheets
+from sopdoc import forms, sheets
 
 NAME = "bontang"
 VERSION = "1.0"
@@ -75,4 +75,4 @@ def sopdoc_parse(document, parser):
         for key, field in _identity(grid).items():
             fields.setdefault(key, field)
     sops = sheets.read_sops(layout.grid, header, warnings, layout.rows)
-    return ParsedForm(sops=sops, **sheets.read_identity(fields, None, warnings))
+    return ParsedForm(sops=sops, **forms.read_identity(fields, None, warnings))

@@ -7,7 +7,7 @@ from typing import Optional
 
 from sopdoc import CRITERIA, ParsedForm, ParserInfo, SopRow, Warning, hookimpl
 from sopdoc import normalize as norm
-from sopdoc import sheets, worddoc
+from sopdoc import forms, worddoc
 from sopdoc.model import CRITERIA_LABELS
 
 NAME = "sidoarjo"
@@ -153,7 +153,7 @@ def sopdoc_parse(document, parser):
     sops = _join(layout, monitoring, evaluation, criteria, warnings)
     last = max((p.index for p in (layout.a, layout.b) if p), default=len(layout.blocks))
     block = worddoc.signature(layout.blocks[last + 1:])
-    return ParsedForm(sops=sops, **sheets.read_identity(layout.fields, block, warnings))
+    return ParsedForm(sops=sops, **forms.read_identity(layout.fields, block, warnings))
 
 
 def _criteria_columns(layout: _Layout, warnings: list) -> dict:

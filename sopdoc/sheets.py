@@ -5,13 +5,15 @@ so a hostile file that declares a cell at XFD1048576 costs one cell, not the who
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Iterator, Optional
 
 from openpyxl.utils import get_column_letter
 
 from . import normalize as norm
+# What Excel and Word parsers share lives in sopdoc.forms. Its public names are re-exported here
+# for plugins that still import them from sopdoc.sheets (`sheets.Field`, `sheets.read_identity`).
+from .forms import Field, SignatureBlock, _is_nip_line, read_identity, signature_block, warn
 from .model import Warning
 
 
@@ -77,12 +79,6 @@ def by_rows(grid: Grid) -> dict:
     return grid._by_rows
 
 
-@dataclass
-class Field:
-    value: object
-    where: str
-
-
 def find_fields(grid: Grid, labels: dict, max_row: Optional[int] = None) -> dict:
     """Label | value pairs anywhere above `max_row`: {key: Field} for the keys of `labels`.
 
@@ -144,73 +140,6 @@ def is_column_numbering(values: list) -> bool:
     return all(s.isdigit() for s in stripped) and [int(s) for s in stripped] == list(
         range(int(stripped[0]), int(stripped[0]) + len(stripped))
     )
-
-
-@dataclass
-class SignatureBlock:
-    place_date: Optional[object] = None
-    place_date_where: Optional[str] = None
-    position: Optional[str] = None
-    name: Optional[str] = None
-    name_where: Optional[str] = None
-    nip: Optional[object] = None
-    nip_where: Optional[str] = None
-    lines: list = field(default_factory=list)
-
-
-def _is_nip_line(value) -> bool:
-    # a NIP typed as a number has no "NIP" label left: an integer of 15+ digits is one
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return value >= 1e14
-    return norm.nip_in_text(value)
-
-
-def signature_block(lines: list) -> SignatureBlock:
-    """Read a signature block from its lines [(value, where), ...] in reading order.
-
-    The block is: "Place, date", one or more position lines, (blank space), the name, "NIP. ...".
-    Works the same for Excel cells below a table and Word paragraphs at the end. Values are
-    text, except that a NIP cell keeps its raw value (a number there is reported, not read).
-    """
-    block = SignatureBlock(lines=lines)
-    nip_index = None
-    for i, (value, where) in enumerate(lines):
-        if _is_nip_line(value):
-            nip_index = i
-            block.nip, block.nip_where = value, where
-    date_index = None
-    for i, (value, where) in enumerate(lines):
-        if isinstance(value, str) and "," in value and norm.date_at_end(value):
-            date_index = i
-            block.place_date, block.place_date_where = value, where
-            break
-    if nip_index is not None and nip_index > 0 and nip_index - 1 != date_index:
-        candidate, where = lines[nip_index - 1]
-        start = (date_index + 1) if date_index is not None else 0
-        if _looks_like_position(candidate):
-            # the name line was left blank: the line above the NIP is the position, not a name
-            position_lines = [norm.clean_text(t) for t, _ in lines[start:nip_index]]
-        else:
-            block.name, block.name_where = candidate, where
-            position_lines = [norm.clean_text(t) for t, _ in lines[start:nip_index - 1]]
-        block.position = " ".join(t for t in position_lines if t) or None
-    return block
-
-
-_POSITION_WORDS = re.compile(
-    r"^(?:a\.?\s?n\.?|plt\.?|plh\.?|pj\.?|kepala|sekretaris|kasubag|kasubbag|kabag|kasi|camat|lurah|"
-    r"inspektur|direktur|asisten|pelaksana|staf|jabatan)\b",
-    re.IGNORECASE,
-)
-
-
-def _looks_like_position(value) -> bool:
-    return isinstance(value, str) and bool(_POSITION_WORDS.match(value.strip()))
-
-
-def warn(warnings: list, exc: norm.Unreadable, where: str, what: str) -> None:
-    """Record an Unreadable value as a warning: "<what>: <message>" at `where`."""
-    warnings.append(Warning(exc.code, f"{what}: {exc.message}", where))
 
 
 @dataclass
@@ -384,61 +313,6 @@ def read_sops(grid: Grid, header: Header, warnings: list, rows: Optional[dict] =
     return sops
 
 
-def read_identity(fields: dict, block: Optional[SignatureBlock], warnings: list) -> dict:
-    """Agency, date and signatory from label fields, falling back to the signature block.
-
-    Returns keyword arguments for `ParsedForm` (all but `sops`).
-    """
-    from .model import Signatory
-
-    agency = fields.get("agency")
-    agency_text = norm.clean_text(agency.value) if agency else None
-
-    filled_on = None
-    date_field = fields.get("filled_on")
-    if date_field is not None and norm.clean_text(date_field.value) is not None:
-        try:
-            filled_on = norm.parse_date(date_field.value)
-        except norm.Unreadable as e:
-            warn(warnings, e, date_field.where, "Tanggal pengisian")
-    elif block is not None and block.place_date:
-        filled_on = norm.date_at_end(block.place_date)
-    if filled_on is None and not any(w.code == "tanggal_tidak_terbaca" for w in warnings):
-        warnings.append(Warning("tanggal_kosong", "Tanggal pengisian tidak ditemukan",
-                                date_field.where if date_field else None))
-
-    name_field = fields.get("signer")
-    name = norm.clean_text(name_field.value) if name_field else None
-    if name is None and block is not None:
-        name = block.name
-    nip_field = fields.get("nip")
-    nip_value, nip_where = (nip_field.value, nip_field.where) if nip_field else (
-        (block.nip, block.nip_where) if block is not None else (None, None))
-    nip = None
-    try:
-        nip = norm.parse_nip(nip_value)
-        if nip is None:
-            warnings.append(Warning("nip_kosong", "NIP penandatangan tidak diisi", nip_where))
-    except norm.Unreadable as e:
-        warn(warnings, e, nip_where, "NIP penandatangan")
-    position_field = fields.get("position")
-    position = norm.clean_text(position_field.value) if position_field else None
-    if position is None and block is not None:
-        position = block.position
-    if name is None:
-        warnings.append(Warning("penandatangan_kosong", "Nama penandatangan tidak ditemukan", None))
-
-    stage = fields.get("period")
-    return dict(
-        agency_as_written=agency_text,
-        agency_where=agency.where if agency else None,
-        filled_on=filled_on.isoformat() if filled_on else None,
-        signatory=Signatory(name=name, nip=nip, position=position),
-        warnings=warnings,
-        period_hint=norm.roman_stage(stage.value) if stage else None,
-    )
-
-
 # --- what a one-sheet Excel parser needs ------------------------------------------------------
 
 @dataclass
@@ -483,5 +357,5 @@ def parse_one_sheet(layout: Layout):
     fields = find_fields(grid, norm.IDENTITY_LABELS, max_row=header.row)
     sops = read_sops(grid, header, warnings, rows)
     data_end = max(data_rows(grid, header, rows), default=header.last_row)
-    block = signature_block(lines_below(grid, data_end))
+    block: SignatureBlock = signature_block(lines_below(grid, data_end))
     return ParsedForm(sops=sops, **read_identity(fields, block, warnings))

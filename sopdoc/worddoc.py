@@ -17,8 +17,8 @@ from typing import Iterable, Iterator, Optional, Union
 
 from . import normalize as norm
 from .document import Recognition, SourceDocument
+from .forms import Field, signature_block
 from .model import CRITERIA_LABELS, Warning
-from .sheets import Field
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
@@ -494,7 +494,7 @@ def find_fields(found_blocks: Iterable, labels: dict) -> dict:
 
 
 def text_lines(found_blocks: Iterable) -> list:
-    """[(text, where)] of non-empty paragraphs and table cells, for `sheets.signature_block`.
+    """[(text, where)] of non-empty paragraphs and table cells, for `forms.signature_block`.
 
     A signature laid out in a borderless table often has two blocks side by side; only the
     column holding the place-and-date line (else the NIP line) is read, so they do not interleave.
@@ -510,13 +510,11 @@ def text_lines(found_blocks: Iterable) -> list:
 
 
 def signature(found_blocks: list):
-    """The `sheets.SignatureBlock` of the blocks after a form's last table.
+    """The `forms.SignatureBlock` of the blocks after a form's last table.
 
     Without a NIP line the name is still known when it stands alone after the blank space left
     for the signature (blank paragraphs between the position and the name).
     """
-    from .sheets import signature_block
-
     block = signature_block(text_lines(found_blocks))
     if block.nip is None and block.name is None and block.place_date_where is not None:
         _name_after_gap(found_blocks, block)
