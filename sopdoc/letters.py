@@ -161,7 +161,7 @@ class Draft:
     context: dict
     agency_code: Optional[str]
     label: str  # a few words for the file name and the listing
-    recipient: Optional[str] = None  # within the period: agency code (teguran), meeting date ISO (undangan)
+    recipient: Optional[str] = None  # within the period: agency code (teguran), "<date> Kelompok <groups>" (undangan)
 
 
 def _percent(part: int, whole: int) -> str:
@@ -238,7 +238,7 @@ def _undangan(status: PeriodStatus, config: LettersConfig, today: dt.date, skipp
             } for a in invited],
         }
         label = f"{meeting.date.isoformat()} Kelompok {'-'.join(str(g) for g in meeting.groups)}"
-        drafts.append(Draft("undangan", context, None, label, meeting.date.isoformat()))
+        drafts.append(Draft("undangan", context, None, label, recipient=label))  # one meeting: its date and groups
     return drafts
 
 

@@ -7,12 +7,10 @@ No module but this one speaks SQL.
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
-import re
 import sqlite3
 from contextlib import contextmanager
-from pathlib import Path, PureWindowsPath
+from pathlib import Path
 from typing import Callable, Iterator, Optional
 
 from .errors import StoreError
@@ -379,29 +377,12 @@ class Store:
 
 _LETTER_COLUMNS = "id, kind, number, seq, period, agency_code, path, issued_at"
 
-# how releases before schema 4 named an undangan: "<seq> Undangan <YYYY-MM-DD> Kelompok <groups>[ (n)].docx"
-_OLD_UNDANGAN = re.compile(r"^(?:\d+ )?Undangan (\d{4}-\d{2}-\d{2})(?: |$)")
-_COPY_SUFFIX = re.compile(r" \(\d+\)$")
-
-
 def _add_letter_recipient(db) -> None:
-    """Schema 4: letters.recipient, the agency code of a teguran, the meeting date (ISO) of an
-    undangan, NULL for a laporan. Earlier letters get it from agency_code, and an undangan from
-    its file name, the one place it was written; an undangan whose name says no date keeps NULL
-    and so counts for no meeting (as before)."""
+    """Schema 4: letters.recipient, the agency code of a teguran, the meeting (date and groups) of
+    an undangan, NULL for a laporan. Earlier teguran get it from agency_code; earlier undangan
+    keep NULL and count for no meeting (`--ulang` is not needed to make theirs again)."""
     db.execute("ALTER TABLE letters ADD COLUMN recipient TEXT")
     db.execute("UPDATE letters SET recipient = agency_code WHERE kind = 'teguran'")
-    rows = db.execute("SELECT id, path FROM letters WHERE kind = 'undangan'").fetchall()
-    for letter_id, path in rows:
-        stem = _COPY_SUFFIX.sub("", PureWindowsPath(path).stem)  # either separator: made on Windows or not
-        found = _OLD_UNDANGAN.match(stem)
-        if found is None:
-            continue
-        try:
-            day = dt.date.fromisoformat(found.group(1))
-        except ValueError:
-            continue
-        db.execute("UPDATE letters SET recipient = ? WHERE id = ?", (day.isoformat(), letter_id))
 
 
 def _statements(script: str) -> list:

@@ -313,8 +313,8 @@ def test_recipient_recorded_as_data_not_read_from_the_file_name(fresh):
     try:
         first = issue_letters(fresh, store, "undangan", PERIOD, NOW)
         issue_letters(fresh, store, "laporan", PERIOD, NOW)
-        meetings = [x.label.split(" ")[0] for x in first.letters]  # "<date> Kelompok <groups>"
-        assert len(meetings) == 2 and all(dt.date.fromisoformat(m) for m in meetings)
+        meetings = [x.label for x in first.letters]  # "<date> Kelompok <groups>": one meeting
+        assert meetings == ["2025-06-10 Kelompok 1", "2025-06-11 Kelompok 2"]
         assert [r["recipient"] for r in store.issued_letters("undangan", PERIOD)] == meetings
         assert [r["recipient"] for r in store.issued_letters("laporan", PERIOD)] == [None]
         # a file renamed by hand (or a name made by an older file-naming rule) changes nothing
