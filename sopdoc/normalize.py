@@ -27,6 +27,7 @@ class Unreadable(ValueError):
 _SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u200b\ufeff]+")
 
 
+@functools.lru_cache(maxsize=8192, typed=True)  # parsers ask for the same cells many times
 def clean_text(value) -> Optional[str]:
     """Text with every kind of space and line break folded to one space, trimmed; None when blank."""
     if value is None:
