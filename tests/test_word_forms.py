@@ -65,6 +65,162 @@ def bengkulu(tmp_path):
     return run
 
 
+# --- worddoc: the XSLT fast path gives exactly the walk's blocks --------------------------------
+
+def assert_same_blocks(got: list, want: list) -> None:
+    """The same Paragraphs and Tables, field for field, with the same cells shared between grid
+    columns and rows (spans and vertical merges)."""
+    assert [type(b) for b in got] == [type(b) for b in want]
+    for a, b in zip(got, want):
+        if isinstance(b, worddoc.Paragraph):
+            assert vars(a) == vars(b)
+            continue
+        assert a.index == b.index and len(a.rows) == len(b.rows)
+        for ra, rb in zip(a.rows, b.rows):
+            assert [type(c) for c in ra] == [worddoc.Cell] * len(rb)
+            assert [vars(c) for c in ra] == [vars(c) for c in rb]
+
+        def shape(table):
+            first: dict = {}
+            return [[first.setdefault(id(c), (r, i)) for i, c in enumerate(row)] for r, row in enumerate(table.rows)]
+        assert shape(a) == shape(b)
+
+
+FAST_PATH = {"plain": 0, "walked": 0}
+
+
+@pytest.fixture(autouse=True)
+def both_paths_agree(monkeypatch):
+    """Every body walked by these tests is read both ways: when the fast path takes a document,
+    it gives exactly what the walk gives."""
+    def checked(body):
+        walked = worddoc._walked_body(body)
+        plain = worddoc._plain_body(body)
+        FAST_PATH["walked" if plain is None else "plain"] += 1
+        if plain is None:
+            return walked
+        assert_same_blocks(plain, walked)
+        return plain
+    monkeypatch.setattr(worddoc, "_walk_body", checked)
+
+
+def _variants():
+    """Every builder variant these tests use, and the constructs the fast path must leave alone."""
+    from wordforms import sops, with_sops
+
+    s_sops, b_sops = sops(), sops()
+    yield "sidoarjo", SidoarjoForm()
+    yield "bengkulu", BengkuluForm()
+    for mark in MARKS:
+        yield "sidoarjo", SidoarjoForm(mark=mark)
+        yield "bengkulu", BengkuluForm(mark=mark)
+    yield "sidoarjo", SidoarjoForm(logo_row=True, left_column=True, blank_rows=True, total_row=True,
+                                   numbering_row=True, above=("PEMERINTAH KABUPATEN SIDOARJO", ""))
+    yield "sidoarjo", SidoarjoForm(colon="inline", nip=None, a_rows=[1], b_rows=[2])
+    yield "sidoarjo", SidoarjoForm(agency=Control("Dinas Kesehatan"), date=Runs(("14 ", "Mei", " 2025")))
+    yield "sidoarjo", SidoarjoForm(agency=Typed("Dinas\u00a0Kesehatan", "Arial"), date="14\tMei\n2025")
+    yield "sidoarjo", with_sops(SidoarjoForm(), title=Runs(("Pelayanan\nPengaduan", "\tMasyarakat")))
+    both_empty = replace(s_sops[0], criteria=(BOTH, EMPTY) + s_sops[0].criteria[2:])
+    yield "sidoarjo", replace(SidoarjoForm(), sops=[both_empty])
+    yield "bengkulu", BengkuluForm(follow_up_boxes=True)
+    yield "bengkulu", BengkuluForm(numbered=False, above=("LAMPIRAN", ""), blank_rows=True, split_at=3)
+    yield "bengkulu", BengkuluForm(agency_label=Sym("Wingdings", "F0FC"), colon=":")
+    yield "bengkulu", replace(BengkuluForm(), sops=[replace(b_sops[0], notes_by_row={"mudah_dipahami": "Catatan"})])
+
+
+def test_fast_path_gives_the_walks_blocks(tmp_path):
+    build = {"sidoarjo": build_sidoarjo, "bengkulu": build_bengkulu}
+    paths = sorted(SAMPLES.glob("*.docx"))
+    for i, (region, form) in enumerate(_variants()):
+        try:
+            paths.append(build[region](form, tmp_path / f"{i}.docx"))
+        except (TypeError, ValueError, AttributeError):
+            continue  # a variant this builder cannot write
+    taken = 0
+    for path in paths:
+        body = docx.Document(str(path)).element.body
+        plain, walked = worddoc._plain_body(body), worddoc._walked_body(body)
+        if plain is not None:
+            taken += 1
+            assert_same_blocks(plain, walked)
+    assert taken >= len(paths) // 2  # the plain forms, the samples among them, take the fast path
+    for sample in SAMPLES.glob("*.docx"):
+        assert worddoc._plain_body(docx.Document(str(sample)).element.body) is not None
+
+
+@pytest.mark.parametrize("xml", [
+    '<w:r><w:sym w:font="Wingdings" w:char="F0FC"/></w:r>',
+    '<w:r><w:rPr><w:rFonts w:ascii="Calibri"/></w:rPr><w:t>teks</w:t></w:r>',
+    '<w:sdt><w:sdtContent><w:r><w:t>isi</w:t></w:r></w:sdtContent></w:sdt>',
+    '<w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:checkBox><w:default w:val="1"/></w:checkBox></w:ffData>'
+    '</w:fldChar></w:r>',
+    '<w:r><w:t>a\ufdd0Bb</w:t></w:r>',
+    '<w:r><w:t>a<!-- b -->c</w:t></w:r>',
+])
+def test_what_the_walk_reads_specially_is_walked(xml):
+    doc = _doc_with("Nama OPD : ")
+    doc.paragraphs[0]._p.append(parse_xml(
+        f'<w:p xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">{xml}</w:p>')[0])
+    assert worddoc._plain_body(doc.element.body) is None
+    assert worddoc.blocks(doc) == worddoc._walked_body(doc.element.body)
+
+
+@pytest.mark.parametrize("xml", [
+    '<w:tbl><w:tr><w:tc><w:tbl><w:tr><w:tc><w:p><w:r><w:t>dalam</w:t></w:r></w:p></w:tc></w:tr></w:tbl>'
+    '</w:tc></w:tr></w:tbl>',
+    '<w:tbl><w:sdt><w:sdtContent><w:tr><w:tc><w:p/></w:tc></w:tr></w:sdtContent></w:sdt></w:tbl>',
+    '<w:tbl><w:tr><w:customXml><w:tc><w:p/></w:tc></w:customXml></w:tr></w:tbl>',
+    '<w:ins><w:p><w:r><w:t>baru</w:t></w:r></w:p></w:ins>',
+    '<w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="2\ufdd0L"/></w:tcPr><w:p/></w:tc></w:tr></w:tbl>',
+])
+def test_blocks_rows_and_cells_in_wrappers_are_walked(xml):
+    doc = _doc_with("Nama OPD : ")
+    doc.element.body.insert(0, parse_xml(
+        f'<w:x xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">{xml}</w:x>')[0])
+    assert worddoc._plain_body(doc.element.body) is None
+    assert worddoc.blocks(doc) == worddoc._walked_body(doc.element.body)
+
+
+@pytest.mark.parametrize("xml", [
+    # spans and merges, as written and as hostile files write them
+    '<w:tbl><w:tr><w:trPr><w:gridBefore w:val="2"/></w:trPr><w:tc><w:tcPr><w:gridSpan w:val="3"/>'
+    '<w:vMerge w:val="restart"/></w:tcPr><w:p><w:r><w:t>A</w:t></w:r></w:p></w:tc><w:tc><w:p/></w:tc></w:tr>'
+    '<w:tr><w:tc><w:p/></w:tc><w:tc><w:tcPr><w:gridSpan/><w:vMerge/></w:tcPr><w:p><w:r><w:t>B</w:t></w:r></w:p>'
+    '</w:tc><w:tc><w:tcPr><w:vMerge w:val=""/></w:tcPr><w:p/></w:tc><w:tc><w:tcPr><w:gridSpan w:val=" 2 "/>'
+    '<w:gridSpan w:val="5"/><w:vMerge w:val="continue"/></w:tcPr><w:p/></w:tc></w:tr>'
+    '<w:tr><w:trPr><w:gridBefore w:val="x"/></w:trPr><w:trPr><w:gridBefore w:val="1"/></w:trPr>'
+    '<w:tc><w:tcPr><w:gridSpan w:val="-4"/><w:vMerge/></w:tcPr><w:p/></w:tc><w:tc><w:tcPr>'
+    '<w:gridSpan w:val="1_0"/></w:tcPr><w:p><w:r><w:t xml:space="preserve">  C  </w:t></w:r></w:p></w:tc></w:tr>'
+    '</w:tbl>',
+    # what a paragraph holds besides runs of text
+    '<w:p><w:pPr><w:rPr><w:rFonts w:ascii="Arial"/></w:rPr></w:pPr><w:hyperlink><w:r><w:t>tautan</w:t></w:r>'
+    '</w:hyperlink><w:r><w:tab/><w:t>a</w:t><w:br/><w:t>b</w:t><w:cr/><w:noBreakHyphen/><w:ptab/></w:r>'
+    '<w:del><w:r><w:delText>lama</w:delText><w:t>dihapus</w:t></w:r></w:del><w:ins><w:r><w:t>baru</w:t></w:r></w:ins>'
+    '<w:moveFrom><w:r><w:t>x</w:t></w:r></w:moveFrom><w:moveTo><w:r><w:t>y</w:t></w:r></w:moveTo>'
+    '<w:smartTag><w:r><w:t>z</w:t></w:r></w:smartTag><w:customXml><w:r><w:t>q</w:t></w:r></w:customXml>'
+    '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>PAGE</w:instrText></w:r>'
+    '<w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t></w:t><w:t>\u2003</w:t></w:r>'
+    '<w:r><w:drawing><w:txbxContent><w:p><w:r><w:t>kotak</w:t></w:r></w:p></w:txbxContent></w:drawing></w:r></w:p>',
+    '<w:p><w:r><w:t>  </w:t></w:r></w:p>',
+    '<w:p><w:r><mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+    '<mc:Choice Requires="wps"><w:t>pilihan</w:t></mc:Choice><mc:Fallback><w:t>cadangan</w:t></mc:Fallback>'
+    '</mc:AlternateContent></w:r></w:p>',
+    '<w:p/>',
+    '<w:tbl/>',
+    '<w:tbl><w:tr/></w:tbl>',
+    '<w:del><w:p><w:r><w:t>tidak dibaca</w:t></w:r></w:p></w:del>',
+])
+def test_plain_constructs_take_the_fast_path(xml):
+    doc = _doc_with("Nama OPD : ")
+    for el in reversed(parse_xml(
+            f'<w:x xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">{xml}</w:x>')):
+        doc.element.body.insert(0, el)
+    body = doc.element.body
+    plain = worddoc._plain_body(body)
+    assert plain is not None
+    assert_same_blocks(plain, worddoc._walked_body(body))
+
+
 # --- worddoc: the body as text ---------------------------------------------------------------
 
 def _doc_with(*specs):
