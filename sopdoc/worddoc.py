@@ -15,8 +15,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Optional, Union
 
-from lxml import etree
-
 from . import normalize as norm
 from .document import Recognition, SourceDocument
 from .forms import Field, signature_block
@@ -157,11 +155,6 @@ def blocks(document) -> list:
 
 
 def _walk_body(body) -> list:
-    found = _plain_body(body)
-    return found if found is not None else _walked_body(body)
-
-
-def _walked_body(body) -> list:
     found: list = []
     paragraphs = tables = 0
     for el in _children(body, _BLOCK_TAGS):
@@ -173,121 +166,6 @@ def _walked_body(body) -> list:
             found.append(_table(el, tables))
     return found
 
-
-# --- the fast path for plain documents ---------------------------------------------------------
-#
-# Most forms hold nothing but paragraphs, tables of paragraphs and runs of text. For those one
-# XSLT pass (libxslt, in C) writes the body out as delimited text and Python only splits it into
-# the same Paragraphs, Tables and Cells the walk gives. Whatever the walk reads specially (symbols,
-# check boxes, content controls, run fonts, wrappers around blocks, rows or cells, nested tables,
-# text holding the delimiter) writes a bail-out mark instead, and the document is walked.
-# The delimiter U+FDD0 is a Unicode noncharacter: XML allows it, so text holding it bails out too.
-
-_SEP = "\ufdd0"
-_BODY_TEXT = etree.XSLT(etree.XML("""\
-<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
- xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"
- xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">
-<xsl:output method="text" encoding="utf-8"/>
-<xsl:template match="/">
- <xsl:for-each select="/*/*">
-  <xsl:choose>
-   <xsl:when test="self::w:p">&#xFDD0;BP<xsl:apply-templates mode="t"/></xsl:when>
-   <xsl:when test="self::w:tbl">&#xFDD0;BT<xsl:apply-templates mode="tbl" select="*"/></xsl:when>
-   <xsl:when test="self::w:sdt or self::w:customXml or self::w:smartTag or self::w:ins or self::w:moveTo"
-    >&#xFDD0;X</xsl:when>
-  </xsl:choose>
- </xsl:for-each>
-</xsl:template>
-<xsl:template mode="tbl" match="*"/>
-<xsl:template mode="tbl" match="w:sdt|w:customXml|w:smartTag|w:ins|w:moveTo">&#xFDD0;X</xsl:template>
-<xsl:template mode="tbl" match="w:tr">&#xFDD0;R<xsl:apply-templates mode="val"
- select="(w:trPr/w:gridBefore)[1]/@w:val"/><xsl:apply-templates mode="tr" select="*"/></xsl:template>
-<xsl:template mode="tr" match="*"/>
-<xsl:template mode="tr" match="w:sdt|w:customXml|w:smartTag|w:ins|w:moveTo">&#xFDD0;X</xsl:template>
-<xsl:template mode="tr" match="w:tc">&#xFDD0;C<xsl:apply-templates mode="val"
- select="(w:tcPr/w:gridSpan)[1]/@w:val"/><xsl:for-each select="(w:tcPr/w:vMerge)[1]">&#xFDD0;M<xsl:apply-templates
- mode="val" select="@w:val"/></xsl:for-each><xsl:apply-templates mode="tc" select="*"/></xsl:template>
-<xsl:template mode="tc" match="*"/>
-<xsl:template mode="tc" match="w:tbl|w:sdt|w:customXml|w:smartTag|w:ins|w:moveTo">&#xFDD0;X</xsl:template>
-<xsl:template mode="tc" match="w:p">&#xFDD0;L<xsl:apply-templates mode="t"/></xsl:template>
-<xsl:template mode="val" match="@*"><xsl:if test="contains(., '&#xFDD0;')">&#xFDD0;X</xsl:if><xsl:value-of
- select="."/></xsl:template>
-<xsl:template mode="t" match="w:t"><xsl:if test="node()[not(self::text())] or contains(., '&#xFDD0;')"
- >&#xFDD0;X</xsl:if><xsl:value-of select="."/></xsl:template>
-<xsl:template mode="t" match="w:tab|w:br|w:cr|w:ptab"><xsl:text> </xsl:text></xsl:template>
-<xsl:template mode="t" match="w:noBreakHyphen">-</xsl:template>
-<xsl:template mode="t" match="w:fldChar"/>
-<xsl:template mode="t" match="w:sym|w:fldChar[w:ffData/w:checkBox]|w:sdt|w:r/w:rPr[w:rFonts]">&#xFDD0;X</xsl:template>
-<xsl:template mode="t"
- match="w:pPr|w:rPr|w:del|w:moveFrom|w:sdtPr|w:sdtEndPr|w:txbxContent|mc:Fallback|w:fldData|text()"/>
-<xsl:template mode="t" match="*"><xsl:apply-templates mode="t"/></xsl:template>
-</xsl:stylesheet>
-""".encode()))
-_BAIL, _BLOCK, _ROW, _CELL, _MERGE, _LINE = (_SEP + c for c in "XBRCML")
-
-
-def _plain_body(body) -> Optional[list]:
-    """`_walked_body(body)` from one XSLT pass, or None when the document needs the walk."""
-    try:
-        out = str(_BODY_TEXT(body))  # an element is transformed as the root of its own tree
-    except etree.XSLTError:
-        return None
-    if _BAIL in out:
-        return None
-    clean, new = norm.clean_text, _new_object
-    found: list = []
-    paragraphs = tables = 0
-    for block in out.split(_BLOCK)[1:]:
-        if block[0] == "P":
-            paragraphs += 1
-            found.append(Paragraph(clean(block[1:]) or "", f"paragraf {paragraphs}", paragraphs))
-            continue
-        tables += 1
-        table = Table(tables)
-        rows = table.rows
-        for r, tr in enumerate(block.split(_ROW)[1:]):
-            prefix = f"tabel {tables} baris {r + 1} kolom "
-            tcs = tr.split(_CELL)
-            row: list = []
-            for c in range(_count(tcs[0], 0)):
-                row.append(_new_cell("", f"{prefix}{c + 1}", None, None, (), r, c, 1))
-            above = rows[r - 1] if r else None
-            for tc in tcs[1:]:
-                col = len(row)
-                head, *texts = tc.split(_LINE)
-                span, *merge = head.split(_MERGE)
-                span = _count(span, 1)
-                cell = None
-                if merge and above is not None and merge[0] != "restart" and col < len(above):
-                    cell = above[col]  # continues the vertical merge of the cell above
-                if cell is None:
-                    lines = []
-                    for text in texts:
-                        if text:
-                            text = clean(text)
-                            if text:
-                                lines.append(text)
-                    cell = new(Cell)  # `_new_cell` inlined: most of the time left is spent on cells
-                    cell.__dict__.update(text=" ".join(lines), where=f"{prefix}{col + 1}", marked=None, font=None,
-                                         lines=tuple(lines), row=r, col=col, span=span)
-                if span == 1:
-                    row.append(cell)
-                else:
-                    row.extend([cell] * span)
-            rows.append(row)
-        found.append(table)
-    return found
-
-
-def _count(text: str, default: int) -> int:
-    """`_int_val` of a `w:val` as text ("" when there is none)."""
-    if not text:
-        return default
-    try:
-        return max(default, min(int(text), _MAX_SPAN))
-    except ValueError:
-        return default
 
 def _children(parent, tags: frozenset) -> list:
     """Children of `parent` (an element or a list of them) with one of `tags`, looking through
