@@ -29,13 +29,9 @@ class Grid:
         # openpyxl keeps a worksheet's stored cells in `_cells`; iterating the public
         # iter_rows() would create every cell of the declared rectangle.
         self.cells = {key: cell.value for key, cell in worksheet._cells.items() if cell.value is not None}
-        self.rows = sorted({r for r, _ in self.cells})
         self._by_rows = None
         self._header = _UNSET
         self._fields: dict = {}
-        self._merged = [
-            (m.min_row, m.min_col, m.max_row, m.max_col) for m in worksheet.merged_cells.ranges
-        ]
 
     def value(self, row: int, col: int):
         return self.cells.get((row, col))
@@ -49,17 +45,6 @@ class Grid:
 
     def where(self, row: int, col: int) -> str:
         return f"{self.title}!{get_column_letter(col)}{row}"
-
-    def row_cells(self, row: int) -> list:
-        """(column, value) of the non-empty cells of `row`, left to right."""
-        return sorted((c, v) for (r, c), v in self.cells.items() if r == row)
-
-    def merged_origin(self, row: int, col: int) -> tuple:
-        """The top-left cell of the merged range holding (row, col), or (row, col) itself."""
-        for r0, c0, r1, c1 in self._merged:
-            if r0 <= row <= r1 and c0 <= col <= c1:
-                return r0, c0
-        return row, col
 
     def find(self, predicate: Callable[[str], bool]) -> Iterator[tuple]:
         """(row, col) of every text cell whose `label_key` satisfies `predicate`, in reading order."""
