@@ -22,8 +22,8 @@ from pathlib import Path
 
 import openpyxl
 
-from sopdoc import formgen as fg
-from sopdoc.intake import Intake
+from sopdoc.demo import formgen as fg
+from sopdoc.intake.batch import Intake
 from sopdoc.workspace import init_workspace
 
 EXCEL_BUILDERS = {"banten": fg.banten, "bontang": fg.bontang, "tanjungbalai": fg.tanjungbalai}

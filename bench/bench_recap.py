@@ -12,11 +12,11 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from sopdoc.agencies import Agency
-from sopdoc.deadlines import Period, Region
+from sopdoc.rules.agencies import Agency
+from sopdoc.rules.deadlines import Period, Region
 from sopdoc.model import CRITERIA
-from sopdoc.recap import write_recap
-from sopdoc.status import AgencyStatus, PeriodStatus
+from sopdoc.outputs.recap import write_recap
+from sopdoc.outputs.status import AgencyStatus, PeriodStatus
 
 REGION = Region(key="nasional", name="Uji Nasional", code="00", timezone="Asia/Jakarta", capital="Jakarta",
                 organizer="Biro Organisasi (uji beban)", legal_basis=None, periods=())

@@ -1,8 +1,8 @@
 """Provinsi Banten: one sheet, "Perangkat Daerah / Tahap Evaluasi / Tanggal Pengisian" fields,
 a two-row header with the seven criteria under "Kriteria Evaluasi", Ya/Tidak cells."""
 from sopdoc import ParserInfo, hookimpl
-from sopdoc import normalize as norm
-from sopdoc import sheets
+from sopdoc.formkit import normalize as norm
+from sopdoc.formkit import sheets
 
 NAME = "banten"
 VERSION = "1.0"

@@ -5,10 +5,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from sopdoc import CRITERIA, ParsedForm, ParserInfo, SopRow, Warning, hookimpl
-from sopdoc import normalize as norm
-from sopdoc import forms, worddoc
-from sopdoc.model import CRITERIA_LABELS
+from sopdoc import CRITERIA, CRITERIA_LABELS, ParsedForm, ParserInfo, SopRow, Warning, hookimpl
+from sopdoc.formkit import normalize as norm
+from sopdoc.formkit import worddoc
+from sopdoc.formkit.fields import Field, read_identity
+
 
 NAME = "bengkulu"
 VERSION = "1.0"
@@ -25,7 +26,7 @@ _SOP_LABELS = {
 class _Section:
     """One SOP: its "Nama SOP" paragraph and what follows up to the next one."""
 
-    title: forms.Field
+    title: Field
     fields: dict = field(default_factory=dict)  # "number" / "follow_up" -> Field
     tables: list = field(default_factory=list)  # (Table, Header)
     last: int = 0  # index of its last block
@@ -85,11 +86,11 @@ def _continues(block, section: _Section) -> bool:
         norm.criterion_key(c.text) for r in range(len(block.rows)) for c in block.distinct(r))
 
 
-def _set_field(section: _Section, key: str, value: forms.Field, warnings: list) -> None:
+def _set_field(section: _Section, key: str, value: Field, warnings: list) -> None:
     if key in section.fields:
         what = "Nomor SOP" if key == "number" else "Tindak Lanjut"
         warnings.append(Warning("isian_ganda", f"{what} ditulis lebih dari sekali untuk SOP ini", value.where))
-        section.fields[key] = forms.Field(None, value.where)
+        section.fields[key] = Field(None, value.where)
     else:
         section.fields[key] = value
 
@@ -138,7 +139,7 @@ def sopdoc_parse(document, parser):
     sops = [_sop(position, section, warnings) for position, section in enumerate(layout.sections, start=1)]
     last = layout.sections[-1].last if layout.sections else len(layout.blocks)
     block = worddoc.signature(layout.blocks[last + 1:])
-    return ParsedForm(sops=sops, **forms.read_identity(layout.fields, block, warnings))
+    return ParsedForm(sops=sops, **read_identity(layout.fields, block, warnings))
 
 
 def _sop(position: int, section: _Section, warnings: list) -> SopRow:
@@ -204,7 +205,7 @@ def _criterion_row(table, r, header, answers, seen, notes, warnings) -> None:
 _BOXED = re.compile(f"([{worddoc.BOX}{worddoc.TICKED_BOX}])")
 
 
-def _follow_up(value: Optional[forms.Field], warnings: list) -> Optional[str]:
+def _follow_up(value: Optional[Field], warnings: list) -> Optional[str]:
     """Tindak Lanjut as written ("Direvisi", "-" for none), or the one option ticked among
     check boxes ("☒ Dipertahankan ☐ Direvisi ☐ Dicabut")."""
     if value is None or value.value is None:

@@ -4,8 +4,9 @@ import dataclasses
 import re
 
 from sopdoc import CRITERIA, ParsedForm, ParserInfo, Warning, hookimpl
-from sopdoc import normalize as norm
-from sopdoc import forms, sheets
+from sopdoc.formkit import normalize as norm
+from sopdoc.formkit import sheets
+from sopdoc.formkit.fields import read_identity
 
 NAME = "bontang"
 VERSION = "1.0"
@@ -75,4 +76,4 @@ def sopdoc_parse(document, parser):
         for key, field in _identity(grid).items():
             fields.setdefault(key, field)
     sops = sheets.read_sops(layout.grid, header, warnings, layout.rows)
-    return ParsedForm(sops=sops, **forms.read_identity(fields, None, warnings))
+    return ParsedForm(sops=sops, **read_identity(fields, None, warnings))

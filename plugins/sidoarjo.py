@@ -5,10 +5,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from sopdoc import CRITERIA, ParsedForm, ParserInfo, SopRow, Warning, hookimpl
-from sopdoc import normalize as norm
-from sopdoc import forms, worddoc
-from sopdoc.model import CRITERIA_LABELS
+from sopdoc import CRITERIA, CRITERIA_LABELS, ParsedForm, ParserInfo, SopRow, Warning, hookimpl
+from sopdoc.formkit import normalize as norm
+from sopdoc.formkit import worddoc
+from sopdoc.formkit.fields import read_identity
+
 
 NAME = "sidoarjo"
 VERSION = "1.0"
@@ -153,7 +154,7 @@ def sopdoc_parse(document, parser):
     sops = _join(layout, monitoring, evaluation, criteria, warnings)
     last = max((p.index for p in (layout.a, layout.b) if p), default=len(layout.blocks))
     block = worddoc.signature(layout.blocks[last + 1:])
-    return ParsedForm(sops=sops, **forms.read_identity(layout.fields, block, warnings))
+    return ParsedForm(sops=sops, **read_identity(layout.fields, block, warnings))
 
 
 def _criteria_columns(layout: _Layout, warnings: list) -> dict:

@@ -1,7 +1,7 @@
 """Kota Tanjungbalai: one sheet, "Unit Kerja : ..." and "Hari/Tanggal : ..." in one cell each,
 "Nama SOP" before "Nomor SOP", each criterion over Ya | Tidak with a check mark."""
 from sopdoc import ParserInfo, hookimpl
-from sopdoc import sheets
+from sopdoc.formkit import sheets
 
 NAME = "tanjungbalai"
 VERSION = "1.0"

@@ -1,13 +1,14 @@
 """sopdoc: consolidates regional SOP evaluation forms from a shared folder."""
-from .document import ParserInfo, Recognition, SourceDocument
-from .errors import Refusal
-from .hookspecs import hookimpl
-from .model import CRITERIA, ParsedForm, Signatory, SopRow, Warning
+from sopdoc.formkit.document import ParserInfo, Recognition, SourceDocument
+from sopdoc.errors import Refusal
+from sopdoc.hookspecs import hookimpl
+from sopdoc.model import CRITERIA, CRITERIA_LABELS, ParsedForm, Signatory, SopRow, Warning
 
 __version__ = "0.1.0"
 
 __all__ = [
     "CRITERIA",
+    "CRITERIA_LABELS",
     "ParsedForm",
     "ParserInfo",
     "Recognition",

@@ -1,4 +1,4 @@
 """`python -m sopdoc`: the same command line as the `sopdoc` script."""
-from .cli import cli
+from sopdoc.cli.main import cli
 
 cli(prog_name="sopdoc")

@@ -6,8 +6,8 @@ import logging
 
 import pluggy
 
-from . import hookspecs
-from .document import ParserInfo
+from sopdoc import hookspecs
+from sopdoc.formkit.document import ParserInfo
 
 log = logging.getLogger(__name__)
 

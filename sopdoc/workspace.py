@@ -9,10 +9,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Optional
 
-from . import deadlines
-from .agencies import Register, load_register
-from .errors import WorkspaceError
-from .sniff import Limits
+from sopdoc.rules import deadlines
+from sopdoc.rules.agencies import Register, load_register
+from sopdoc.errors import WorkspaceError
+from sopdoc.reading.sniff import Limits
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sopdoc.cli import cli
+from sopdoc.cli.main import cli
 from sopdoc.workspace import init_workspace
 
 # Copies of ../shared/forms/samples (one clean form per region with its expected facts), so the

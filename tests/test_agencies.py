@@ -1,6 +1,6 @@
 import pytest
 
-from sopdoc.agencies import Register, load_register
+from sopdoc.rules.agencies import Register, load_register
 from sopdoc.errors import WorkspaceError
 
 
@@ -52,7 +52,7 @@ def test_alias_to_unknown_code_is_an_error():
 
 @pytest.mark.parametrize("region", ["banten", "bontang", "sidoarjo", "bengkulu", "tanjungbalai"])
 def test_every_register_matches_its_own_names(region):
-    from sopdoc.deadlines import load_regions
+    from sopdoc.rules.deadlines import load_regions
 
     agencies = load_register(region)
     register = Register(agencies, load_regions()[region].name)

@@ -6,8 +6,8 @@ import pytest
 
 import excelforms as xf
 from conftest import SAMPLES
-from sopdoc.intake import Intake
-from sopdoc.store import Store
+from sopdoc.intake.batch import Intake
+from sopdoc.intake.store import Store
 
 
 def blank_banten_template(path):

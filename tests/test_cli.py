@@ -8,7 +8,7 @@ import openpyxl
 
 import excelforms as xf
 from conftest import SAMPLES
-from sopdoc.store import Store
+from sopdoc.intake.store import Store
 
 
 def drop(ws, path, name=None):
@@ -130,7 +130,7 @@ def test_export_rejected_and_csv(banten_ws, run, tmp_path):
 
 
 def test_csv_export_keeps_formula_text_inert(banten_ws, run, tmp_path):
-    from sopdoc.safe_text import set_text_cell
+    from sopdoc.outputs.safe_text import set_text_cell
 
     facts = xf.Facts(sops=[xf.Sop("-SOP/001", "+Pengelolaan", notes="@SUM(A1)")])
     path = xf.banten(tmp_path / "f.xlsx", facts)
@@ -263,7 +263,7 @@ def test_init_says_when_this_years_period_is_missing(tmp_path, run):
 
 
 def test_a_file_that_cannot_be_moved_now_waits_and_is_finished_next_time(banten_ws, run, monkeypatch):
-    from sopdoc import intake
+    from sopdoc.intake import batch as intake
 
     real_move = intake._move
 
@@ -293,7 +293,7 @@ def test_a_bad_size_limit_is_an_operational_error(banten_ws, run):
 
 
 def test_an_arrival_left_behind_does_not_date_a_later_file_of_the_same_name(banten_ws):
-    from sopdoc.intake import Intake
+    from sopdoc.intake.batch import Intake
 
     wib = dt.timezone(dt.timedelta(hours=7))
     first = drop(banten_ws, SAMPLES / "banten-contoh.xlsx", "dinkes.xlsx")

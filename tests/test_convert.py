@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 import hostile
-from sopdoc import convert
-from sopdoc.convert import convert_legacy, find_soffice
+from sopdoc.reading import convert
+from sopdoc.reading.convert import convert_legacy, find_soffice
 from sopdoc.errors import Refusal
-from sopdoc.sniff import sniff
+from sopdoc.reading.sniff import sniff
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="the fake soffice is a POSIX script")
 needs_soffice = pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) not installed")

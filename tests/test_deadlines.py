@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sopdoc.deadlines import (
+from sopdoc.rules.deadlines import (
     Period,
     Region,
     WorkingCalendar,

@@ -1,7 +1,7 @@
 """`sopdoc demo` makes a realistic season and runs the whole cycle that exists."""
 import json
 
-from sopdoc.store import Store
+from sopdoc.intake.store import Store
 
 
 def test_demo_shows_every_outcome(tmp_path, run):

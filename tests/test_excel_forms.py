@@ -12,8 +12,8 @@ import pytest
 
 import excelforms as xf
 from conftest import SAMPLES
-from sopdoc import parsing
-from sopdoc.agencies import Register, load_register
+from sopdoc.reading import parsing
+from sopdoc.rules.agencies import Register, load_register
 
 REGION_NAMES = {"banten": "Provinsi Banten", "bontang": "Kota Bontang", "tanjungbalai": "Kota Tanjungbalai"}
 

@@ -9,9 +9,9 @@ import pytest
 import excelforms as xf
 import hostile
 from conftest import SAMPLES
-from sopdoc import convert
-from sopdoc.intake import Intake
-from sopdoc.store import Store
+from sopdoc.reading import convert
+from sopdoc.intake.batch import Intake
+from sopdoc.intake.store import Store
 
 
 def soffice_convert(source, target_ext, outdir):

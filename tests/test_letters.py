@@ -11,14 +11,14 @@ import pytest
 from click.testing import CliRunner
 from docx.oxml.ns import qn
 
-from sopdoc import letters as letters_module
-from sopdoc.cli import cli
+from sopdoc.outputs import letters as letters_module
+from sopdoc.cli.main import cli
 from sopdoc.model import CRITERIA
-from sopdoc.letters import IncompleteConfig, LettersError, TooEarly, issue_letters, list_letters, to_pdf
-from sopdoc.indonesian import long_date
-from sopdoc.recap import write_recap
-from sopdoc.status import period_status
-from sopdoc.store import Store
+from sopdoc.outputs.letters import IncompleteConfig, LettersError, TooEarly, issue_letters, list_letters, to_pdf
+from sopdoc.rules.indonesian import long_date
+from sopdoc.outputs.recap import write_recap
+from sopdoc.outputs.status import period_status
+from sopdoc.intake.store import Store
 from sopdoc.workspace import open_workspace
 from test_recap import NOW, PERIOD, WIB, build_season
 

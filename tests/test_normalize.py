@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from sopdoc import normalize as norm
+from sopdoc.formkit import normalize as norm
 
 D = dt.date
 

@@ -13,13 +13,13 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from sopdoc.cli import cli
-from sopdoc.intake import process_inbox
+from sopdoc.cli.main import cli
+from sopdoc.intake.batch import process_inbox
 from sopdoc.model import CRITERIA
-from sopdoc.recap import recap_path, refresh_after_batch, write_recap
-from sopdoc.safe_text import set_text_cell
-from sopdoc.status import meets_all, period_status
-from sopdoc.store import Store
+from sopdoc.outputs.recap import recap_path, refresh_after_batch, write_recap
+from sopdoc.outputs.safe_text import set_text_cell
+from sopdoc.outputs.status import meets_all, period_status
+from sopdoc.intake.store import Store
 from sopdoc.workspace import init_workspace
 
 SAMPLE = Path(__file__).resolve().parent / "samples" / "banten-contoh.xlsx"
@@ -366,7 +366,7 @@ def test_recap_and_export_commands(season, tmp_path):
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
 def test_recap_renders_in_libreoffice(recap, tmp_path):
-    from sopdoc.letters import to_pdf
+    from sopdoc.outputs.letters import to_pdf
 
     path = recap[0]
     (pdf,) = to_pdf([path], tmp_path)

@@ -9,7 +9,7 @@ import pytest
 
 import hostile
 from sopdoc.errors import REASON_CODES, Refusal
-from sopdoc.sniff import Limits, sniff
+from sopdoc.reading.sniff import Limits, sniff
 
 
 def refused(path, limits=Limits()) -> Refusal:

@@ -164,8 +164,8 @@ def test_unknown_period_is_an_operational_error(banten_ws, run):
 
 
 def test_an_alias_added_later_applies_to_stored_submissions(tmp_path, run):
-    from sopdoc.status import period_status
-    from sopdoc.store import Store
+    from sopdoc.outputs.status import period_status
+    from sopdoc.intake.store import Store
     from sopdoc.workspace import init_workspace, open_workspace
 
     ws = init_workspace(tmp_path / "ws", "banten")
@@ -185,8 +185,8 @@ def test_an_alias_added_later_applies_to_stored_submissions(tmp_path, run):
 
 
 def test_a_file_matched_late_by_an_alias_takes_its_place_in_arrival_order(tmp_path, run):
-    from sopdoc.status import period_status
-    from sopdoc.store import Store
+    from sopdoc.outputs.status import period_status
+    from sopdoc.intake.store import Store
     from sopdoc.workspace import init_workspace, open_workspace
 
     ws = init_workspace(tmp_path / "ws", "banten")

@@ -4,7 +4,7 @@ import sqlite3
 import pytest
 
 from sopdoc.errors import StoreError
-from sopdoc.store import MIGRATIONS, SCHEMA_VERSION, Store
+from sopdoc.intake.store import MIGRATIONS, SCHEMA_VERSION, Store
 
 
 def test_new_store_is_at_the_current_schema_in_wal_mode(tmp_path):

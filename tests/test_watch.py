@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from excelforms import Facts, banten, default_sops
-from sopdoc.store import Store
-from sopdoc.watcher import Settler, Watcher
+from sopdoc.intake.store import Store
+from sopdoc.intake.watcher import Settler, Watcher
 
 SOPDOC = [sys.executable, "-m", "sopdoc"]
 WIB = ZoneInfo("Asia/Jakarta")
@@ -238,7 +238,7 @@ def test_a_busy_file_is_retried_with_backoff_never_dropped(tmp_path):
 
 
 def test_a_file_whose_processing_fails_is_retried_not_left(banten_ws, monkeypatch):
-    from sopdoc.intake import Intake
+    from sopdoc.intake.batch import Intake
 
     ws = banten_ws
     banten(ws.inbox / "dinkes.xlsx", Facts(agency="Dinas Kesehatan"))

@@ -13,8 +13,10 @@ import docx
 import pytest
 from docx.oxml import parse_xml
 
-from sopdoc import SourceDocument, parsing, worddoc
-from sopdoc.agencies import Register, load_register
+from sopdoc import SourceDocument
+from sopdoc.reading import parsing
+from sopdoc.formkit import worddoc
+from sopdoc.rules.agencies import Register, load_register
 from sopdoc.errors import Refusal
 from sopdoc.model import CRITERIA
 

@@ -26,15 +26,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Optional
 
-from .deadlines import format_date
-from .errors import SopdocError
-from .model import CRITERIA, CRITERIA_LABELS
-from .office import find_soffice, run_soffice
-from .indonesian import long_date, moment_text, short_moment
-from .recap import FOLLOW_UP_LABELS, STATUSES, recap_path, summarize
-from .status import STATUS_LABELS, PeriodStatus, period_status
-from .store import Store
-from .workspace import CONFIG_NAME
+from sopdoc.rules.deadlines import format_date
+from sopdoc.errors import SopdocError
+from sopdoc.model import CRITERIA, CRITERIA_LABELS
+from sopdoc.reading.office import find_soffice, run_soffice
+from sopdoc.rules.indonesian import long_date, moment_text, short_moment
+from sopdoc.outputs.recap import FOLLOW_UP_LABELS, STATUSES, recap_path, summarize
+from sopdoc.outputs.status import STATUS_LABELS, PeriodStatus, period_status
+from sopdoc.intake.store import Store
+from sopdoc.workspace import CONFIG_NAME
 
 KINDS = ("undangan", "teguran", "laporan")
 _TITLES = {"undangan": "Undangan", "teguran": "Teguran", "laporan": "Nota Dinas Laporan"}

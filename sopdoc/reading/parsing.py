@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from . import convert, deadlines, plugins, sniff
-from .document import ParserInfo, SourceDocument
-from .errors import Refusal
-from .model import ParsedForm
+from sopdoc.reading import convert, sniff
+from sopdoc.rules import deadlines
+from sopdoc import plugins
+from sopdoc.formkit.document import ParserInfo, SourceDocument
+from sopdoc.errors import Refusal
+from sopdoc.model import ParsedForm
 
 # A parser must be at least this sure that a file is its form before it may parse it.
 RECOGNITION_THRESHOLD = 0.75

@@ -12,8 +12,8 @@ from typing import Optional
 
 from rapidfuzz import fuzz, process
 
-from .errors import WorkspaceError
-from .model import Warning
+from sopdoc.errors import WorkspaceError
+from sopdoc.model import Warning
 
 # Below this similarity (0-100) a name is not even suggested.
 SUGGEST_SCORE = 80

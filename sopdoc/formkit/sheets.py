@@ -10,11 +10,11 @@ from typing import Callable, Iterator, Optional
 
 from openpyxl.utils import get_column_letter
 
-from . import normalize as norm
-# What Excel and Word parsers share lives in sopdoc.forms. Its public names are re-exported here
-# for plugins that still import them from sopdoc.sheets (`sheets.Field`, `sheets.read_identity`).
-from .forms import Field, SignatureBlock, _is_nip_line, read_identity, signature_block, warn
-from .model import Warning
+from sopdoc.formkit import normalize as norm
+# What Excel and Word parsers share lives in sopdoc.formkit.fields. Its public names are re-exported here
+# for plugins that still import them from sopdoc.formkit.sheets (`sheets.Field`, `sheets.read_identity`).
+from sopdoc.formkit.fields import Field, SignatureBlock, _is_nip_line, read_identity, signature_block, warn
+from sopdoc.model import Warning
 
 
 _UNSET = object()
@@ -231,7 +231,7 @@ def lines_below(grid: Grid, after_row: int) -> list:
 
 def read_criteria(grid: Grid, row: int, criteria: dict, warnings: list, where_prefix: str = "") -> dict:
     """The seven answers of one SOP row; every unanswered or unreadable one is None plus a warning."""
-    from .model import CRITERIA, CRITERIA_LABELS
+    from sopdoc.model import CRITERIA, CRITERIA_LABELS
 
     answers = {}
     for key in CRITERIA:
@@ -275,7 +275,7 @@ def read_choice(grid: Grid, row: int, col: Optional[int], words: dict, warnings:
 
 def read_sops(grid: Grid, header: Header, warnings: list, rows: Optional[dict] = None) -> list:
     """Every SOP row under `header` as a `SopRow`, numbered 1.. in form order."""
-    from .model import SopRow
+    from sopdoc.model import SopRow
 
     sops = []
     cols = header.columns
@@ -325,7 +325,7 @@ def best_layout(document, checks: Callable) -> Optional[Layout]:
 
 
 def recognition(parser: str, layout: Optional[Layout]):
-    from .document import Recognition
+    from sopdoc.formkit.document import Recognition
 
     if layout is None:
         return Recognition(parser, 0.0, "tidak ada tabel dengan kolom Nama SOP")
@@ -335,7 +335,7 @@ def recognition(parser: str, layout: Optional[Layout]):
 
 def parse_one_sheet(layout: Layout):
     """A form on one sheet: label fields above the table, SOP rows, signature block below."""
-    from .model import ParsedForm
+    from sopdoc.model import ParsedForm
 
     grid, rows, header = layout.grid, layout.rows, layout.header
     warnings: list = []

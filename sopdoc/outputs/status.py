@@ -5,11 +5,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Optional
 
-from . import deadlines
-from .agencies import Agency
-from .errors import WorkspaceError
-from .store import Store
-from .workspace import Workspace
+from sopdoc.rules import deadlines
+from sopdoc.rules.agencies import Agency
+from sopdoc.errors import WorkspaceError
+from sopdoc.intake.store import Store
+from sopdoc.workspace import Workspace
 
 STATUS_LABELS = {
     "tepat_waktu": "Tepat Waktu",
@@ -112,7 +112,7 @@ def meets_all(sop: dict) -> Optional[bool]:
     ("tidak dapat dinilai") when none is Tidak but one or more is blank or unreadable (None),
     True only when all seven are Ya.
     """
-    from .model import CRITERIA
+    from sopdoc.model import CRITERIA
 
     criteria = sop.get("criteria") or {}
     values = [criteria.get(key) for key in CRITERIA]

@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from . import formgen as fg
-from .errors import WorkspaceError
-from .letters import issue_letters
-from .recap import recap_path, write_recap
-from .status import period_status
-from .store import Store
-from .workspace import init_workspace, open_workspace
+from sopdoc.demo import formgen as fg
+from sopdoc.errors import WorkspaceError
+from sopdoc.outputs.letters import issue_letters
+from sopdoc.outputs.recap import recap_path, write_recap
+from sopdoc.outputs.status import period_status
+from sopdoc.intake.store import Store
+from sopdoc.workspace import init_workspace, open_workspace
 
 MARKER = ".sopdoc-demo"
 WIB = ZoneInfo("Asia/Jakarta")
@@ -124,7 +124,7 @@ def _prepare(directory: Path) -> Path:
 def run_demo(directory: Path, echo: Callable[[str], None] = print) -> tuple:
     """Build the demo workspace in `directory` and run the cycle: process, recap, the three
     letter kinds. Returns (workspace root, the period's status as of the demo's "now")."""
-    from .intake import process_inbox
+    from sopdoc.intake.batch import process_inbox
 
     directory = _prepare(directory)
     ws = init_workspace(directory, "banten")

@@ -1,6 +1,6 @@
 """What every form parser shares, whatever the file format: identity fields, signature blocks, warnings.
 
-`sopdoc.sheets` (Excel) and `sopdoc.worddoc` (Word) find the label fields and signature lines in
+`sopdoc.formkit.sheets` (Excel) and `sopdoc.formkit.worddoc` (Word) find the label fields and signature lines in
 their own files; reading them into a form's identity is the same for both, and lives here.
 """
 from __future__ import annotations
@@ -9,8 +9,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from . import normalize as norm
-from .model import Warning
+from sopdoc.formkit import normalize as norm
+from sopdoc.model import Warning
 
 
 @dataclass
@@ -91,7 +91,7 @@ def read_identity(fields: dict, block: Optional[SignatureBlock], warnings: list)
 
     Returns keyword arguments for `ParsedForm` (all but `sops`).
     """
-    from .model import Signatory
+    from sopdoc.model import Signatory
 
     agency = fields.get("agency")
     agency_text = norm.clean_text(agency.value) if agency else None

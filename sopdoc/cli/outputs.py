@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from .cli import OperationalError, cli, now_option, parse_now, workspace_option
-from .errors import SopdocError
-from .workspace import open_workspace
+from sopdoc.cli.main import OperationalError, cli, now_option, parse_now, workspace_option
+from sopdoc.errors import SopdocError
+from sopdoc.workspace import open_workspace
 
 period_option = click.option("--period", "period_id", default=None,
                              help="Period id from periods.toml; default: the period open now.")
@@ -25,9 +25,9 @@ def recap(workspace, period_id, output, now_text):
 
     Example: sopdoc recap -w "D:\\Evaluasi SOP 2025" --period banten-2025-tahap-1
     """
-    from .recap import recap_path, summarize, write_recap
-    from .status import STATUS_LABELS, period_status
-    from .store import Store
+    from sopdoc.outputs.recap import recap_path, summarize, write_recap
+    from sopdoc.outputs.status import STATUS_LABELS, period_status
+    from sopdoc.intake.store import Store
 
     try:
         ws = open_workspace(workspace)
@@ -72,9 +72,9 @@ def letters(workspace, period_id, kind, pdf, reissue, draft, as_list, now_text):
 
     Example: sopdoc letters -w "D:\\Evaluasi SOP 2025" --kind teguran --pdf
     """
-    from .letters import LettersError, issue_letters, list_letters, to_pdf, unmatched_warning
-    from .status import period_status
-    from .store import Store
+    from sopdoc.outputs.letters import LettersError, issue_letters, list_letters, to_pdf, unmatched_warning
+    from sopdoc.outputs.status import period_status
+    from sopdoc.intake.store import Store
 
     if not as_list and kind is None:
         raise click.UsageError("Sebutkan --kind undangan|teguran|laporan, atau --list.")
@@ -141,7 +141,7 @@ def _echo_list(rows):
 
 def export_xlsx(rows, output) -> None:
     """The xlsx branch of `sopdoc export`: rows (dicts) into one sheet of `output`."""
-    from .recap import write_table
+    from sopdoc.outputs.recap import write_table
 
     if output is None:
         raise click.UsageError("--format xlsx memerlukan -o BERKAS.xlsx")

@@ -34,7 +34,7 @@ class SourceDocument:
     def grids(self) -> list:
         """A `sopdoc.sheets.Grid` per worksheet, built once and shared by every parser."""
         if self._grids is None:
-            from .sheets import Grid
+            from sopdoc.formkit.sheets import Grid
 
             self._grids = [Grid(ws) for ws in self.workbook.worksheets] if self.workbook else []
         return self._grids

@@ -15,10 +15,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Optional, Union
 
-from . import normalize as norm
-from .document import Recognition, SourceDocument
-from .forms import Field, signature_block
-from .model import CRITERIA_LABELS, Warning
+from sopdoc.formkit import normalize as norm
+from sopdoc.formkit.document import Recognition, SourceDocument
+from sopdoc.formkit.fields import Field, signature_block
+from sopdoc.model import CRITERIA_LABELS, Warning
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
@@ -638,7 +638,7 @@ def data_rows(table: Table, header: Header, key_columns: Iterable) -> Iterator[i
     """Rows under `header` with text in one of `key_columns`, skipping blank rows and the
     column-numbering row, stopping at a total or notes row ("Jumlah", "Keterangan") that has
     no row number of its own."""
-    from .sheets import is_column_numbering, is_end_of_table
+    from sopdoc.formkit.sheets import is_column_numbering, is_end_of_table
 
     key_columns = [c for c in key_columns if c is not None]
     no_col = header.columns.get("no")

@@ -31,12 +31,12 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.header_footer import HeaderFooter
 
-from . import deadlines
-from .errors import SopdocError
-from .indonesian import moment_text
-from .model import CRITERIA, CRITERIA_LABELS
-from .status import STATUS_LABELS, PeriodStatus, meets_all, period_status
-from .store import Store
+from sopdoc.rules import deadlines
+from sopdoc.errors import SopdocError
+from sopdoc.rules.indonesian import moment_text
+from sopdoc.model import CRITERIA, CRITERIA_LABELS
+from sopdoc.outputs.status import STATUS_LABELS, PeriodStatus, meets_all, period_status
+from sopdoc.intake.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -24,12 +24,13 @@ from typing import Callable, Optional
 
 from filelock import FileLock, Timeout
 
-from . import deadlines, parsing
-from .errors import Refusal, WorkspaceError
-from .indonesian import short_moment
-from .model import Warning, submission_dict
-from .store import Store
-from .workspace import Workspace
+from sopdoc.rules import deadlines
+from sopdoc.reading import parsing
+from sopdoc.errors import Refusal, WorkspaceError
+from sopdoc.rules.indonesian import short_moment
+from sopdoc.model import Warning, submission_dict
+from sopdoc.intake.store import Store
+from sopdoc.workspace import Workspace
 
 # Names that are never submissions: office lock files, temporary and partial downloads,
 # system files, and files being copied under a temporary name.
@@ -360,6 +361,6 @@ def process_inbox(workspace: Workspace, *, received_from: str = "now", progress=
 
 def refresh_outputs(workspace: Workspace) -> None:
     """Refresh what depends on the data (the recap of the current period) after a batch."""
-    from . import recap
+    from sopdoc.outputs import recap
 
     recap.refresh_after_batch(workspace)

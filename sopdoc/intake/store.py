@@ -13,8 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
-from .errors import StoreError
-from .model import CRITERIA
+from sopdoc.errors import StoreError
+from sopdoc.model import CRITERIA
 
 MIGRATIONS = [
     # 0 -> 1: the first release

@@ -1,13 +1,13 @@
-"""`sopdoc watch`: the command-line face of sopdoc.watcher."""
+"""`sopdoc watch`: the command-line face of sopdoc.intake.watcher."""
 from __future__ import annotations
 
 import datetime as dt
 
 import click
 
-from .cli import OperationalError, cli, workspace_option
-from .errors import SopdocError
-from .workspace import open_workspace
+from sopdoc.cli.main import OperationalError, cli, workspace_option
+from sopdoc.errors import SopdocError
+from sopdoc.workspace import open_workspace
 
 
 @cli.command()
@@ -29,7 +29,7 @@ def watch(workspace, polling, interval, settle, rescan):
 
     Example: sopdoc watch -w "D:\\Evaluasi SOP 2025" --polling
     """
-    from .watcher import Watcher
+    from sopdoc.intake.watcher import Watcher
 
     try:
         ws = open_workspace(workspace)

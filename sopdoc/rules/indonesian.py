@@ -5,7 +5,7 @@ import datetime as dt
 from typing import Optional
 from zoneinfo import ZoneInfo
 
-from .deadlines import format_date
+from sopdoc.rules.deadlines import format_date
 
 DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 ZONES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}

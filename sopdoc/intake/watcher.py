@@ -23,9 +23,9 @@ from typing import Callable, Optional
 
 from filelock import FileLock, Timeout
 
-from .errors import SopdocError, WorkspaceError
-from .intake import Intake, is_ignored, refresh_outputs
-from .workspace import Workspace, open_workspace
+from sopdoc.errors import SopdocError, WorkspaceError
+from sopdoc.intake.batch import Intake, is_ignored, refresh_outputs
+from sopdoc.workspace import Workspace, open_workspace
 
 # An empty file is usually a copy that has created its target but not written yet; taking it too
 # early would move it to rejected/ and send the rest of the copy there too, so it waits longer.

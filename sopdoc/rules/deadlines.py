@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
-from .errors import WorkspaceError
+from sopdoc.errors import WorkspaceError
 
 try:
     import tomllib

@@ -12,9 +12,11 @@ from pathlib import Path
 
 import click
 
-from . import __version__, parsing, plugins
-from .errors import Refusal, SopdocError
-from .workspace import init_workspace, open_workspace
+from sopdoc import __version__
+from sopdoc.reading import parsing
+from sopdoc import plugins
+from sopdoc.errors import Refusal, SopdocError
+from sopdoc.workspace import init_workspace, open_workspace
 
 EXIT_REFUSED = 1
 EXIT_ERROR = 2
@@ -128,7 +130,7 @@ def process(workspace, received_from):
 
 def _run_batch(ws, received_from):
     """One locked batch, with a progress bar on a terminal (standard error)."""
-    from .intake import process_inbox
+    from sopdoc.intake.batch import process_inbox
 
     bar = None
 
@@ -149,7 +151,7 @@ def _run_batch(ws, received_from):
 
 def _after_batch(ws):
     """Refresh what depends on the data (the recap, where it exists)."""
-    from .intake import refresh_outputs
+    from sopdoc.intake.batch import refresh_outputs
 
     refresh_outputs(ws)
 
@@ -165,9 +167,9 @@ def check(file, region, as_json, workspace):
 
     Exit code 0 when it would be accepted, 1 when it would be refused.
     """
-    from .agencies import Register, load_register
-    from .intake import build_document
-    from .workspace import bundled_regions
+    from sopdoc.rules.agencies import Register, load_register
+    from sopdoc.intake.batch import build_document
+    from sopdoc.workspace import bundled_regions
 
     ws = None
     if region is None:
@@ -236,7 +238,7 @@ def export(workspace, fmt, rejected, all_versions, output, delimiter):
 
     Example: sopdoc export --format csv -o rekap.csv
     """
-    from .store import Store
+    from sopdoc.intake.store import Store
 
     ws = _open(workspace)
     try:
@@ -246,7 +248,7 @@ def export(workspace, fmt, rejected, all_versions, output, delimiter):
     except SopdocError as e:
         raise OperationalError(str(e)) from None
     if fmt == "xlsx":
-        from .cli_outputs import export_xlsx
+        from sopdoc.cli.outputs import export_xlsx
 
         return export_xlsx(records if rejected else _sop_rows(records), output)
     if fmt == "json":
@@ -261,7 +263,7 @@ def export(workspace, fmt, rejected, all_versions, output, delimiter):
 
 
 def _sop_rows(documents):
-    from .model import CRITERIA
+    from sopdoc.model import CRITERIA
 
     for d in documents:
         for s in d["sops"]:
@@ -281,7 +283,7 @@ def _sop_rows(documents):
 
 
 def _csv(rows, delimiter: str = ";") -> str:
-    from .safe_text import inert
+    from sopdoc.outputs.safe_text import inert
 
     rows = list(rows)
     out = io.StringIO()
@@ -306,8 +308,8 @@ def list_plugins():
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path("demo"))
 def demo(directory):
     """Make a demo workspace in DIRECTORY (default ./demo) with a season of forms and run the whole cycle."""
-    from .cli_status import status_lines
-    from .demo import run_demo, where_to_look
+    from sopdoc.cli.status import status_lines
+    from sopdoc.demo.season import run_demo, where_to_look
 
     try:
         root, report = run_demo(directory, echo=click.echo)
@@ -320,6 +322,6 @@ def demo(directory):
 
 def main():  # pragma: no cover
     cli()
-from . import cli_status  # noqa: E402,F401  (registers its commands)
-from . import cli_watch  # noqa: E402,F401  (registers its commands)
-from . import cli_outputs  # noqa: E402,F401  (registers its commands)
+from sopdoc.cli import status as cli_status  # noqa: E402,F401  (registers its commands)
+from sopdoc.cli import watch as cli_watch  # noqa: E402,F401  (registers its commands)
+from sopdoc.cli import outputs as cli_outputs  # noqa: E402,F401  (registers its commands)

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import olefile
 
-from .errors import Refusal
-from .office import find_soffice, run_soffice  # noqa: F401 (find_soffice: tests patch it here)
-from .sniff import stream_head
+from sopdoc.errors import Refusal
+from sopdoc.reading.office import find_soffice, run_soffice  # noqa: F401 (find_soffice: tests patch it here)
+from sopdoc.reading.sniff import stream_head
 
 _TARGET = {"xls": "xlsx", "doc": "docx"}
 _INSTALL = (

@@ -5,11 +5,11 @@ import json
 
 import click
 
-from .cli import OperationalError, cli, now_option, parse_now, workspace_option
-from .indonesian import moment_text, short_moment
-from .errors import SopdocError
-from .status import STATUS_LABELS, PeriodStatus, period_status
-from .workspace import open_workspace
+from sopdoc.cli.main import OperationalError, cli, now_option, parse_now, workspace_option
+from sopdoc.rules.indonesian import moment_text, short_moment
+from sopdoc.errors import SopdocError
+from sopdoc.outputs.status import STATUS_LABELS, PeriodStatus, period_status
+from sopdoc.workspace import open_workspace
 
 COLUMNS = ("Kode", "Perangkat Daerah", "Status", "Versi", "Jumlah SOP", "Diterima")
 NUMERIC = {"Versi", "Jumlah SOP"}
@@ -28,7 +28,7 @@ def status(workspace, period_id, as_json, now_text):
 
     Example: sopdoc status -w "D:\\Evaluasi SOP 2025" --period banten-2025-tahap-1
     """
-    from .store import Store
+    from sopdoc.intake.store import Store
 
     try:
         ws = open_workspace(workspace)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import olefile
 
-from .errors import Refusal
+from sopdoc.errors import Refusal
 
 MiB = 1024 * 1024
 

@@ -1,0 +1,1 @@
+"""A demo season, and the form generators the demo, tests and benchmark share."""

@@ -1,0 +1,1 @@
+"""What plugins import: normalisers, fields, Excel and Word table readers."""

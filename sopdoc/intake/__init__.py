@@ -1,0 +1,1 @@
+"""Files in: the batch, the watcher, the store."""

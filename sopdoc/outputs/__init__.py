@@ -1,0 +1,1 @@
+"""What people read: status, recap, letters, exports."""

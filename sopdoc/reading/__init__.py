@@ -1,0 +1,1 @@
+"""From bytes to a parsed form: sniffing, conversion, LibreOffice, recognition."""

@@ -1,0 +1,1 @@
+"""The rules of the season: periods and working days, agencies, Indonesian wording."""
