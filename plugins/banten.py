@@ -34,4 +34,4 @@ def sopdoc_recognize(document):
 @hookimpl
 def sopdoc_parse(document, parser):
     if parser == NAME:
-        return sheets.parse_one_sheet(sheets.best_layout(document, _checks))
+        return sheets.parse_one_sheet(sheets.best_layout(document, _checks), document)

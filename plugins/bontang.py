@@ -14,7 +14,8 @@ VERSION = "1.0"
 
 def _coded_criteria(rows, header):
     """Header columns named by code (K1..K7) rather than by the criterion's label."""
-    return [v for c, v in rows[header.row] if isinstance(v, str) and re.fullmatch(r"\s*K\s*[1-7]\s*", v, re.I)]
+    return [v for r in range(header.row, header.last_row + 1) for c, v in rows.get(r, ())
+            if isinstance(v, str) and re.fullmatch(r"\s*K\s*[1-7]\s*", v, re.I)]
 
 
 def _identity(grid):
@@ -75,5 +76,5 @@ def sopdoc_parse(document, parser):
     for grid in document.grids():
         for key, field in _identity(grid).items():
             fields.setdefault(key, field)
-    sops = sheets.read_sops(layout.grid, header, warnings, layout.rows)
+    sops = sheets.read_form_sops(document, layout.grid, header, warnings)
     return ParsedForm(sops=sops, **read_identity(fields, None, warnings))

@@ -32,9 +32,11 @@ class SourceDocument:
     _grids: Optional[list] = field(default=None, repr=False)
 
     def grids(self) -> list:
-        """A `sopdoc.sheets.Grid` per worksheet, built once and shared by every parser."""
+        """A `sopdoc.formkit.sheets.Grid` per visible worksheet, built once and shared by every
+        parser. A hidden or very hidden sheet (a stale copy, a helper list) is not part of the form."""
         if self._grids is None:
             from sopdoc.formkit.sheets import Grid
 
-            self._grids = [Grid(ws) for ws in self.workbook.worksheets] if self.workbook else []
+            every = [Grid(ws) for ws in self.workbook.worksheets] if self.workbook else []
+            self._grids = [grid for grid in every if grid.visible]
         return self._grids

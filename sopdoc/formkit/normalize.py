@@ -24,7 +24,10 @@ class Unreadable(ValueError):
 
 # --- text -------------------------------------------------------------------------------------
 
-_SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u200b\ufeff]+")
+_SPACES = re.compile(r"[\s\u00a0\u2007\u202f]+")
+# Characters that take no room on the printed page (zero-width spaces and joiners, the byte-order
+# mark, soft hyphens, direction marks): they are dropped, never turned into a space inside a word.
+_INVISIBLE = re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 @functools.lru_cache(maxsize=8192, typed=True)  # parsers ask for the same cells many times
@@ -34,7 +37,7 @@ def clean_text(value) -> Optional[str]:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = _SPACES.sub(" ", str(value)).strip()
+    text = _SPACES.sub(" ", _INVISIBLE.sub("", str(value))).strip()
     return text or None
 
 
@@ -446,8 +449,9 @@ HEADER_LABELS = {
     "title": ("Nama SOP", "Judul SOP", "Nama/Judul SOP", "Nama Standar Operasional Prosedur"),
     "implementation": ("Penilaian Penerapan", "Penilaian terhadap Penerapan", "Penilaian",
                        "Hasil Penilaian Penerapan"),
-    "notes": ("Catatan", "Catatan Hasil Penilaian", "Keterangan", "Catatan / Tindakan yang harus diambil",
-              "Catatan/Tindakan yang harus diambil"),
+    # "Keterangan" last: where a form has both, an inserted Keterangan column is not its Catatan.
+    "notes": ("Catatan", "Catatan Hasil Penilaian", "Catatan / Tindakan yang harus diambil",
+              "Catatan/Tindakan yang harus diambil", "Keterangan"),
     "follow_up": ("Tindak Lanjut", "Tindakan yang Harus Diambil", "Status SOP", "Status"),
     "criteria_group": ("Kriteria Evaluasi", "Kriteria", "Kriteria Penilaian"),
     "score": ("Nilai", "Skor", "Jumlah Nilai"),

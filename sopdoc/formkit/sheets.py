@@ -5,10 +5,12 @@ so a hostile file that declares a cell at XFD1048576 costs one cell, not the who
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+import re
+from dataclasses import dataclass, replace
 from typing import Callable, Iterator, Optional
 
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from sopdoc.formkit import normalize as norm
 # What Excel and Word parsers share lives in sopdoc.formkit.fields. Its public names are re-exported here
@@ -21,17 +23,39 @@ _UNSET = object()
 
 
 class Grid:
-    """Values of one worksheet by (row, column), 1-based, with cell addresses for warnings."""
+    """Values of one worksheet by (row, column), 1-based, with cell addresses for warnings.
+
+    Only what the printed page shows is a cell: values in hidden rows and columns are kept apart
+    (`hidden_cells`), and `visible` says whether the sheet itself is shown. `merges` maps the
+    top-left cell of each merged range to its bottom-right (row, column). These are the facts a
+    parser reads; any reader of the file (openpyxl here) provides them.
+    """
 
     def __init__(self, worksheet):
         self.title = worksheet.title
         self._ws = worksheet
+        self.visible = getattr(worksheet, "sheet_state", "visible") == "visible"
+        self.hidden_rows = frozenset(r for r, d in worksheet.row_dimensions.items() if d.hidden)
+        self.hidden_cols = frozenset(_hidden_columns(worksheet))
+        self.cells: dict = {}
+        self.hidden_cells: dict = {}
+        hidden_rows, hidden_cols = self.hidden_rows, self.hidden_cols
         # openpyxl keeps a worksheet's stored cells in `_cells`; iterating the public
         # iter_rows() would create every cell of the declared rectangle.
-        self.cells = {key: cell.value for key, cell in worksheet._cells.items() if cell.value is not None}
+        for key, cell in worksheet._cells.items():
+            value = cell.value
+            if value is None:
+                continue
+            if key[0] in hidden_rows or key[1] in hidden_cols:
+                self.hidden_cells[key] = value
+            else:
+                self.cells[key] = value
+        self.merges = {(m.min_row, m.min_col): (m.max_row, m.max_col)
+                       for m in list(worksheet.merged_cells.ranges)[:_MAX_MERGES]}
         self._by_rows = None
         self._header = _UNSET
         self._fields: dict = {}
+        self._merged_down = None
 
     def value(self, row: int, col: int):
         return self.cells.get((row, col))
@@ -43,8 +67,20 @@ class Grid:
         cell = self._ws._cells.get((row, col))
         return cell.font.name if cell is not None and cell.font is not None else None
 
-    def where(self, row: int, col: int) -> str:
+    def where(self, row: int, col: Optional[int] = None) -> str:
+        if col is None:
+            return f"{self.title}!{row}"
         return f"{self.title}!{get_column_letter(col)}{row}"
+
+    def merged_from_above(self, row: int, col: int) -> bool:
+        """Is (row, col) covered by a merged range that starts on a row above it?"""
+        if self._merged_down is None:
+            covered = set()
+            for (r1, c1), (r2, c2) in self.merges.items():
+                if r2 > r1 and (r2 - r1) * (c2 - c1 + 1) <= _MAX_MERGED_CELLS:
+                    covered.update((r, c) for r in range(r1 + 1, r2 + 1) for c in range(c1, c2 + 1))
+            self._merged_down = covered
+        return (row, col) in self._merged_down
 
     def find(self, predicate: Callable[[str], bool]) -> Iterator[tuple]:
         """(row, col) of every text cell whose `label_key` satisfies `predicate`, in reading order."""
@@ -52,6 +88,19 @@ class Grid:
             value = self.cells[(r, c)]
             if isinstance(value, str) and predicate(norm.label_key(value)):
                 yield r, c
+
+
+# A hostile file may declare millions of merged ranges or one huge one; a real form has a few dozen.
+_MAX_MERGES = 5000
+_MAX_MERGED_CELLS = 2000
+
+
+def _hidden_columns(worksheet) -> Iterator[int]:
+    for key, d in worksheet.column_dimensions.items():
+        if d.hidden:
+            first = d.min or column_index_from_string(key)
+            last = min(d.max or first, 16384)
+            yield from range(first, last + 1)
 
 
 def by_rows(grid: Grid) -> dict:
@@ -150,67 +199,214 @@ def find_header(grid: Grid, rows: Optional[dict] = None) -> Optional[Header]:
 
 def _find_header(grid: Grid, rows: dict) -> Optional[Header]:
     for r in sorted(rows):
-        columns = {}
-        for c, v in rows[r]:
-            name = norm.match_label(v, norm.HEADER_LABELS) if isinstance(v, str) else None
-            if name and name not in columns:
-                columns[name] = c
+        columns = header_columns(rows[r])
         if "title" not in columns:
             continue
-        criteria: dict = {}
-        for c, v in rows[r]:
-            key = norm.criterion_key(v)
-            if key and key not in criteria:
-                criteria[key] = c
+        criteria = _criteria_in(rows[r])
         last = r
-        below = rows.get(r + 1, [])
-        sub_criteria = {}
-        yes_no_cols = {}
-        for c, v in below:
-            key = norm.criterion_key(v)
-            if key and key not in sub_criteria:
-                sub_criteria[key] = c
-            mark = norm.label_key(v) if isinstance(v, str) else ""
-            if mark in ("ya", "tidak", "y", "t"):
-                yes_no_cols[c] = mark[0]
-        if sub_criteria:
-            criteria.update(sub_criteria)
-            last = r + 1
+        yes_no_cols: dict = {}
+        # Up to two header rows below: the criteria under a group header ("Kriteria Evaluasi"
+        # above K1..K7), then Ya | Tidak under each criterion. A row that names an SOP is data.
+        for below in (r + 1, r + 2):
+            cells = rows.get(below, [])
+            if any(grid.text(below, columns[name]) for name in ("title", "number") if name in columns):
+                break
+            sub = _criteria_in(cells)
+            marks = {c: word[0] for c, v in cells if (word := _yes_no_word(v))}
+            if len(sub) < 2 and len(marks) < 2:
+                break
+            criteria.update(sub)
+            yes_no_cols.update(marks)
+            last = below
         if yes_no_cols:
-            last = r + 1
-            paired = {}
-            for key, col in criteria.items():
-                yes = next((c for c in (col, col + 1) if yes_no_cols.get(c) == "y"), None)
-                no = next((c for c in (col + 1, col + 2) if yes_no_cols.get(c) == "t"), None)
-                if yes and no:
-                    paired[key] = (yes, no)
-            criteria = paired
+            criteria = _paired(criteria, yes_no_cols)
         return Header(r, last, columns, criteria)
     return None
 
 
+def header_columns(cells: list) -> dict:
+    """{name: column} of the header labels in one row. Where two columns carry labels of one
+    name ("Catatan" and an inserted "Keterangan"), the label listed first in HEADER_LABELS wins."""
+    found: dict = {}
+    for c, v in cells:
+        name = norm.match_label(v, norm.HEADER_LABELS) if isinstance(v, str) else None
+        if name is None:
+            continue
+        rank = _label_rank(name, v)
+        if name not in found or rank < found[name][0]:
+            found[name] = (rank, c)
+    return {name: c for name, (_, c) in found.items()}
+
+
+def _label_rank(name: str, text: str) -> int:
+    key = norm.label_key(text)
+    labels = [norm.label_key(label) for label in norm.HEADER_LABELS[name]]
+    return labels.index(key) if key in labels else len(labels)
+
+
+def _criteria_in(cells: list) -> dict:
+    criteria: dict = {}
+    for c, v in cells:
+        key = norm.criterion_key(v) if isinstance(v, str) else None
+        if key and key not in criteria:
+            criteria[key] = c
+    return criteria
+
+
+def _yes_no_word(value) -> Optional[str]:
+    word = norm.label_key(value) if isinstance(value, str) else ""
+    return word if word in ("ya", "tidak", "y", "t") else None
+
+
+def _paired(criteria: dict, yes_no_cols: dict) -> dict:
+    paired = {}
+    for key, col in criteria.items():
+        yes = next((c for c in (col, col + 1) if yes_no_cols.get(c) == "y"), None)
+        no = next((c for c in (col + 1, col + 2) if yes_no_cols.get(c) == "t"), None)
+        if yes and no:
+            paired[key] = (yes, no)
+    return paired
+
+
+@dataclass
+class Record:
+    """One SOP as the page shows it: its first row and the rows its title goes on in."""
+
+    rows: list
+
+
+@dataclass
+class TableRows:
+    """The SOP records under a header, the last row read, and what a person should check."""
+
+    records: list
+    last_row: int
+    warnings: list
+
+
 def data_rows(grid: Grid, header: Header, rows: Optional[dict] = None) -> list:
-    """Row numbers of the SOP rows under `header`: rows with a title or SOP number, skipping
-    blank rows and the column-numbering row, ending at a total/notes row or the signature block."""
-    rows = rows or by_rows(grid)
-    title_col = header.columns["title"]
-    number_col = header.columns.get("number")
-    first_cols = {header.columns.get("no"), title_col, number_col, min(c for c, _ in rows[header.row])}
-    found = []
+    """First row of every SOP record under `header` (see `table_rows`)."""
+    return [record.rows[0] for record in table_rows(grid, header).records]
+
+
+def table_rows(grid: Grid, header: Header) -> TableRows:
+    """The SOP records under `header`, read as a person reads the printed table.
+
+    Rows with a title or SOP number are records; blank rows and the column-numbering row are
+    skipped; the header repeated further down (page 2) continues the table; a row that only
+    carries more title text, under a record whose other cells are merged down or left empty,
+    is that record's title going on. The table ends at a total/notes row or the signature
+    block. Hidden rows are not read: one that holds SOP-like content is a warning.
+    """
+    cached = grid.__dict__.setdefault("_tables", {})
+    if header.row not in cached:
+        cached[header.row] = _table_rows(grid, header)
+    return cached[header.row]
+
+
+def _table_rows(grid: Grid, header: Header) -> TableRows:
+    rows = by_rows(grid)
+    cols = header.columns
+    title_col, number_col, no_col = cols["title"], cols.get("number"), cols.get("no")
+    first_cols = {no_col, title_col, number_col, min(c for c, _ in rows[header.row])}
+    answer_cols = _answer_columns(header)
+    records: list = []
+    warnings: list = []
+    last = header.last_row
+    skip_to = header.last_row
     for r in sorted(rows):
-        if r <= header.last_row:
+        if r <= skip_to:
             continue
         cells = rows[r]
         if is_column_numbering([v for _, v in cells]):
+            continue
+        repeated = header_columns(cells)
+        if "title" in repeated:
+            if repeated.get("title") != title_col or any(
+                    repeated.get(name, c) != c for name, c in cols.items() if name in repeated):
+                warnings.append(Warning("tabel_lanjutan_tidak_sejajar",
+                                        "Judul tabel diulang dengan susunan kolom yang berbeda; "
+                                        "baris sesudahnya tidak dibaca", grid.where(r)))
+                break
+            skip_to = r + header.last_row - header.row  # page 2's copy of the header rows
             continue
         if any(c in first_cols and isinstance(v, str) and is_end_of_table(v) for c, v in cells):
             break
         title, number = grid.text(r, title_col), grid.text(r, number_col) if number_col else None
         if title or number:
-            found.append(r)
+            if records and _goes_on(grid, r, records[-1], header, answer_cols):
+                records[-1].rows.append(r)
+            else:
+                records.append(Record([r]))
+            last = r
         elif any(isinstance(v, str) and "," in v and norm.date_at_end(v) for _, v in cells):
             break  # "Serang, 14 Mei 2025": the signature block has begun
-    return found
+    _warn_hidden_rows(grid, header, last, warnings)
+    _check_numbers(grid, records, no_col, warnings)
+    return TableRows(records, last, warnings)
+
+
+def _answer_columns(header: Header) -> list:
+    cols = [c for spec in header.criteria.values() for c in (spec if isinstance(spec, tuple) else (spec,))]
+    cols += [header.columns[name] for name in ("number", "no", "implementation", "follow_up") if name in header.columns]
+    return cols
+
+
+def _goes_on(grid: Grid, r: int, record: Record, header: Header, answer_cols: list) -> bool:
+    """Does row `r` only carry more of the title of `record` (typed over two rows)?
+
+    Yes when it has no number, mark or choice of its own, directly follows the record, and the
+    record's "No" is merged down over it or the record has a "No" that this row lacks.
+    """
+    previous = record.rows[-1]
+    if r != previous + 1 or any(grid.value(r, c) is not None for c in answer_cols):
+        return False
+    no_col = header.columns.get("no")
+    anchor = [c for c in (no_col, header.columns.get("number")) if c is not None]
+    if any(grid.merged_from_above(r, c) for c in anchor):
+        return True
+    return no_col is not None and grid.value(record.rows[0], no_col) is not None and any(
+        grid.value(record.rows[0], c) is not None for c in answer_cols if c not in (no_col,))
+
+
+def _warn_hidden_rows(grid: Grid, header: Header, last: int, warnings: list) -> None:
+    cols = {header.columns["title"], header.columns.get("number")}
+    for r in sorted(grid.hidden_rows):
+        if header.last_row < r <= last + 1 and any(
+                norm.clean_text(grid.hidden_cells.get((r, c))) for c in cols if c is not None):
+            warnings.append(Warning("baris_tersembunyi",
+                                    f"Baris {r} tersembunyi dan berisi data SOP; baris itu tidak dibaca",
+                                    grid.where(r)))
+
+
+def _check_numbers(grid: Grid, records: list, no_col: Optional[int], warnings: list) -> None:
+    """The "No" column checks the table was read whole: a gap or a repeat is a warning."""
+    if no_col is None:
+        return
+    previous = None
+    for record in records:
+        value = grid.value(record.rows[0], no_col)
+        number = row_number_value(value)
+        if number is None:
+            previous = None
+            continue
+        if previous is not None and number != previous + 1:
+            what = "berulang" if number <= previous else "melompat"
+            warnings.append(Warning("nomor_tidak_berurutan",
+                                    f"Nomor urut {what}: {previous} lalu {number}",
+                                    grid.where(record.rows[0], no_col)))
+        previous = number
+
+
+def row_number_value(value) -> Optional[int]:
+    """The "No" of a row (3, "3", "3.", "(3)"), None when it is not a plain number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return int(value) if float(value).is_integer() else None
+    text = norm.clean_text(value) or ""
+    m = re.fullmatch(r"\(?(\d{1,4})[.)]?", text)
+    return int(m[1]) if m else None
 
 
 def lines_below(grid: Grid, after_row: int) -> list:
@@ -237,7 +433,11 @@ def read_criteria(grid: Grid, row: int, criteria: dict, warnings: list, where_pr
     for key in CRITERIA:
         spec = criteria.get(key)
         label = CRITERIA_LABELS[key]
-        if isinstance(spec, tuple):
+        if spec is None:
+            value = None
+            warnings.append(Warning("kriteria_tidak_ditemukan",
+                                    f"Kriteria '{label}' tidak ditemukan pada formulir", grid.where(row)))
+        elif isinstance(spec, tuple):
             yes_col, no_col = spec
             value, problem = norm.two_column_answer(
                 norm.is_marked(grid.value(row, yes_col), grid.font(row, yes_col)),
@@ -273,16 +473,39 @@ def read_choice(grid: Grid, row: int, col: Optional[int], words: dict, warnings:
         return None
 
 
+def read_text(grid: Grid, rows: list, col: Optional[int], warnings: list, what: str) -> Optional[str]:
+    """A text cell (a title, an SOP number, a note), joined over the rows a record spans.
+
+    A date, a time or a true/false where text belongs is not text anyone typed as such: None
+    plus a warning.
+    """
+    if col is None:
+        return None
+    parts = []
+    for r in rows:
+        value = grid.value(r, col)
+        if isinstance(value, (bool, dt.date, dt.time, dt.timedelta)):
+            warnings.append(Warning("nilai_tidak_terbaca", f"{what}: isian {value!s} bukan teks", grid.where(r, col)))
+            return None
+        text = norm.clean_text(value)
+        if text:
+            parts.append(text)
+    return " ".join(parts) or None
+
+
 def read_sops(grid: Grid, header: Header, warnings: list, rows: Optional[dict] = None) -> list:
-    """Every SOP row under `header` as a `SopRow`, numbered 1.. in form order."""
+    """Every SOP record under `header` as a `SopRow`, numbered 1.. in form order."""
     from sopdoc.model import SopRow
 
+    table = table_rows(grid, header)
+    warnings.extend(table.warnings)
     sops = []
     cols = header.columns
-    for position, r in enumerate(data_rows(grid, header, rows), start=1):
-        title = grid.text(r, cols["title"])
-        number = grid.text(r, cols["number"]) if "number" in cols else None
-        if title is None:
+    for position, record in enumerate(table.records, start=1):
+        r = record.rows[0]
+        title = read_text(grid, record.rows, cols["title"], warnings, "Nama SOP")
+        number = read_text(grid, record.rows[:1], cols.get("number"), warnings, "Nomor SOP")
+        if title is None and grid.value(r, cols["title"]) is None:
             warnings.append(Warning("judul_kosong", "Nama SOP tidak diisi", grid.where(r, cols["title"])))
         sops.append(SopRow(
             row=position,
@@ -291,7 +514,7 @@ def read_sops(grid: Grid, header: Header, warnings: list, rows: Optional[dict] =
             criteria=read_criteria(grid, r, header.criteria, warnings),
             implementation=read_choice(grid, r, cols.get("implementation"), norm.IMPLEMENTATION_WORDS,
                                        warnings, "Penilaian penerapan"),
-            notes=grid.text(r, cols["notes"]) if "notes" in cols else None,
+            notes=read_text(grid, record.rows, cols.get("notes"), warnings, "Catatan"),
             follow_up=read_choice(grid, r, cols.get("follow_up"), norm.FOLLOW_UP_WORDS, warnings,
                                   "Tindak lanjut"),
         ))
@@ -333,14 +556,112 @@ def recognition(parser: str, layout: Optional[Layout]):
     return Recognition(parser, layout.score, reason)
 
 
-def parse_one_sheet(layout: Layout):
-    """A form on one sheet: label fields above the table, SOP rows, signature block below."""
+def parse_one_sheet(layout: Layout, document=None):
+    """A form on one sheet: label fields above the table, SOP rows, signature block below.
+
+    With `document`, the table's continuation and copies on other visible sheets are read too
+    (`read_form_sops`).
+    """
     from sopdoc.model import ParsedForm
 
-    grid, rows, header = layout.grid, layout.rows, layout.header
+    grid, header = layout.grid, layout.header
     warnings: list = []
     fields = find_fields(grid, norm.IDENTITY_LABELS, max_row=header.row)
-    sops = read_sops(grid, header, warnings, rows)
-    data_end = max(data_rows(grid, header, rows), default=header.last_row)
+    if document is not None:
+        sops = read_form_sops(document, grid, header, warnings)
+    else:
+        sops = read_sops(grid, header, warnings)
+    data_end = table_rows(grid, header).last_row
     block: SignatureBlock = signature_block(lines_below(grid, data_end))
     return ParsedForm(sops=sops, **read_identity(fields, block, warnings))
+
+
+# --- the table on other sheets: continuations and copies ----------------------------------------
+
+def read_form_sops(document, grid: Grid, header: Header, warnings: list) -> list:
+    """The SOPs of the table on `grid`, with the same table on the other visible sheets.
+
+    A sheet whose "No" goes on from where this one ends (a sheet named "Lanjutan") continues the
+    table. A copy of the sheet (made before editing) that says the same is read once; where a copy
+    disagrees, the value is None plus a warning. A sheet with the same table that is neither is
+    not read, with a warning: which one is meant is not for sopdoc to guess.
+    """
+    sops = read_sops(grid, header, warnings)
+    own = find_header(grid)
+    for other in document.grids():
+        other_header = find_header(other) if other is not grid else None
+        if other_header is None or not _same_columns(own, other_header):
+            continue
+        other_warnings: list = []
+        more = read_sops(other, replace(header, row=other_header.row, last_row=other_header.last_row),
+                         other_warnings)
+        if not more:
+            continue
+        first_no, last_no = _first_no(other, other_header), _last_no(grid, own)
+        if _facts(more) == _facts(sops):
+            continue
+        if first_no is not None and last_no is not None and first_no == last_no + 1:
+            warnings.extend(other_warnings)
+            sops.extend(replace(sop, row=len(sops) + 1) for sop in more)
+        elif first_no is not None and first_no == _first_no(grid, own) and len(more) == len(sops):
+            warnings.extend(other_warnings)
+            sops = _reconcile(sops, more, grid.title, other.title, warnings)
+        else:
+            warnings.append(Warning(
+                "lembar_tidak_dibaca",
+                f"Lembar '{other.title}' memuat tabel SOP yang sama tetapi bukan lanjutan yang urut "
+                f"maupun salinan lembar '{grid.title}'; lembar itu tidak dibaca",
+                other.where(other_header.row)))
+    return sops
+
+
+def _same_columns(a: Header, b: Header) -> bool:
+    return a.columns == b.columns and sorted(map(str, a.criteria.values())) == sorted(map(str, b.criteria.values()))
+
+
+def _first_no(grid: Grid, header: Header) -> Optional[int]:
+    records = table_rows(grid, header).records
+    no_col = header.columns.get("no")
+    return row_number_value(grid.value(records[0].rows[0], no_col)) if records and no_col else None
+
+
+def _last_no(grid: Grid, header: Header) -> Optional[int]:
+    records = table_rows(grid, header).records
+    no_col = header.columns.get("no")
+    return row_number_value(grid.value(records[-1].rows[0], no_col)) if records and no_col else None
+
+
+def _facts(sops: list) -> list:
+    return [replace(sop, row=0) for sop in sops]
+
+
+def _reconcile(sops: list, copies: list, title: str, other_title: str, warnings: list) -> list:
+    """Two copies of the same rows: what both say is kept, what they disagree on is None."""
+    from sopdoc.model import CRITERIA
+
+    merged = []
+    for sop, copy in zip(sops, copies):
+        differs = []
+        values = {}
+        for name in ("number", "title", "implementation", "notes", "follow_up"):
+            mine, theirs = getattr(sop, name), getattr(copy, name)
+            values[name] = mine if mine == theirs else None
+            if mine != theirs:
+                differs.append(name)
+        criteria = sop.criteria
+        if sop.criteria != copy.criteria:
+            criteria = {key: (sop.criteria or {}).get(key) if (sop.criteria or {}).get(key) == (copy.criteria or {}).get(key)
+                        else None for key in CRITERIA}
+            differs.append("criteria")
+        if differs:
+            warnings.append(Warning(
+                "salinan_berbeda",
+                f"SOP nomor {sop.row} berbeda antara lembar '{title}' dan '{other_title}' "
+                f"({', '.join(_FIELD_NAMES[d] for d in differs)}); isian yang berbeda dikosongkan",
+                f"{title}!{sop.row}"))
+        merged.append(replace(sop, criteria=criteria, **values))
+    return merged
+
+
+_FIELD_NAMES = {"number": "Nomor SOP", "title": "Nama SOP", "implementation": "Penilaian",
+                "notes": "Catatan", "follow_up": "Tindak Lanjut", "criteria": "kriteria"}
