@@ -3,21 +3,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Optional
 
+from sopdoc import tomlfile
 from sopdoc.rules import deadlines
 from sopdoc.rules.agencies import Register, load_register
 from sopdoc.errors import WorkspaceError
 from sopdoc.reading.sniff import Limits
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 CONFIG_NAME = "sopdoc.toml"
 STORE_NAME = "sopdoc.db"
@@ -141,9 +136,10 @@ def open_workspace(root: Optional[Path] = None) -> Workspace:
             f"Buat dengan: sopdoc init {root} --region NAMA_DAERAH"
         )
     try:
-        config = tomllib.loads(config_path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        text = config_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
         raise WorkspaceError(f"{config_path} tidak dapat dibaca: {e}") from None
+    config = tomlfile.loads(text, config_path)
     region = config.get("region")
     if not isinstance(region, str) or not region:
         raise WorkspaceError(f"{config_path}: isian region belum diisi")

@@ -1,4 +1,5 @@
 import json
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -13,9 +14,24 @@ from sopdoc.workspace import init_workspace
 SAMPLES = Path(__file__).resolve().parent / "samples"
 
 
+def keep_periods_open(ws):
+    """Give every region of `ws`'s periods.toml a late window of a century: tests that process
+    forms "now", years after the bundled periods, then file them there (late) instead of leaving
+    them waiting for a period of this year."""
+    path = ws.root / "periods.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"(?m)^(capital = .*)$", r"\1\nlate_window_days = 36500", text), encoding="utf-8")
+    return ws
+
+
+def open_workspace_for_now(root, region):
+    """A new workspace whose bundled periods still take forms arriving today (see keep_periods_open)."""
+    return keep_periods_open(init_workspace(root, region))
+
+
 @pytest.fixture
 def banten_ws(tmp_path):
-    return init_workspace(tmp_path / "ruang kerja banten", "banten")
+    return open_workspace_for_now(tmp_path / "ruang kerja banten", "banten")
 
 
 @pytest.fixture(autouse=True)

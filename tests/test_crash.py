@@ -12,6 +12,7 @@ from collections import Counter
 import pytest
 
 from excelforms import Facts, banten
+from conftest import keep_periods_open
 from sopdoc.workspace import init_workspace
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="kill -9 needs POSIX signals")
@@ -62,7 +63,7 @@ def kill_at(ws, target: int, jitter: float) -> bool:
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_kill_9_mid_batch_then_restart(tmp_path, batch, seed):
     rng = random.Random(seed)
-    ws = init_workspace(tmp_path / "ws", "banten")
+    ws = keep_periods_open(init_workspace(tmp_path / "ws", "banten"))
     originals = sorted(p.name for p in batch.iterdir())
     for name in originals:
         shutil.copyfile(batch / name, ws.inbox / name)

@@ -1,4 +1,5 @@
 from datetime import date, datetime, timedelta, timezone
+from importlib import resources
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,6 +12,8 @@ from sopdoc.rules.deadlines import (
     load_regions,
     parse_extra_days_off,
     resolve_period,
+    window,
+    fill_date_doubt,
     timeliness,
 )
 from sopdoc.errors import WorkspaceError
@@ -215,14 +218,18 @@ def test_timeliness_requires_aware_datetimes(regions, calendar):
         (datetime(2025, 6, 10, 0, 0, tzinfo=WIB), None, "banten-2025-tahap-2", False),
         # 17:30 UTC on 9 June is 00:30 WIB on 10 June
         (datetime(2025, 6, 9, 17, 30, tzinfo=timezone.utc), None, "banten-2025-tahap-2", False),
-        (datetime(2026, 1, 5, 9, 0, tzinfo=WIB), None, "banten-2025-tahap-2", False),
+        # the last window closes 60 days after Tahap II's deadline (17 June 2025)
+        (datetime(2025, 8, 16, 23, 59, tzinfo=WIB), None, "banten-2025-tahap-2", False),
+        (datetime(2025, 8, 17, 0, 0, tzinfo=WIB), None, None, True),
+        (datetime(2026, 1, 5, 9, 0, tzinfo=WIB), None, None, True),
+        (datetime(2026, 5, 12, 9, 0, tzinfo=WIB), "tahap-1", None, True),
         (datetime(2025, 5, 1, 9, 0, tzinfo=WIB), None, "banten-2025-tahap-1", True),
         (datetime(2025, 5, 8, 0, 0, tzinfo=WIB), "", "banten-2025-tahap-1", False),
     ],
 )
 def test_resolve_period_banten(regions, received_at, hint, expected, warned):
     period, warnings = resolve_period(regions["banten"], received_at, hint)
-    assert period.id == expected
+    assert (period.id if period else None) == expected
     assert bool(warnings) is warned
 
 
@@ -290,3 +297,57 @@ def test_a_named_stage_goes_to_the_year_opening_nearest_the_arrival():
     early = datetime(2026, 5, 6, 10, 0, tzinfo=wib)  # two days before this year's stage opens
     assert resolve_period(region, early, "tahap-1")[0].id == "banten-2026-tahap-1"
     assert resolve_period(region, datetime(2025, 5, 12, tzinfo=wib), "tahap-1")[0].id == "banten-2025-tahap-1"
+
+
+def test_a_window_ends_at_the_next_opening_or_late_window_days_after_the_deadline(regions, calendar):
+    banten = regions["banten"]
+    tahap_1, tahap_2 = banten.periods
+    assert window(tahap_1, banten, calendar) == (datetime(2025, 5, 8, tzinfo=WIB), datetime(2025, 6, 10, tzinfo=WIB))
+    assert window(tahap_2, banten, calendar) == (datetime(2025, 6, 10, tzinfo=WIB), datetime(2025, 8, 17, tzinfo=WIB))
+    short = Region(**{**banten.__dict__, "late_window_days": 5})
+    assert window(tahap_1, short, calendar)[1] == datetime(2025, 5, 22, tzinfo=WIB)
+
+
+def test_late_window_days_is_read_per_region(tmp_path):
+    text = (resources.files("sopdoc") / "data" / "periods.toml").read_text(encoding="utf-8")
+    path = tmp_path / "periods.toml"
+    path.write_text(text.replace('capital = "Serang"', 'capital = "Serang"\nlate_window_days = 30'), encoding="utf-8")
+    regions = load_regions(path)
+    assert regions["banten"].late_window_days == 30
+    assert regions["bontang"].late_window_days == 60
+    assert regions["banten"].organizer_code == "36.05"
+    path.write_text(text.replace('capital = "Serang"', 'capital = "Serang"\nlate_window_days = "lama"'),
+                    encoding="utf-8")
+    with pytest.raises(WorkspaceError, match="late_window_days"):
+        load_regions(path)
+
+
+def test_a_toml_syntax_error_is_told_in_indonesian_with_its_line(tmp_path):
+    path = tmp_path / "periods.toml"
+    path.write_text('[regions.x]\nname = "X"\ncode 17\n', encoding="utf-8")
+    with pytest.raises(WorkspaceError) as e:
+        load_regions(path)
+    assert "baris 3, kolom 6: tanda '=' tidak ada setelah nama isian" in str(e.value)
+    assert "Expected" not in str(e.value)
+
+
+@pytest.mark.parametrize(
+    "filled_on,received,doubt",
+    [
+        ("2025-05-14", datetime(2025, 5, 14, 9, tzinfo=WIB), None),
+        ("2025-03-09", datetime(2025, 5, 14, 9, tzinfo=WIB), None),  # 60 days before it opens
+        ("2025-03-08", datetime(2025, 5, 14, 9, tzinfo=WIB), "8 Maret 2025"),
+        ("2021-05-14", datetime(2025, 5, 14, 9, tzinfo=WIB), "14 Mei 2021"),
+        ("2025-05-15", datetime(2025, 5, 14, 9, tzinfo=WIB), None),  # one day after: a time zone, a slip
+        ("2025-05-16", datetime(2025, 5, 14, 9, tzinfo=WIB), "16 Mei 2025"),
+        (None, datetime(2025, 5, 14, 9, tzinfo=WIB), None),
+    ],
+)
+def test_fill_dates_that_do_not_fit_are_doubted_with_both_dates(regions, filled_on, received, doubt):
+    banten = regions["banten"]
+    message = fill_date_doubt(filled_on, banten.periods[0], banten, received)
+    if doubt is None:
+        assert message is None
+    else:
+        assert doubt in message
+        assert ("8 Mei 2025" in message) or ("14 Mei 2025" in message)

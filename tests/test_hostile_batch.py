@@ -8,7 +8,7 @@ import pytest
 
 import excelforms as xf
 import hostile
-from conftest import SAMPLES
+from conftest import SAMPLES, keep_periods_open
 from sopdoc.reading import convert
 from sopdoc.intake.batch import Intake
 from sopdoc.intake.store import Store
@@ -99,7 +99,7 @@ def test_legacy_xls_form_is_converted_and_accepted(banten_ws, tmp_path):
 def test_legacy_doc_form_is_converted_and_accepted(tmp_path):
     from sopdoc.workspace import init_workspace
 
-    ws = init_workspace(tmp_path / "sidoarjo", "sidoarjo")
+    ws = keep_periods_open(init_workspace(tmp_path / "sidoarjo", "sidoarjo"))
     legacy = soffice_convert(SAMPLES / "sidoarjo-contoh.docx", "doc", tmp_path)
     shutil.copy(legacy, ws.inbox / "Monev SOP Dinkes.DOC")
     intake = Intake(ws)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from conftest import keep_periods_open
 from excelforms import Facts, banten, default_sops
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -168,7 +169,7 @@ def test_an_alias_added_later_applies_to_stored_submissions(tmp_path, run):
     from sopdoc.intake.store import Store
     from sopdoc.workspace import init_workspace, open_workspace
 
-    ws = init_workspace(tmp_path / "ws", "banten")
+    ws = keep_periods_open(init_workspace(tmp_path / "ws", "banten"))
     banten(ws.inbox / "dishub.xlsx", Facts(agency="Dinas Perhubungn"))
     assert run("process", "-w", ws.root).exit_code == 0
     store = Store(ws.store_path)

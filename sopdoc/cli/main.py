@@ -115,12 +115,17 @@ def process(workspace, received_from):
         return
     click.echo(
         f"Selesai: {len(results)} berkas — {counts['accepted']} diterima, {counts['refused']} ditolak, "
-        f"{counts['duplicate']} duplikat" + (f", {counts['deferred']} ditunda." if counts["deferred"] else ".")
+        f"{counts['duplicate']} duplikat"
+        + (f", {counts['waiting']} menunggu periode" if counts["waiting"] else "")
+        + (f", {counts['deferred']} ditunda." if counts["deferred"] else ".")
     )
     for r in results:
         click.echo(f"  {r.summary()}")
     if counts["refused"]:
         click.echo(f"Alasan penolakan ada di {ws.rejected} (berkas *.alasan.txt).")
+    if counts["waiting"]:
+        click.echo(f"Berkas yang menunggu periode tetap di inbox dengan waktu terimanya. Tambahkan periodenya di "
+                   f"{ws.root / 'periods.toml'}, lalu jalankan process lagi.")
     if counts["deferred"]:
         click.echo("Berkas yang ditunda tetap di inbox; jalankan process lagi nanti.")
         sys.exit(EXIT_ERROR)

@@ -8,7 +8,7 @@ import click
 from sopdoc.cli.main import OperationalError, cli, now_option, parse_now, workspace_option
 from sopdoc.rules.indonesian import moment_text, short_moment
 from sopdoc.errors import SopdocError
-from sopdoc.outputs.status import STATUS_LABELS, PeriodStatus, period_status
+from sopdoc.outputs.status import STATUS_LABELS, PeriodStatus, period_status, waiting_note
 from sopdoc.workspace import open_workspace
 
 COLUMNS = ("Kode", "Perangkat Daerah", "Status", "Versi", "Jumlah SOP", "Diterima")
@@ -83,6 +83,11 @@ def status_lines(report: PeriodStatus) -> list:
             f'  Tambahkan alias di sopdoc.toml bagian [aliases], mis. "{example}" = "KODE", '
             "agar kiriman itu (juga yang sudah tersimpan) dihitung untuk perangkat daerah tersebut."
         )
+    if report.waiting:
+        lines += ["", waiting_note(report.waiting) + ":"]
+        for w in report.waiting:
+            lines.append(f"  {w['name']} — {w['agency_as_written'] or '?'}, "
+                         f"diterima {short_moment(w['received_at'], region.timezone)}")
     return lines
 
 
@@ -127,6 +132,11 @@ def status_dict(report: PeriodStatus) -> dict:
         "totals": {"agencies": len(report.agencies), **{s: report.count(s) for s in STATUS_LABELS},
                    "unmatched": len(report.unmatched)},
         "agencies": [_agency_dict(a) for a in report.agencies],
+        "waiting": [
+            {"file": w["name"], "as_written": w["agency_as_written"], "received_at": w["received_at"],
+             "reason": w["reason"]}
+            for w in report.waiting
+        ],
         "unmatched": [
             {"as_written": d["agency"]["as_written"], "file": d["source"]["file"],
              "received_at": d["received_at"], "status": (d["timeliness"] or {}).get("status"),

@@ -49,7 +49,7 @@ def is_ignored(name: str) -> bool:
 @dataclass
 class Outcome:
     name: str
-    outcome: str  # accepted | refused | duplicate | deferred (still waiting in inbox/)
+    outcome: str  # accepted | refused | duplicate | deferred (to retry) | waiting (for its period)
     stored_as: str
     reason_code: Optional[str] = None
     reason: Optional[str] = None
@@ -62,12 +62,13 @@ class Outcome:
         where = self.stored_as.replace(os.sep, "/")
         if self.outcome == "refused":
             return f"{word} {self.name} → {where}: {self.reason}"
-        if self.outcome == "deferred":
+        if self.outcome in ("deferred", "waiting"):
             return f"{word} {self.name}: {self.reason}"
         return f"{word} {self.name} → {where}" + (f" ({self.note})" if self.note else "")
 
 
-OUTCOME_WORDS = {"accepted": "DITERIMA", "refused": "DITOLAK", "duplicate": "DUPLIKAT", "deferred": "DITUNDA"}
+OUTCOME_WORDS = {"accepted": "DITERIMA", "refused": "DITOLAK", "duplicate": "DUPLIKAT", "deferred": "DITUNDA",
+                 "waiting": "MENUNGGU PERIODE"}
 
 
 def acceptance_note(document: dict) -> str:
@@ -87,20 +88,34 @@ def acceptance_note(document: dict) -> str:
     return ", ".join(parts)
 
 
+class Waiting(Exception):
+    """A good form whose arrival no period of periods.toml holds: it waits in inbox/ for its period."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
 def build_document(reading: parsing.Reading, *, region: deadlines.Region, name: str, sha256: str,
                    received_at: Optional[dt.datetime], calendar: deadlines.WorkingCalendar,
                    version: Optional[int]) -> dict:
-    """The canonical object of a reading: period, timeliness and source added by the host."""
+    """The canonical object of a reading: period, timeliness and source added by the host.
+
+    Raises `Waiting` when `received_at` falls in no period's window."""
     form = reading.form
     extra = list(reading.agency_warnings)
     period = timeliness = None
     if received_at is not None:
-        found, messages = deadlines.resolve_period(region, received_at, form.period_hint)
+        found, messages = deadlines.resolve_period(region, received_at, form.period_hint, calendar)
+        if found is None:
+            raise Waiting(messages[0])
         extra += [Warning("periode", message, None) for message in messages]
-        extra += _period_doubts(form, region, received_at, found)
-        if found is not None:
-            period = found.id
-            timeliness = deadlines.timeliness(received_at, deadlines.deadline(found, region, calendar), calendar)
+        extra += _period_doubts(form, region, received_at, found, calendar)
+        period = found.id
+        timeliness = deadlines.timeliness(received_at, deadlines.deadline(found, region, calendar), calendar)
+        doubt = deadlines.fill_date_doubt(form.filled_on, found, region, received_at)
+        if doubt:
+            extra.append(Warning("tanggal_isi_tidak_wajar", doubt, None))
     elif form.period_hint:
         period = next((p.id for p in region.periods if p.id.endswith("-" + form.period_hint)), None)
     return submission_dict(
@@ -116,13 +131,13 @@ def build_document(reading: parsing.Reading, *, region: deadlines.Region, name: 
     )
 
 
-def _period_doubts(form, region: deadlines.Region, received_at: dt.datetime, found) -> list:
+def _period_doubts(form, region: deadlines.Region, received_at: dt.datetime, found, calendar) -> list:
     """Warnings when the period a form names is not the one its arrival or fill date suggests:
     the form's word is followed (MODEL.md), but a person should look."""
     if found is None or not form.period_hint:
         return []
     doubts = []
-    by_window, _ = deadlines.resolve_period(region, received_at)
+    by_window, _ = deadlines.resolve_period(region, received_at, calendar=calendar)
     if by_window is not None and by_window.id != found.id:
         doubts.append(Warning(
             "periode_berbeda",
@@ -308,13 +323,18 @@ class Intake:
                                        reason_code=refusal.code, reason=refusal.reason)
             return self._finish(path, outcome, received_iso)
 
+        try:
+            document = build_document(reading, region=self.region, name=name, sha256=sha256,
+                                      received_at=received_at, calendar=self.calendar, version=0)
+        except Waiting as waiting:
+            # stays in inbox/ with its arrival kept; the batch after its period is added files it
+            self.store.note_waiting(name, sha256, received_iso, reading.form.agency_as_written, waiting.reason)
+            return Outcome(name, "waiting", os.path.relpath(path, self.ws.root), "menunggu_periode", waiting.reason)
         with self.store.transaction() as db:
             # version numbering and the insert share one write transaction, so two writers
             # can never hand out the same version
-            document = build_document(reading, region=self.region, name=name, sha256=sha256,
-                                      received_at=received_at, calendar=self.calendar, version=0)
             document["source"]["version"] = self.store.next_version(document["period"], document["agency"]["code"])
-            stored_as = self._destination(self.ws.archive / (document["period"] or "tanpa-periode"), name)
+            stored_as = self._destination(self.ws.archive / document["period"], name)
             submission_id = self.store.record_submission(db, document)
             self.store.record_file(db, name=name, sha256=sha256, size=size, received_at=received_iso,
                                    processed_at=processed_at, outcome="accepted", stored_as=stored_as,

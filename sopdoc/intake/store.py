@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
+from filelock import FileLock, Timeout
+
 from sopdoc.errors import StoreError
 from sopdoc.model import CRITERIA
 
@@ -96,22 +98,53 @@ MIGRATIONS = [
     """,
     # 3 -> 4: whom a letter is addressed to, as data (see _add_letter_recipient)
     lambda db: _add_letter_recipient(db),
+    # 4 -> 5: good forms whose arrival no period holds yet, waiting in inbox/ (MODEL.md)
+    """
+    CREATE TABLE waiting (
+        name TEXT PRIMARY KEY,          -- file name in inbox/
+        sha256 TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        agency_as_written TEXT,
+        reason TEXT NOT NULL,
+        noted_at TEXT NOT NULL
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+WORKSPACE_LOCK_NAME = ".sopdoc.lock"
 
 
 class Store:
-    def __init__(self, path: Path):
+    """The store at `path`. Creating or migrating it happens under the file lock `lock_path`
+    (default: the workspace lock beside it), so two sopdoc commands started together on a new
+    workspace do not both create the tables."""
+
+    def __init__(self, path: Path, lock_path: Optional[Path] = None):
         self.path = Path(path)
+        self.lock_path = Path(lock_path) if lock_path else self.path.with_name(WORKSPACE_LOCK_NAME)
         try:
-            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            self.db.row_factory = sqlite3.Row
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
-            self.db.execute("PRAGMA synchronous=FULL")
-            self._migrate()
+            if not self.path.exists():
+                with FileLock(str(self.lock_path), timeout=600):
+                    self._connect()
+                    self._migrate()
+            else:
+                self._connect()
+                if self.db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                    with FileLock(str(self.lock_path), timeout=600):
+                        self._migrate()
+                else:
+                    self._migrate()  # only refuses a store newer than this sopdoc
         except sqlite3.DatabaseError as e:
             raise StoreError(f"Basis data {self.path} tidak dapat dibuka: {e}") from None
+        except Timeout:
+            raise StoreError(f"Basis data {self.path} sedang disiapkan oleh sopdoc lain; coba lagi nanti") from None
+
+    def _connect(self) -> None:
+        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.execute("PRAGMA synchronous=FULL")
 
     def close(self):
         self.db.close()
@@ -124,6 +157,8 @@ class Store:
             )
         for target in range(version, SCHEMA_VERSION):
             with self.transaction():
+                if self.db.execute("PRAGMA user_version").fetchone()[0] != target:
+                    continue  # a sopdoc without the lock (an older release) got here first
                 migration = MIGRATIONS[target]
                 if callable(migration):
                     migration(self.db)
@@ -131,6 +166,15 @@ class Store:
                     for statement in _statements(migration):
                         self.db.execute(statement)
                 self.db.execute(f"PRAGMA user_version = {target + 1}")
+
+    def backup(self, target: Path) -> None:
+        """A consistent copy of the store at `target`, taken with SQLite's backup API while other
+        sopdoc processes keep working."""
+        copy = sqlite3.connect(target)
+        try:
+            self.db.backup(copy)
+        finally:
+            copy.close()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -177,6 +221,26 @@ class Store:
             names = [r[0] for r in db.execute("SELECT name FROM arrivals")]
             gone = [(name,) for name in names if not (inbox / name).exists()]
             db.executemany("DELETE FROM arrivals WHERE name = ?", gone)
+            waiting = [r[0] for r in db.execute("SELECT name FROM waiting")]
+            db.executemany("DELETE FROM waiting WHERE name = ?",
+                           [(name,) for name in waiting if not (inbox / name).exists()])
+
+    # --- forms waiting for their period -------------------------------------------------------
+
+    def note_waiting(self, name: str, sha256: str, received_at: str, agency_as_written: Optional[str],
+                     reason: str) -> None:
+        """A good form in inbox/ that no period holds yet (its arrival stays in `arrivals`)."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO waiting (name, sha256, received_at, agency_as_written, reason, noted_at)"
+                " VALUES (?, ?, ?, ?, ?, datetime('now'))",
+                (name, sha256, received_at, agency_as_written, reason),
+            )
+
+    def waiting(self) -> list:
+        """Forms waiting in inbox/ for their period, oldest arrival first, as dicts."""
+        return [dict(r) for r in self.db.execute(
+            "SELECT name, sha256, received_at, agency_as_written, reason FROM waiting ORDER BY received_at, name")]
 
     # --- files ------------------------------------------------------------------------------
 
@@ -221,6 +285,7 @@ class Store:
     def record_file(self, db, *, name, sha256, size, received_at, processed_at, outcome, stored_as,
                     reason_code=None, reason=None, submission_id=None, duplicate_of=None) -> int:
         db.execute("DELETE FROM arrivals WHERE name = ?", (name,))
+        db.execute("DELETE FROM waiting WHERE name = ?", (name,))
         return db.execute(
             "INSERT INTO files (name, sha256, size, received_at, processed_at, outcome, reason_code, reason,"
             " stored_as, submission_id, duplicate_of, moved) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",

@@ -672,8 +672,10 @@ def refresh_after_batch(ws, now: Optional[dt.datetime] = None) -> list:
     store = Store(ws.store_path)
     try:
         now = now or dt.datetime.now(region.tz)
-        current, _ = deadlines.resolve_period(region, now)
-        wanted = [current.id] + [p for p in _stale_periods(ws, store) if p != current.id]
+        current, _ = deadlines.resolve_period(region, now, calendar=ws.calendar())
+        # no period open now (periods.toml not yet updated for this year): only recaps a batch changed
+        wanted = ([current.id] if current else []) + [
+            p for p in _stale_periods(ws, store) if current is None or p != current.id]
         written = []
         for period_id in wanted:
             path = recap_path(ws, period_id)

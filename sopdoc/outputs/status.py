@@ -45,6 +45,7 @@ class PeriodStatus:
     working_days_left: int  # working days after today up to the deadline; 0 once it has passed
     agencies: list = field(default_factory=list)  # AgencyStatus, in register order
     unmatched: list = field(default_factory=list)  # canonical objects whose agency is not in the register
+    waiting: list = field(default_factory=list)  # forms in inbox/ that no period holds yet (store.waiting())
 
     def count(self, status: str) -> int:
         return sum(1 for a in self.agencies if a.status == status)
@@ -60,7 +61,11 @@ def pick_period(region: deadlines.Region, period_id: Optional[str], now: dt.date
         raise WorkspaceError(f"Periode {period_id!r} tidak ada. Pilihan: {known}")
     period, _ = deadlines.resolve_period(region, now)
     if period is None:
-        raise WorkspaceError(f"Daerah {region.name} belum punya periode di periods.toml")
+        known = ", ".join(p.id for p in region.periods) or "belum ada"
+        raise WorkspaceError(
+            f"Tidak ada periode evaluasi {region.name} yang berjalan pada {deadlines.format_date(now.date())}. "
+            f"Tambahkan periode tahun ini di periods.toml, atau pilih --period (pilihan: {known})"
+        )
     return period
 
 
@@ -69,7 +74,13 @@ def period_status(ws: Workspace, store: Store, period_id: Optional[str] = None,
     region = ws.region()
     calendar = ws.calendar()
     now = (now or dt.datetime.now(region.tz)).astimezone(region.tz)
-    period = pick_period(region, period_id, now)
+    waiting = store.waiting()
+    try:
+        period = pick_period(region, period_id, now)
+    except WorkspaceError as e:
+        if waiting:
+            raise WorkspaceError(f"{e}. {waiting_note(waiting)}") from None
+        raise
     deadline_at = deadlines.deadline(period, region, calendar)
     today = now.date()
     left = calendar.working_days_between(today, deadline_at.date()) if today < deadline_at.date() else 0
@@ -102,7 +113,13 @@ def period_status(ws: Workspace, store: Store, period_id: Optional[str] = None,
             first=first,
             latest=latest,
         ))
-    return PeriodStatus(region, period, deadline_at, now, left, statuses, unmatched)
+    return PeriodStatus(region, period, deadline_at, now, left, statuses, unmatched, waiting)
+
+
+def waiting_note(waiting: list) -> str:
+    """One sentence on the forms waiting in inbox/ for a period periods.toml does not have yet."""
+    return (f"{len(waiting)} berkas menunggu di inbox karena belum ada periode untuk waktu terimanya; "
+            "tambahkan periodenya di periods.toml lalu jalankan sopdoc process")
 
 
 def meets_all(sop: dict) -> Optional[bool]:

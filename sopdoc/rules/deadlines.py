@@ -17,14 +17,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
+from sopdoc import tomlfile
 from sopdoc.errors import WorkspaceError
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python < 3.11
-    import tomli as tomllib
-
 END_OF_DAY = time(23, 59, 59)
+DEFAULT_LATE_WINDOW_DAYS = 60
 
 _MONTHS = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
@@ -67,6 +64,8 @@ class Region:
     organizer: str
     legal_basis: Optional[str]
     periods: tuple[Period, ...]
+    organizer_code: Optional[str] = None  # the organiser in the agency register: it owes itself no form
+    late_window_days: int = DEFAULT_LATE_WINDOW_DAYS  # how long after a deadline a form still belongs to its period
 
     @property
     def tz(self) -> ZoneInfo:
@@ -97,10 +96,7 @@ def load_regions(path=None) -> dict[str, Region]:
         raise WorkspaceError(f"Berkas periode {source} tidak dapat dibaca: {e.strerror or e}") from e
     except UnicodeDecodeError as e:
         raise WorkspaceError(f"Berkas periode {source} bukan teks UTF-8 ({e.reason}).") from e
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise WorkspaceError(f"Berkas periode {source} bukan TOML yang sah: {e}") from e
+    data = tomlfile.loads(text, f"Berkas periode {source}")
     try:
         return _regions(data)
     except _Invalid as e:
@@ -138,8 +134,17 @@ def _regions(data: dict) -> dict[str, Region]:
             organizer=_text(raw, "organizer", where),
             legal_basis=_text(raw, "legal_basis", where, required=False),
             periods=tuple(sorted(periods, key=lambda p: p.opens)),
+            organizer_code=_text(raw, "organizer_code", where, required=False),
+            late_window_days=_late_window_days(raw, where),
         )
     return regions
+
+
+def _late_window_days(raw: dict, where: str) -> int:
+    value = raw.get("late_window_days", DEFAULT_LATE_WINDOW_DAYS)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise _Invalid(f"{where}.late_window_days harus bilangan bulat 0 atau lebih (jumlah hari)")
+    return value
 
 
 def _period(raw, where: str) -> Period:
@@ -318,18 +323,41 @@ def _require_aware(moment: datetime, name: str):
         raise ValueError(f"{name} must be timezone-aware")
 
 
+def window(period: Period, region: Region, calendar: WorkingCalendar) -> tuple[datetime, datetime]:
+    """The moments [start, end) a form arriving without naming its period belongs to `period`:
+    from its opening day to the next period's opening day or to `late_window_days` days after its
+    deadline, whichever comes first (MODEL.md)."""
+    start = datetime.combine(period.opens, time(0), tzinfo=region.tz)
+    end = deadline(period, region, calendar) + timedelta(days=region.late_window_days, seconds=1)
+    later = sorted(p.opens for p in region.periods if p.opens > period.opens)
+    if later:
+        end = min(end, datetime.combine(later[0], time(0), tzinfo=region.tz))
+    return start, end
+
+
+def no_window_message(region: Region, received_at: datetime) -> str:
+    """Why a form waits in inbox/: no period of periods.toml holds its arrival."""
+    day = format_date(received_at.astimezone(region.tz).date())
+    return (f"Belum ada periode di periods.toml untuk berkas yang diterima {day}; berkas menunggu di inbox "
+            "dan diproses setelah periodenya ditambahkan ke periods.toml.")
+
+
 def resolve_period(
-    region: Region, received_at: datetime, hint: Optional[str] = None
+    region: Region, received_at: datetime, hint: Optional[str] = None,
+    calendar: Optional[WorkingCalendar] = None,
 ) -> tuple[Optional[Period], list[str]]:
     """The period a submission received at `received_at` belongs to, and Indonesian warnings.
 
     `hint` is a period the form names ("tahap-2"): it picks the period whose id is the hint or
-    ends with "-" + hint, case-insensitive. A hint that matches nothing gives a warning and falls
-    back to the window rule: the period whose window [opens, next period's opens) holds the
-    local date of `received_at`; before the first period opens, the first period with a warning.
-    `(None, [warning])` only when the region has no periods.
+    ends with "-" + hint, case-insensitive, the one opening nearest the arrival; it holds the form
+    until `late_window_days` after its deadline (a late Tahap I form sent during Tahap II is still
+    Tahap I's). A hint that matches nothing gives a warning and falls back to the window rule: the
+    period whose `window` holds `received_at`; before the first period opens, the first period
+    with a warning. `(None, [message])` when no period can hold the form: the region has none, or
+    the arrival is past every window (the form waits for its period to be added).
     """
     _require_aware(received_at, "received_at")
+    calendar = calendar or WorkingCalendar()
     periods = sorted(region.periods, key=lambda p: p.opens)
     if not periods:
         return None, [f"{region.name} tidak memiliki periode evaluasi di periods.toml."]
@@ -341,20 +369,48 @@ def resolve_period(
         if matches:
             # Several years may share "tahap-2": take the one opening nearest the arrival, so a
             # form sent two days before this year's stage opens is not filed under last year's
-            return min(matches, key=lambda p: (abs((p.opens - local_day).days), p.opens)), warnings
+            named = min(matches, key=lambda p: (abs((p.opens - local_day).days), p.opens))
+            late_end = deadline(named, region, calendar) + timedelta(days=region.late_window_days)
+            if received_at <= late_end:
+                return named, warnings
+            return None, [no_window_message(region, received_at)]
         warnings.append(
             f"Periode '{hint.strip()}' yang disebut formulir tidak ada untuk {region.name}; "
             "periode ditentukan dari waktu penerimaan."
         )
-    opened = [p for p in periods if p.opens <= local_day]
-    if opened:
-        return opened[-1], warnings
     first = periods[0]
-    warnings.append(
-        f"Berkas diterima {format_date(local_day)}, sebelum periode pertama \"{first.name}\" "
-        f"dibuka ({format_date(first.opens)}); dimasukkan ke periode tersebut."
-    )
-    return first, warnings
+    if local_day < first.opens:
+        warnings.append(
+            f"Berkas diterima {format_date(local_day)}, sebelum periode pertama \"{first.name}\" "
+            f"dibuka ({format_date(first.opens)}); dimasukkan ke periode tersebut."
+        )
+        return first, warnings
+    for period in periods:
+        start, end = window(period, region, calendar)
+        if start <= received_at < end:
+            return period, warnings
+    return None, [no_window_message(region, received_at)]
+
+
+def fill_date_doubt(filled_on: Optional[str], period: Period, region: Region,
+                    received_at: Optional[datetime]) -> Optional[str]:
+    """The message of `tanggal_isi_tidak_wajar` when a fill date does not fit: more than
+    `late_window_days` before the period opens, or more than a day after the arrival."""
+    if not filled_on:
+        return None
+    try:
+        filled = date.fromisoformat(filled_on)
+    except ValueError:
+        return None
+    if (period.opens - filled).days > region.late_window_days:
+        return (f"Tanggal pengisian {format_date(filled)} jauh sebelum {period.name} dibuka "
+                f"({format_date(period.opens)}); periksa apakah ini formulir lama")
+    if received_at is not None:
+        arrived = received_at.astimezone(region.tz).date()
+        if (filled - arrived).days > 1:
+            return (f"Tanggal pengisian {format_date(filled)} sesudah berkas diterima "
+                    f"({format_date(arrived)}); periksa tanggal di formulir")
+    return None
 
 
 def timeliness(received_at: datetime, deadline_at: datetime, calendar: WorkingCalendar) -> dict:
