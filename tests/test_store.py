@@ -93,3 +93,23 @@ def test_letter_numbers_move_past_numbers_already_used(tmp_path):
             assert store.next_letter_number(db, lambda n: f"A/{n}") == (2, "A/2")
     finally:
         store.close()
+
+
+def test_two_commands_started_together_on_a_new_workspace_both_work(tmp_path):
+    import subprocess
+    import sys
+
+    from sopdoc.workspace import init_workspace
+
+    for attempt in range(4):
+        ws = init_workspace(tmp_path / f"ws{attempt}", "banten")
+        assert not ws.store_path.exists()
+        commands = [
+            [sys.executable, "-m", "sopdoc", "process", "-w", str(ws.root)],
+            [sys.executable, "-m", "sopdoc", "status", "-w", str(ws.root), "--period", "banten-2025-tahap-1"],
+        ]
+        runs = [subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for c in commands]
+        for command, proc in zip(commands, runs):
+            output, _ = proc.communicate(timeout=120)
+            assert proc.returncode == 0, (command, output)
+        assert Store(ws.store_path).db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
