@@ -167,6 +167,7 @@ def _criteria(section: _Section, warnings: list) -> tuple:
     notes: list = []
     header = None
     for table, own_header in section.tables:
+        warnings.extend(table.warnings)
         header = own_header or header
         start = header if own_header else worddoc.Header(-1, -1, header.columns, {}, {}, header.yes, header.no)
         label_col = header.columns["criteria_group"]

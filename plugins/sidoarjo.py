@@ -55,21 +55,26 @@ def _parts(document) -> tuple:
 def _find_parts(document) -> tuple:
     found = worddoc.blocks(document)
     a = b = None
+    extra = []  # a third table like A or B: which one is meant is not for sopdoc to guess
     for i, block in enumerate(found):
         header = worddoc.find_header(block) if isinstance(block, worddoc.Table) else None
         if header is None:
             continue
-        if a is None and _is_monitoring(header):
-            a = _Part(i, block, header)
-        elif b is None and _is_evaluation(header):
-            b = _Part(i, block, header)
-        if a is not None and b is not None:
-            break
-    return found, a, b
+        if _is_monitoring(header):
+            if a is None:
+                a = _Part(i, block, header)
+            else:
+                extra.append(block)
+        elif _is_evaluation(header):
+            if b is None:
+                b = _Part(i, block, header)
+            else:
+                extra.append(block)
+    return found, a, b, extra
 
 
 def _read_layout(document) -> _Layout:
-    found, a, b = _parts(document)
+    found, a, b, _ = _parts(document)
     first = min((p.index for p in (a, b) if p), default=len(found))
     fields = worddoc.find_fields(found[:first], norm.IDENTITY_LABELS)
     legend, legend_warnings = _legend(found)
@@ -132,7 +137,7 @@ def sopdoc_parser_info():
 def sopdoc_recognize(document):
     if document.kind != "docx":
         return None
-    found, a, b = _parts(document)
+    found, a, b, _ = _parts(document)
     if a is None and b is None:
         # Not a Sidoarjo form (half the checks at most): what else it lacks is told without
         # reading its identity fields.
@@ -148,6 +153,13 @@ def sopdoc_parse(document, parser):
         return None
     layout = _layout(document)
     warnings = list(layout.legend_warnings)
+    for part in (layout.a, layout.b):
+        if part is not None:
+            warnings.extend(part.table.warnings)
+    for table in _parts(document)[3]:
+        warnings.append(Warning("tabel_lanjutan_tidak_sejajar",
+                                "Tabel SOP lain yang tidak menyambung tabel sebelumnya; tabel ini tidak dibaca",
+                                table.where(0)))
     criteria = _criteria_columns(layout, warnings)
     monitoring = _monitoring_rows(layout.a, warnings) if layout.a else []
     evaluation = _evaluation_rows(layout.b) if layout.b else []

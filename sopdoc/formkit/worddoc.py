@@ -65,6 +65,7 @@ class Paragraph:
     text: str
     where: str
     index: int  # 1-based among the body's paragraphs
+    parts: tuple = ()  # the cleaned texts between tab stops, when the paragraph has tabs
 
 
 @dataclass
@@ -75,6 +76,7 @@ class Table:
 
     index: int  # 1-based among the body's tables
     rows: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # what joining its parts found (`_join_split_tables`)
 
     def where(self, row: int, col: Optional[int] = None, last_col: Optional[int] = None) -> str:
         """"tabel 2 baris 3 kolom 4" from 0-based row and grid columns ("kolom 3-4" for a range)."""
@@ -122,7 +124,10 @@ _VAL = W + "val"
 _BLOCK_TAGS = frozenset((_P, _TBL))
 _ROW_TAGS = frozenset((_TR,))
 _CELL_TAGS = frozenset((_TC,))
-_SPACE_TAGS = frozenset((W + "tab", W + "br", W + "cr", W + "ptab"))
+_SPACE_TAGS = frozenset((W + "br", W + "cr"))
+_TAB_TAGS = frozenset((W + "tab", W + "ptab"))
+_TXBX, _FALLBACK = W + "txbxContent", MC + "Fallback"
+_DELETED, _HIDDEN = W + "del", W + "vanish"
 _NO_BREAK_HYPHEN, _SYM, _FLD_CHAR = W + "noBreakHyphen", W + "sym", W + "fldChar"
 
 _MEMO = "_worddoc_memo"
@@ -156,15 +161,127 @@ def blocks(document) -> list:
 
 def _walk_body(body) -> list:
     found: list = []
-    paragraphs = tables = 0
+    counts = [0, 0]  # paragraphs, tables
+    anchored = _text_boxes(body)
     for el in _children(body, _BLOCK_TAGS):
-        if el.tag == _P:
-            paragraphs += 1
-            found.append(Paragraph(_paragraph_text(el)[0], f"paragraf {paragraphs}", paragraphs))
+        for box in anchored.get(el, ()):
+            _add_blocks(_children(box, _BLOCK_TAGS), found, counts, "kotak teks, ")
+        _add_blocks((el,), found, counts, "")
+    return _join_split_tables(found) if counts[1] > 1 else found
+
+
+def _join_split_tables(found: list) -> list:
+    """A table split in two by a page break (only blank paragraphs between, as many grid
+    columns, the second part with its header repeated or with no header) is one table."""
+    joined: list = []
+    for block in found:
+        previous = _last_table(joined)
+        if isinstance(block, Table) and previous is not None and _continues(previous, block):
+            del joined[joined.index(previous) + 1:]  # the blank paragraphs between the parts
+            joined[-1] = _joined(previous, block)
         else:
-            tables += 1
-            found.append(_table(el, tables))
-    return found
+            joined.append(block)
+    return joined
+
+
+def _last_table(joined: list) -> Optional[Table]:
+    """The last block when it is a table, looking back over blank paragraphs."""
+    for block in reversed(joined):
+        if isinstance(block, Table):
+            return block
+        if block.text:
+            return None
+    return None
+
+
+def _continues(first: Table, second: Table) -> bool:
+    header = find_header(first) or find_header(first, need=("criteria_group",))
+    if header is None or not first.rows or not second.rows or len(first.rows[-1]) != len(second.rows[0]):
+        return False
+    head = _row_texts(first, header.row)
+    return _row_texts(second, 0) == head or not _header_columns(second.distinct(0), norm.HEADER_LABELS)
+
+
+def _row_texts(table: Table, row: int) -> list:
+    return [norm.label_key(c.text) for c in table.distinct(row)]
+
+
+def _joined(first: Table, second: Table) -> Table:
+    """`first` with the rows of `second` under it, less `second`'s copy of the header rows."""
+    header = find_header(first) or find_header(first, need=("criteria_group",))
+    skip = 0
+    if _row_texts(second, 0) == _row_texts(first, header.row):
+        skip = header.last_row - header.row + 1
+        while skip < len(second.rows) and _is_numbering_row(second, skip):
+            skip += 1
+    table = Table(first.index, list(first.rows), list(first.warnings) + list(second.warnings))
+    offset = len(first.rows) - skip
+    moved: dict = {}
+    for r in range(skip, len(second.rows)):
+        row = []
+        for cell in second.rows[r]:
+            if id(cell) not in moved:
+                row_of = cell.row + offset if cell.row >= skip else r + offset
+                moved[id(cell)] = _new_cell(cell.text, cell.where, cell.marked, cell.font, cell.lines, row_of,
+                                            cell.col, cell.span)
+            row.append(moved[id(cell)])
+        table.rows.append(row)
+    _check_join(table, header, len(first.rows))
+    return table
+
+
+def _check_join(table: Table, header, first_of_second: int) -> None:
+    """The "No" column checks the join: the second part goes on from where the first ended."""
+    no_col = header.columns.get("no")
+    if no_col is None:
+        return
+    before = [n for r in range(header.last_row + 1, first_of_second)
+              if (n := row_number(table.cell(r, no_col))) is not None]
+    after = next(((n, r) for r in range(first_of_second, len(table.rows))
+                  if (n := row_number(table.cell(r, no_col))) is not None), None)
+    if before and after and after[0] != before[-1] + 1:
+        table.warnings.append(Warning(
+            "nomor_tidak_berurutan",
+            f"Tabel bersambung: nomor {before[-1]} di bagian pertama diikuti nomor {after[0]} di bagian kedua",
+            table.cell(after[1], no_col).where))
+
+
+def _is_numbering_row(table: Table, row: int) -> bool:
+    from sopdoc.formkit.sheets import is_column_numbering
+
+    return is_column_numbering([c.text for c in table.distinct(row)])
+
+
+def _add_blocks(elements, found: list, counts: list, where_prefix: str) -> None:
+    for el in elements:
+        if el.tag == _P:
+            counts[0] += 1
+            raw = _paragraph_raw(el)
+            parts = tuple(t for t in map(norm.clean_text, raw.split("\t")) if t) if "\t" in raw else ()
+            found.append(Paragraph(norm.clean_text(raw) or "", f"{where_prefix}paragraf {counts[0]}", counts[0],
+                                   parts))
+        else:
+            counts[1] += 1
+            found.append(_table(el, counts[1]))
+
+
+def _text_boxes(body) -> dict:
+    """{block element: [text box contents]} for the text boxes anchored in each body block.
+
+    Word writes a text box twice: as a drawing shape and, for older readers, as its VML
+    fallback. Only the shape is read (a VML-only box, from an old Word, is read as it is); its
+    paragraphs come before the paragraph they are anchored in.
+    """
+    anchored: dict = {}
+    for box in body.iter(_TXBX):
+        top, parent = box, box.getparent()
+        while parent is not None and parent is not body:
+            if parent.tag == _FALLBACK:
+                break
+            top, parent = parent, parent.getparent()
+        if parent is body:
+            anchored.setdefault(top, []).append(box)
+    return anchored
 
 
 def _children(parent, tags: frozenset) -> list:
@@ -194,7 +311,7 @@ def _table(tbl, index: int) -> Table:
     table = Table(index)
     rows = table.rows
     gridded = next(tbl.iterdescendants(_GRID_BEFORE, _GRID_SPAN, _V_MERGE), None) is not None
-    for r, tr in enumerate(_children(tbl, _ROW_TAGS)):
+    for r, tr in enumerate(tr for tr in _children(tbl, _ROW_TAGS) if not _deleted_row(tr)):
         kids = list(tr)
         prefix = f"tabel {index} baris {r + 1} kolom "
         row: list = []
@@ -234,6 +351,16 @@ def _table(tbl, index: int) -> Table:
                 row.extend([cell] * span)
         rows.append(row)
     return table
+
+
+def _deleted_row(tr) -> bool:
+    """A row deleted with Track Changes on (`w:trPr/w:del`): still in the file, not in the form."""
+    for prop in tr:
+        if prop.tag == _TR_PR:
+            return _first(prop, _DELETED) is not None
+        if prop.tag == _TC:
+            return False
+    return False
 
 
 def _int_val(el, default: int) -> int:
@@ -286,11 +413,11 @@ def _cell_content(parent, lines: list, boxes: list, fonts: list) -> None:
                 _cell_content(content, lines, boxes, fonts)
 
 
-def _paragraph_text(p) -> tuple:
-    """(cleaned text, [check box states], [fonts of runs with visible text]) of one `w:p`."""
-    parts, boxes, fonts = [], [], []
-    _walk(p, parts, boxes, fonts, None)
-    return (norm.clean_text("".join(parts)) or "") if parts else "", boxes, fonts
+def _paragraph_raw(p) -> str:
+    """The visible text of one `w:p` as written, tabs kept as tabs."""
+    parts: list = []
+    _walk(p, parts, [], [], None)
+    return "".join(parts)
 
 
 def _walk(el, parts: list, boxes: list, fonts: list, font: Optional[str]) -> None:
@@ -307,7 +434,10 @@ def _walk(el, parts: list, boxes: list, fonts: list, font: Optional[str]) -> Non
                 parts.append(text)
         elif tag == _R:
             kids = list(child)
-            run_font = _run_font(kids) or font
+            run_font, hidden = _run_props(kids)
+            if hidden:
+                continue  # hidden text (Font > Hidden) is not on the printed page
+            run_font = run_font or font
             for kid in kids:  # a run's text handled here (as the branch above), the rest as anywhere
                 kid_tag = kid.tag
                 if kid_tag == _T:
@@ -323,6 +453,8 @@ def _walk(el, parts: list, boxes: list, fonts: list, font: Optional[str]) -> Non
             continue
         elif tag in _SPACE_TAGS:
             parts.append(" ")
+        elif tag in _TAB_TAGS:
+            parts.append("\t")
         elif tag == _NO_BREAK_HYPHEN:
             parts.append("-")
         elif tag == _SYM:
@@ -340,18 +472,19 @@ def _shown(text: str, font: str) -> str:
     return "".join(_MEANING_CHARS.get(norm.symbol_meaning(ch, font), ch) for ch in text)
 
 
-def _run_font(kids: list) -> Optional[str]:
-    """The font of a run from its children (`r.find("w:rPr/w:rFonts")`)."""
+def _run_props(kids: list) -> tuple:
+    """(font, hidden) of a run from its children (`r.find("w:rPr/w:rFonts")`, `w:rPr/w:vanish`)."""
     for prop in kids:
         if prop.tag == _R_PR:
-            fonts = _first(prop, _R_FONTS)
-            if fonts is not None:
-                for attr in _FONT_ATTRS:
-                    value = fonts.get(attr)
-                    if value:
-                        return value
-                return None
-    return None
+            font, hidden = None, False
+            for el in prop:
+                tag = el.tag
+                if tag == _R_FONTS:
+                    font = next((v for v in map(el.get, _FONT_ATTRS) if v), None)
+                elif tag == _HIDDEN:
+                    hidden = _on(el, _VAL)
+            return font, hidden
+    return None, False
 
 
 def _add_symbol(sym, parts: list) -> None:
@@ -460,7 +593,7 @@ def labelled(block: Block, labels: dict) -> list:
     if isinstance(block, Paragraph):
         label, value = norm.split_label_value(block.text)
         if value is None and ":" not in block.text:
-            return []
+            return _tabbed(block, labels)
         key = match_label(label, labels)
         return [(key, Field(value, block.where))] if key else []
     found = []
@@ -482,6 +615,15 @@ def labelled(block: Block, labels: dict) -> list:
             else:
                 found.append((key, Field(norm.clean_text(value.text.lstrip(": ")), value.where)))
     return found
+
+
+def _tabbed(paragraph: Paragraph, labels: dict) -> list:
+    """A label and its value set apart by a tab stop, without a colon ("Perangkat Daerah<tab>Dinas
+    Kesehatan"): the tab does what the colon does."""
+    if len(paragraph.parts) < 2:
+        return []
+    key = match_label(paragraph.parts[0], labels)
+    return [(key, Field(" ".join(paragraph.parts[1:]), paragraph.where))] if key else []
 
 
 def find_fields(found_blocks: Iterable, labels: dict) -> dict:
@@ -568,30 +710,51 @@ _CODE = re.compile(r"^\s*(K)\s*\.?\s*([1-7])\s*$", re.IGNORECASE)
 
 
 def find_header(table: Table, need: tuple = ("title",), labels: dict = norm.HEADER_LABELS) -> Optional[Header]:
-    """The first row naming every column in `need`, with a second header row below it when
-    that row holds the Ya | Tidak sub-columns (or the criteria labels)."""
+    """The first row naming every column in `need`, with up to two header rows below it: the
+    criteria under a group header ("Kriteria Evaluasi" above K1..K7), then the Ya | Tidak
+    sub-columns. A row with text under a named column is data, not header."""
     for r in range(len(table.rows)):
         cells = table.distinct(r)
-        columns: dict = {}
-        for cell in cells:
-            name = match_label(cell.text, labels) if cell.text else None
-            if name and name not in columns:
-                columns[name] = cell.col
+        columns = _header_columns(cells, labels)
         if not all(n in columns for n in need):
             continue
         criteria, codes = _criteria_cells(cells)
         marks = _yes_no_cells(cells)
         last = r
-        below = table.distinct(r + 1)
-        sub, sub_codes = _criteria_cells(below)
-        if len(sub) >= 2 and not criteria:
-            criteria, codes, last = sub, sub_codes, r + 1
-        if not marks and _yes_no_cells(below):
-            marks, last = _yes_no_cells(below), r + 1
+        named = {columns[n] for n in ("title", "number", "criteria_group") if n in columns}
+        for below in (r + 1, r + 2):
+            row_cells = table.distinct(below)
+            if any(c.col in named and c.text for c in row_cells):
+                break
+            sub, sub_codes = _criteria_cells(row_cells)
+            sub_marks = _yes_no_cells(row_cells)
+            if len(sub) < 2 and not (sub_marks and not marks):
+                break
+            if len(sub) >= 2:
+                criteria.update(sub)
+                codes.update(sub_codes)
+            marks += sub_marks
+            last = below
         return Header(r, last, columns, _pair(criteria, marks), codes,
                       yes=next((c for c, m in marks if m == "y"), None),
                       no=next((c for c, m in marks if m == "t"), None))
     return None
+
+
+def _header_columns(cells: list, labels: dict) -> dict:
+    """{name: grid column} of the header labels in one row; where two columns carry labels of
+    one name ("Catatan" and an inserted "Keterangan"), the label listed first in `labels` wins."""
+    found: dict = {}
+    for cell in cells:
+        name = match_label(cell.text, labels) if cell.text else None
+        if name is None:
+            continue
+        key = norm.label_key(cell.text)
+        ranks = [norm.label_key(label) for label in labels[name]]
+        rank = ranks.index(key) if key in ranks else len(ranks)
+        if name not in found or rank < found[name][0]:
+            found[name] = (rank, cell.col)
+    return {name: col for name, (_, col) in found.items()}
 
 
 def _criteria_cells(cells: list) -> tuple:

@@ -1,0 +1,157 @@
+"""Word forms as Word writes them after people worked on them (FORMS.md), in both Word regions.
+
+Each test builds a form with `wordforms`, edits it as Word stores such edits (tests/wordedits.py)
+and checks the parse gives back the facts it was built with, or nulls plus warnings where a person
+could not tell either.
+"""
+import pytest
+
+import wordedits as we
+from sheetedits import resave_with_libreoffice
+from sopdoc.reading.office import find_soffice
+from test_word_forms import codes, facts, read, want_bengkulu, want_sidoarjo
+from wordforms import BengkuluForm, SidoarjoForm, build_bengkulu, build_sidoarjo
+
+needs_soffice = pytest.mark.skipif(find_soffice() is None, reason="LibreOffice tidak terpasang")
+
+
+def sidoarjo(tmp_path, *changes, form=None):
+    path = build_sidoarjo(form or SidoarjoForm(), tmp_path / "sidoarjo.docx")
+    for change in changes:
+        we.edit(path, change)
+    return path
+
+
+def bengkulu(tmp_path, *changes, form=None):
+    path = build_bengkulu(form or BengkuluForm(), tmp_path / "bengkulu.docx")
+    for change in changes:
+        we.edit(path, change)
+    return path
+
+
+def assert_sidoarjo(form, built=None):
+    built = built or SidoarjoForm()
+    assert facts(form) == want_sidoarjo(built)
+    assert form.agency_as_written == built.agency
+    assert form.filled_on == "2025-05-14"
+    assert form.signatory.nip == built.nip.replace(" ", "")
+
+
+def assert_bengkulu(form, built=None):
+    built = built or BengkuluForm()
+    assert facts(form) == want_bengkulu(built)
+    assert form.agency_as_written == built.agency
+    assert form.filled_on == "2025-04-18"
+    assert form.signatory.position == built.position
+
+
+# --- tables split by a page break -----------------------------------------------------------------
+
+@pytest.mark.parametrize("repeat", [0, 1])
+def test_sidoarjo_table_a_split_in_two_is_one_table(tmp_path, repeat):
+    form = read(sidoarjo(tmp_path, we.split_table(1, 2, repeat)), "sidoarjo")
+    assert_sidoarjo(form)
+    assert form.warnings == []
+
+
+@pytest.mark.parametrize("repeat", [0, 2])
+def test_sidoarjo_table_b_split_in_two_is_one_table(tmp_path, repeat):
+    form = read(sidoarjo(tmp_path, we.split_table(2, 3, repeat)), "sidoarjo")
+    assert_sidoarjo(form)
+    assert form.warnings == []
+
+
+@pytest.mark.parametrize("repeat", [0, 1])
+def test_bengkulu_criteria_table_split_in_two_is_one_table(tmp_path, repeat):
+    form = read(bengkulu(tmp_path, we.split_table(1, 4, repeat)), "bengkulu")
+    assert_bengkulu(form)
+    assert form.warnings == []
+
+
+def test_split_table_whose_numbers_do_not_go_on_is_a_warning(tmp_path):
+    def renumber(doc):
+        doc.tables[2].rows[1].cells[0].paragraphs[0].runs[0].text = "7"
+
+    form = read(sidoarjo(tmp_path, we.split_table(1, 2, 1), renumber), "sidoarjo")
+    assert "nomor_tidak_berurutan" in codes(form)
+
+
+# --- tracked changes, comments, hidden text ------------------------------------------------------
+
+def test_tracked_deletions_are_not_read_insertions_are(tmp_path):
+    built = SidoarjoForm()
+    path = sidoarjo(tmp_path, we.tracked_changes("Dinas Lama ", built.agency),
+                    we.tracked_changes("Penilaian Lama ", built.sops[0].title))
+    assert_sidoarjo(read(path, "sidoarjo"), built)
+
+
+def test_a_row_deleted_with_track_changes_is_not_an_sop(tmp_path):
+    form = read(sidoarjo(tmp_path, we.deleted_row(1, 1, "Judul Yang Dihapus")), "sidoarjo")
+    assert_sidoarjo(form)
+    assert form.warnings == []
+
+
+def test_bengkulu_tracked_changes(tmp_path):
+    built = BengkuluForm()
+    form = read(bengkulu(tmp_path, we.tracked_changes("Dinas Lama", built.agency)), "bengkulu")
+    assert_bengkulu(form, built)
+
+
+@pytest.mark.parametrize("build,check", [(sidoarjo, assert_sidoarjo), (bengkulu, assert_bengkulu)])
+def test_comments_are_not_content(tmp_path, build, check):
+    form = read(build(tmp_path, we.comment_on("Dinas Kesehatan", "Tolong cek nama dinas")),
+                "sidoarjo" if build is sidoarjo else "bengkulu")
+    check(form)
+
+
+def test_hidden_text_is_not_read(tmp_path):
+    form = read(sidoarjo(tmp_path, we.hidden_text("Dinas Kesehatan", " (draf lama)")), "sidoarjo")
+    assert_sidoarjo(form)
+
+
+# --- the identity block in other shapes -----------------------------------------------------------
+
+SIDOARJO_LINES = ["Perangkat Daerah\t:\tDinas Kesehatan", "Tanggal Monitoring\t:\t14 Mei 2025",
+                  "Pelaksana Monitoring\t:\tAhmad Fauzi, S.Sos., M.Si.", "NIP\t:\t19751223 200404 1 013"]
+BENGKULU_LINES = ["Nama OPD\t:\tDinas Kesehatan", "Tanggal Evaluasi\t:\t18 April 2025"]
+
+
+def _no_colon(lines):
+    return [line.replace("\t:\t", "\t") for line in lines]
+
+
+@pytest.mark.parametrize("kind", ["textbox", "tabs", "table"])
+@pytest.mark.parametrize("colon", [True, False])
+def test_sidoarjo_identity_shapes(tmp_path, kind, colon):
+    lines = SIDOARJO_LINES if colon else _no_colon(SIDOARJO_LINES)
+    form = read(sidoarjo(tmp_path, we.identity_as(kind, lines, first_table=True)), "sidoarjo")
+    assert_sidoarjo(form)
+    assert form.signatory.name == "Ahmad Fauzi, S.Sos., M.Si."
+
+
+@pytest.mark.parametrize("kind", ["textbox", "tabs", "table"])
+@pytest.mark.parametrize("colon", [True, False])
+def test_bengkulu_identity_shapes(tmp_path, kind, colon):
+    lines = BENGKULU_LINES if colon else _no_colon(BENGKULU_LINES)
+    form = read(bengkulu(tmp_path, we.identity_as(kind, lines, first_table=False)), "bengkulu")
+    assert_bengkulu(form)
+
+
+def test_text_box_identity_is_read_once(tmp_path):
+    form = read(sidoarjo(tmp_path, we.identity_as("textbox", SIDOARJO_LINES, first_table=True)), "sidoarjo")
+    assert form.agency_as_written == "Dinas Kesehatan"  # not "Dinas Kesehatan Dinas Kesehatan"
+    assert form.warnings == []
+
+
+# --- written by LibreOffice -------------------------------------------------------------------------
+
+@needs_soffice
+@pytest.mark.parametrize("region,change", [
+    ("sidoarjo", we.split_table(1, 2, 1)),
+    ("bengkulu", we.split_table(1, 4, 0)),
+    ("sidoarjo", we.identity_as("textbox", SIDOARJO_LINES, first_table=True)),
+])
+def test_saved_by_libreoffice(tmp_path, region, change):
+    path = resave_with_libreoffice((sidoarjo if region == "sidoarjo" else bengkulu)(tmp_path, change))
+    form = read(path, region)
+    (assert_sidoarjo if region == "sidoarjo" else assert_bengkulu)(form)
