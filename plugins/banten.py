@@ -4,6 +4,8 @@ from sopdoc import ParserInfo, hookimpl
 from sopdoc.formkit import normalize as norm
 from sopdoc.formkit import sheets
 
+from . import banten_blank
+
 NAME = "banten"
 VERSION = "1.0"
 
@@ -35,3 +37,9 @@ def sopdoc_recognize(document):
 def sopdoc_parse(document, parser):
     if parser == NAME:
         return sheets.parse_one_sheet(sheets.best_layout(document, _checks), document)
+
+
+@hookimpl
+def sopdoc_blank_form(parser, blank):
+    if parser == NAME:
+        return banten_blank.write(blank)

@@ -1,4 +1,5 @@
 """sopdoc: consolidates regional SOP evaluation forms from a shared folder."""
+from sopdoc.formkit.blank import BlankForm, BlankSop
 from sopdoc.formkit.document import ParserInfo, Recognition, SourceDocument
 from sopdoc.errors import Refusal
 from sopdoc.hookspecs import hookimpl
@@ -7,6 +8,8 @@ from sopdoc.model import CRITERIA, CRITERIA_LABELS, ParsedForm, Signatory, SopRo
 __version__ = "0.1.0"
 
 __all__ = [
+    "BlankForm",
+    "BlankSop",
     "CRITERIA",
     "CRITERIA_LABELS",
     "ParsedForm",

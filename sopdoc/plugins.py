@@ -66,3 +66,10 @@ def parser_infos(pm=None) -> list:
         dist = dists.get(id(plugin))
         infos.append((info, pm.get_name(plugin), dist.project_name if dist else None))
     return sorted(infos, key=lambda t: (t[0].region, t[0].name))
+
+
+def blank_parsers(pm=None) -> set:
+    """Names of the parsers whose plugin writes blank forms (hook `sopdoc_blank_form`)."""
+    pm = pm or get_manager()
+    writers = {impl.plugin_name for impl in pm.hook.sopdoc_blank_form.get_hookimpls()}
+    return {info.name for info, plugin_name, _ in parser_infos(pm) if plugin_name in writers}

@@ -302,11 +302,14 @@ def _csv(rows, delimiter: str = ";") -> str:
 
 @cli.command(name="plugins")
 def list_plugins():
-    """List the parser plugins that are loaded."""
+    """List the parser plugins that are loaded, and which of them write blank forms (sopdoc forms)."""
     pm = plugins.get_manager()
+    blanks = plugins.blank_parsers(pm)
     for info, module, dist in plugins.parser_infos(pm):
         source = f"paket {dist}" if dist else "bawaan"
-        click.echo(f"{info.name:<14} {info.version:<6} daerah={info.region:<13} {','.join(info.kinds):<5} {module} ({source})")
+        offers = "formulir kosong" if info.name in blanks else "tanpa formulir kosong"
+        click.echo(f"{info.name:<14} {info.version:<6} daerah={info.region:<13} {','.join(info.kinds):<5} "
+                   f"{offers:<21} {module} ({source})")
 
 
 @cli.command()
@@ -330,3 +333,4 @@ def main():  # pragma: no cover
 from sopdoc.cli import status as cli_status  # noqa: E402,F401  (registers its commands)
 from sopdoc.cli import watch as cli_watch  # noqa: E402,F401  (registers its commands)
 from sopdoc.cli import outputs as cli_outputs  # noqa: E402,F401  (registers its commands)
+from sopdoc.cli import forms as cli_forms  # noqa: E402,F401  (registers its commands)

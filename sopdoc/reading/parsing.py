@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from sopdoc.reading import convert, sniff
+from sopdoc.reading import convert, identity, sniff
 from sopdoc.rules import deadlines
 from sopdoc import plugins
 from sopdoc.formkit.document import ParserInfo, SourceDocument
 from sopdoc.errors import Refusal
 from sopdoc.model import ParsedForm
+from sopdoc.stamp import StampReading, read_stamp
 
 # A parser must be at least this sure that a file is its form before it may parse it.
 RECOGNITION_THRESHOLD = 0.75
@@ -33,6 +34,7 @@ class Reading:
     parser: ParserInfo
     agency: Optional[object]  # agencies.Agency
     agency_warnings: list
+    stamp: StampReading = StampReading()  # the identity of the blank sopdoc wrote, if it is one
 
 
 def sha256_of(path: Path) -> str:
@@ -149,10 +151,23 @@ def read_file(path: Path, *, name: Optional[str] = None, region_key: Optional[st
         document = open_document(path, name or path.name, limits or sniff.Limits(), Path(workdir))
         parser = recognize(document, region_key, pm)
         form = parse(document, parser, pm)
+    found = read_stamp(path)
+    if found.stamp is not None and region_key in (None, found.stamp.region):
+        form.period_hint = found.stamp.period  # the period the blank was written for
     agency, agency_warnings = (None, [])
     if register is not None:
         agency, agency_warnings = register.match(form.agency_as_written, form.agency_where)
-    return Reading(form, parser, agency, agency_warnings)
+        agency, agency_warnings = identity.reconcile(found, agency, agency_warnings, register,
+                                                     form.agency_as_written, form.agency_where, region_key)
+    return Reading(form, parser, agency, agency_warnings, found)
+
+
+def upload_link_warnings(reading: Reading, link_agency_code: str, register) -> list:
+    """Warnings for a form uploaded through the portal link of the agency `link_agency_code`:
+    flagged when the form names or was written for another agency. The portal adds them to the
+    submission's warnings."""
+    return identity.upload_link_warnings(reading.agency, reading.stamp, register.by_code.get(link_agency_code),
+                                         reading.form.agency_where)
 
 
 def agency_dict(reading: Reading) -> dict:

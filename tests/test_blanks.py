@@ -1,0 +1,276 @@
+"""Blank forms out and back: each region's blank, pre-filled from the agency's earlier submission,
+filled in as an agency would (only values the form offers; one SOP added, one removed), comes back
+with the exact agency, period and values and no warning; an altered stamp is caught."""
+import datetime as dt
+import io
+import shutil
+from zoneinfo import ZoneInfo
+
+import openpyxl
+import pytest
+
+from blankfill import choose, rows_with, type_date, type_text
+from conftest import SAMPLES
+from sopdoc import plugins
+from sopdoc.intake.batch import Intake
+from sopdoc.intake.store import Store
+from sopdoc.model import CRITERIA
+from sopdoc.outputs.blanks import BlanksError, write_blanks
+from sopdoc.workspace import init_workspace
+
+CODES = {"banten": "36.09", "bontang": "64.74.09", "tanjungbalai": "12.72.07", "sidoarjo": "35.15.07",
+         "bengkulu": "17.71.07"}
+SAMPLE_KINDS = {"banten": "xlsx", "bontang": "xlsx", "tanjungbalai": "xlsx", "sidoarjo": "docx", "bengkulu": "docx"}
+SAMPLE_DAYS = {"banten": dt.date(2025, 5, 14), "bontang": dt.date(2024, 10, 30), "tanjungbalai": dt.date(2019, 5, 29),
+               "sidoarjo": dt.date(2019, 11, 6), "bengkulu": dt.date(2018, 4, 18)}
+FILLED_ON = dt.date(2026, 3, 9)
+RECEIVED = dt.datetime(2026, 3, 10, 10, 0)
+NEW_PERIOD = """
+[[regions.{region}.periods]]
+id = "{region}-2026"
+name = "Evaluasi SOP Tahun 2026"
+opens = 2026-03-02
+closes = 2026-03-20
+"""
+# answers chosen for the SOPs of a filled blank, by position
+PATTERNS = [(True,) * 7, (True, False, True, True, False, True, True), (False, True, True, True, True, True, False),
+            (True, True, False, True, True, True, True)]
+FOLLOW_UPS = ["dipertahankan", "direvisi", "dicabut", "direvisi"]
+IMPLEMENTATIONS = ["baik", "tidak_baik", "baik", "baik"]
+
+
+def _at(region: str, moment: dt.datetime) -> dt.datetime:
+    tz = "Asia/Makassar" if region == "bontang" else "Asia/Jakarta"
+    return moment.replace(tzinfo=ZoneInfo(tz))
+
+
+def workspace_with_history(root, region):
+    """A workspace of `region` whose Dinas Kesehatan sent the sample form in the bundled period,
+    and a new period 2026 to write blanks for."""
+    ws = init_workspace(root, region)
+    shutil.copy(SAMPLES / f"{region}-contoh.{SAMPLE_KINDS[region]}", ws.inbox)
+    intake = Intake(ws, clock=lambda: _at(region, dt.datetime.combine(SAMPLE_DAYS[region], dt.time(10))))
+    try:
+        assert [o.outcome for o in intake.process_all()] == ["accepted"]
+    finally:
+        intake.close()
+    with open(ws.root / "periods.toml", "a", encoding="utf-8") as f:
+        f.write(NEW_PERIOD.format(region=region))
+    return ws
+
+
+def send_back(ws, region, path):
+    """Process a returned file as the intake does; the canonical object of the submission."""
+    shutil.copy(path, ws.inbox / path.name)
+    intake = Intake(ws, clock=lambda: _at(region, RECEIVED))
+    try:
+        outcomes = intake.process_all()
+    finally:
+        intake.close()
+    assert [o.outcome for o in outcomes] == ["accepted"], outcomes
+    store = Store(ws.store_path)
+    try:
+        return store.submissions(period=f"{region}-2026")[-1]
+    finally:
+        store.close()
+
+
+def blank_for(ws, region):
+    store = Store(ws.store_path)
+    try:
+        run = write_blanks(ws, store, f"{region}-2026", agency_codes=(CODES[region],))
+    finally:
+        store.close()
+    assert len(run.written) == 1
+    return run.written[0]
+
+
+def expected_sop(row, number, title, i, region):
+    has_impl = region in ("banten", "sidoarjo")
+    has_follow = region != "tanjungbalai"
+    return {"row": row, "number": number, "title": title, "criteria": dict(zip(CRITERIA, PATTERNS[i % 4])),
+            "implementation": IMPLEMENTATIONS[i % 4] if has_impl else None,
+            "notes": f"Catatan {i + 1}", "follow_up": FOLLOW_UPS[i % 4] if has_follow else None}
+
+
+# -- filling each region's blank as an agency would -----------------------------------------------
+
+WORDS = {True: "Ya", False: "Tidak"}
+IMPL_WORDS = {"baik": "Baik", "tidak_baik": "Tidak Baik"}
+FOLLOW_WORDS = {"dipertahankan": "Dipertahankan", "direvisi": "Direvisi", "dicabut": "Dicabut"}
+
+
+def fill_banten(path, out):
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Evaluasi SOP"]
+    first = 11
+    prefilled = rows_with(ws, 3, first)
+    assert len(prefilled) >= 2
+    ws.delete_rows(prefilled[1])  # this SOP was not evaluated
+    kept = prefilled[:-1]
+    new_row = kept[-1] + 1
+    type_text(ws, new_row, 2, "SOP/DINKES/099/2026")
+    type_text(ws, new_row, 3, "Pelayanan Rujukan Pasien")
+    expected = []
+    for i, r in enumerate([*kept, new_row]):
+        type_text(ws, r, 1, i + 1)
+        for j, answer in enumerate(PATTERNS[i % 4]):
+            choose(ws, r, 4 + j, WORDS[answer])
+        choose(ws, r, 11, IMPL_WORDS[IMPLEMENTATIONS[i % 4]])
+        type_text(ws, r, 12, f"Catatan {i + 1}")
+        choose(ws, r, 13, FOLLOW_WORDS[FOLLOW_UPS[i % 4]])
+        expected.append(expected_sop(i + 1, ws.cell(r, 2).value, ws.cell(r, 3).value, i, "banten"))
+    type_date(ws, 6, 3, FILLED_ON)
+    place = next(c for row in ws.iter_rows() for c in row if c.value == "Serang, ")
+    type_text(ws, place.row, place.column, "Serang, 9 Maret 2026")
+    type_text(ws, place.row + 1, place.column, "Kepala Bagian Umum")
+    type_text(ws, place.row + 5, place.column, "Rina Marlina, S.E., M.M.")
+    type_text(ws, place.row + 6, place.column, "NIP. 19711027 199504 1 002")
+    wb.save(out)
+    return expected
+
+
+FILLERS = {"banten": fill_banten}
+
+
+@pytest.mark.parametrize("region", sorted(FILLERS))
+def test_a_filled_blank_comes_back_exact_and_without_warning(region, tmp_path):
+    ws = workspace_with_history(tmp_path / "ws", region)
+    blank = blank_for(ws, region)
+    assert blank.prefilled >= 2 and blank.from_period is not None
+    filled = tmp_path / f"diisi {blank.path.name}"
+    expected = FILLERS[region](blank.path, filled)
+    document = send_back(ws, region, filled)
+    assert document["agency"]["code"] == CODES[region]
+    assert document["period"] == f"{region}-2026"
+    assert document["filled_on"] == FILLED_ON.isoformat()
+    assert document["sops"] == expected
+    assert document["warnings"] == []
+
+
+def test_the_prefilled_sops_are_the_earlier_ones_not_withdrawn(tmp_path):
+    ws = workspace_with_history(tmp_path / "ws", "banten")
+    blank = blank_for(ws, "banten")
+    sheet = openpyxl.load_workbook(blank.path)["Evaluasi SOP"]
+    titles = [sheet.cell(r, 3).value for r in rows_with(sheet, 3, 11)]
+    # the sample's first SOP was withdrawn (dicabut): it is not evaluated again
+    assert titles == ["Penerbitan Surat Tugas", "Pengadaan Barang/Jasa Langsung",
+                      "Verifikasi Surat Perintah Membayar", "Pengelolaan Surat Masuk", "Penyusunan Standar Pelayanan"]
+
+
+def test_an_unknown_agency_code_is_refused(banten_ws):
+    store = Store(banten_ws.store_path)
+    try:
+        with pytest.raises(BlanksError, match="99.99"):
+            write_blanks(banten_ws, store, "banten-2025-tahap-1", agency_codes=("99.99",))
+    finally:
+        store.close()
+
+
+def test_every_agency_but_the_organiser_gets_one(banten_ws):
+    store = Store(banten_ws.store_path)
+    try:
+        run = write_blanks(banten_ws, store, "banten-2025-tahap-1")
+    finally:
+        store.close()
+    codes = {w.agency_code for w in run.written}
+    register = banten_ws.register()
+    assert codes == {a.code for a in register.agencies} - {banten_ws.region().organizer_code}
+    assert "36.05" not in codes
+    assert all(w.path.parent == banten_ws.outbox / "banten-2025-tahap-1" / "formulir" for w in run.written)
+
+
+def test_builtin_parsers_offer_blanks():
+    assert {"banten"} <= plugins.blank_parsers()
+
+
+def test_the_documented_hook_example_writes_a_workbook():
+    from pathlib import Path
+
+    from sopdoc import BlankForm, BlankSop
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "plugin_hooks.md").read_text()
+    example = docs.split("## sopdoc_blank_form(")[1].split("```python")[1].split("```")[0]
+    namespace: dict = {}
+    exec(example, namespace)  # the page's example, as printed
+    blank = BlankForm("Dinas Kesehatan", "Provinsi Papua", "Jayapura", "papua-2026", "Evaluasi SOP 2026",
+                      dt.date(2026, 1, 1), dt.date(2026, 6, 30), (BlankSop("SOP/001", "Pelayanan Rujukan"),))
+    assert namespace["sopdoc_blank_form"](parser="lain", blank=blank) is None
+    data = namespace["sopdoc_blank_form"](parser="papua", blank=blank)
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["Evaluasi SOP"]
+    assert sheet["B1"].value == "Dinas Kesehatan" and sheet["C5"].value == "Pelayanan Rujukan"
+    assert sheet.protection.sheet
+
+
+# -- the stamp on return --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def banten_filled(tmp_path):
+    """A Banten workspace with history and Dinas Kesehatan's blank for 2026, filled in."""
+    ws = workspace_with_history(tmp_path / "ws", "banten")
+    blank = blank_for(ws, "banten")
+    filled = tmp_path / "Evaluasi SOP Dinkes 2026.xlsx"
+    fill_banten(blank.path, filled)
+    return ws, filled
+
+
+def _set_property(path, name, value):
+    wb = openpyxl.load_workbook(path)
+    for prop in wb.custom_doc_props.props:
+        if prop.name == name:
+            prop.value = value
+    wb.save(path)
+
+
+def test_a_stamp_edited_by_hand_is_ignored_with_a_warning(banten_filled):
+    ws, filled = banten_filled
+    _set_property(filled, "sopdoc.agency", "36.10")  # File > Properties > Custom, by hand
+    document = send_back(ws, "banten", filled)
+    assert document["agency"]["code"] == "36.09"  # the typed name decides
+    assert [w["code"] for w in document["warnings"]] == ["identitas_formulir_rusak"]
+
+
+def test_a_stamp_of_another_agency_gives_way_to_the_typed_name(banten_filled):
+    from sopdoc.stamp import Stamp, stamp_package
+
+    ws, filled = banten_filled
+    other = Stamp("banten", "36.10", "banten-2026", "banten/1.0")  # intact, but another agency's
+    filled.write_bytes(stamp_package(filled.read_bytes(), other))
+    document = send_back(ws, "banten", filled)
+    assert document["agency"]["code"] == "36.09"
+    warnings = document["warnings"]
+    assert [w["code"] for w in warnings] == ["identitas_formulir_berbeda"]
+    assert "Dinas Kesehatan" in warnings[0]["message"]
+
+
+def test_an_erased_name_is_recognised_by_the_stamp_with_a_warning(banten_filled):
+    ws, filled = banten_filled
+    wb = openpyxl.load_workbook(filled)
+    wb["Evaluasi SOP"]["C4"] = None
+    wb.save(filled)
+    document = send_back(ws, "banten", filled)
+    assert document["agency"]["code"] == "36.09"
+    assert [w["code"] for w in document["warnings"]] == ["opd_dari_identitas_formulir"]
+
+
+def test_a_form_uploaded_through_another_agencys_link_is_flagged(banten_filled):
+    from sopdoc.reading import parsing
+
+    ws, filled = banten_filled
+    register = ws.register()
+    reading = parsing.read_file(filled, region_key="banten", register=register)
+    assert reading.agency.code == "36.09" and reading.stamp.stamp.agency == "36.09"
+    assert parsing.upload_link_warnings(reading, "36.09", register) == []
+    flagged = parsing.upload_link_warnings(reading, "36.10", register)
+    assert [w.code for w in flagged] == ["tautan_opd_lain"]
+    assert register.by_code["36.10"].name in flagged[0].message
+
+
+def test_a_form_without_a_stamp_reads_as_before(tmp_path):
+    from sopdoc.reading import parsing
+
+    ws = init_workspace(tmp_path / "ws", "banten")
+    reading = parsing.read_file(SAMPLES / "banten-contoh.xlsx", region_key="banten", register=ws.register())
+    assert reading.stamp.stamp is None and not reading.stamp.broken
+    assert reading.agency.code == "36.09" and reading.agency_warnings == []
