@@ -334,3 +334,4 @@ from sopdoc.cli import status as cli_status  # noqa: E402,F401  (registers its c
 from sopdoc.cli import watch as cli_watch  # noqa: E402,F401  (registers its commands)
 from sopdoc.cli import outputs as cli_outputs  # noqa: E402,F401  (registers its commands)
 from sopdoc.cli import forms as cli_forms  # noqa: E402,F401  (registers its commands)
+from sopdoc.cli import portal as cli_portal  # noqa: E402,F401  (registers its commands)

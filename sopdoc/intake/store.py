@@ -109,6 +109,39 @@ MIGRATIONS = [
         noted_at TEXT NOT NULL
     );
     """,
+    # 5 -> 6: the web portal: agency upload links (only a token's hash), receipts, staff users
+    """
+    CREATE TABLE upload_links (
+        id INTEGER PRIMARY KEY,
+        period TEXT NOT NULL,
+        agency_code TEXT NOT NULL,
+        generation INTEGER NOT NULL,    -- raised by every rotation
+        token_hash TEXT NOT NULL UNIQUE,  -- sha256 of the token (hex), never the token itself
+        created_at TEXT NOT NULL,
+        revoked_at TEXT,
+        UNIQUE (period, agency_code, generation)
+    );
+    CREATE TABLE receipts (
+        number TEXT PRIMARY KEY,        -- as printed: TT-<year>-<seq>-<random>
+        seq INTEGER NOT NULL UNIQUE,
+        file_id INTEGER REFERENCES files(id),  -- NULL while the upload still waits in inbox/
+        received_at TEXT NOT NULL,      -- the arrival the store recorded for the file
+        agency_code TEXT NOT NULL,      -- the agency whose link received it
+        period TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        signature TEXT NOT NULL         -- HMAC-SHA256 with the workspace secret, hex
+    );
+    CREATE INDEX receipts_sha256 ON receipts(sha256);
+    CREATE INDEX receipts_agency ON receipts(period, agency_code);
+    CREATE TABLE staff_users (
+        name TEXT PRIMARY KEY,
+        password_hash TEXT NOT NULL,    -- scrypt, with its parameters and salt
+        created_at TEXT NOT NULL
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 WORKSPACE_LOCK_NAME = ".sopdoc.lock"
@@ -205,6 +238,13 @@ class Store:
         """The file first seen as `name` has grown to this while it was followed (a copy finishing)."""
         with self.transaction() as db:
             db.execute("UPDATE arrivals SET size = ?, mtime_ns = ? WHERE name = ?", (size, mtime_ns, name))
+
+    def record_arrival(self, name: str, received_at: str, size: int, mtime_ns: int) -> None:
+        """Record that `name` arrived at `received_at`, replacing any sighting of it (an upload
+        knows its own arrival better than a watcher that saw it renamed into inbox/)."""
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO arrivals (name, received_at, size, mtime_ns) VALUES (?, ?, ?, ?)",
+                       (name, received_at, size, mtime_ns))
 
     def forget_arrival(self, name: str) -> None:
         """Drop the arrival of `name` (its file has been dealt with)."""
@@ -439,7 +479,90 @@ class Store:
             " WHERE s.period IS NOT NULL GROUP BY s.period ORDER BY s.period"
         )]
 
+    def file_record(self, stored_as: str) -> Optional[sqlite3.Row]:
+        """The newest file record of the file now at `stored_as`."""
+        return self.db.execute("SELECT * FROM files WHERE stored_as = ? ORDER BY id DESC LIMIT 1",
+                               (stored_as,)).fetchone()
 
+    def file_by_id(self, file_id: int) -> Optional[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM files WHERE id = ?", (file_id,)).fetchone()
+
+    def submission_of_sha(self, sha256: str) -> Optional[dict]:
+        """The canonical object of the submission these bytes made, if any."""
+        row = self.db.execute("SELECT document FROM submissions WHERE sha256 = ?", (sha256,)).fetchone()
+        return json.loads(row["document"]) if row else None
+
+    def last_file_id(self) -> int:
+        """The newest file record's id (0 when none): changes after every file processed."""
+        return self.db.execute("SELECT COALESCE(MAX(id), 0) FROM files").fetchone()[0]
+
+    # --- the web portal ---------------------------------------------------------------------
+
+    def current_link(self, period: str, agency_code: str) -> Optional[sqlite3.Row]:
+        """The newest upload link of an agency in a period (revoked or not)."""
+        return self.db.execute(
+            "SELECT * FROM upload_links WHERE period = ? AND agency_code = ? ORDER BY generation DESC LIMIT 1",
+            (period, agency_code),
+        ).fetchone()
+
+    def add_link(self, *, period: str, agency_code: str, generation: int, token_hash: str,
+                 created_at: str, revoke_before: bool = False) -> None:
+        """Record a link's hash; with `revoke_before`, the agency's earlier links of the period are
+        revoked in the same transaction."""
+        with self.transaction() as db:
+            if revoke_before:
+                db.execute("UPDATE upload_links SET revoked_at = ? WHERE period = ? AND agency_code = ?"
+                           " AND revoked_at IS NULL", (created_at, period, agency_code))
+            db.execute("INSERT OR IGNORE INTO upload_links (period, agency_code, generation, token_hash, created_at)"
+                       " VALUES (?, ?, ?, ?, ?)", (period, agency_code, generation, token_hash, created_at))
+
+    def link_by_hash(self, token_hash: str) -> Optional[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM upload_links WHERE token_hash = ?", (token_hash,)).fetchone()
+
+    def record_receipt(self, *, make_number: Callable[[int], str], sign: Callable[[dict], str],
+                       fields: dict) -> dict:
+        """Number, sign and record a receipt of `fields` (file_id, received_at, agency_code, period,
+        file_name, size, sha256, outcome) in one transaction; returns the receipt as a dict."""
+        with self.transaction() as db:
+            seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM receipts").fetchone()[0]
+            receipt = dict(fields, number=make_number(seq))
+            receipt["signature"] = sign(receipt)
+            db.execute(
+                "INSERT INTO receipts (number, seq, file_id, received_at, agency_code, period, file_name, size,"
+                " sha256, outcome, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (receipt["number"], seq, receipt.get("file_id"), receipt["received_at"], receipt["agency_code"],
+                 receipt["period"], receipt["file_name"], receipt["size"], receipt["sha256"],
+                 receipt["outcome"], receipt["signature"]),
+            )
+        return receipt
+
+    def receipt(self, number: str) -> Optional[dict]:
+        row = self.db.execute(f"SELECT {_RECEIPT_COLUMNS} FROM receipts WHERE number = ?", (number,)).fetchone()
+        return dict(row) if row else None
+
+    def receipts(self, *, sha256: Optional[str] = None, period: Optional[str] = None,
+                 agency_code: Optional[str] = None) -> list:
+        """Receipts matching every filter given, newest first."""
+        clauses = [(c, v) for c, v in (("sha256", sha256), ("period", period), ("agency_code", agency_code))
+                   if v is not None]
+        where = " AND ".join(f"{c} = ?" for c, _ in clauses) or "1"
+        return [dict(r) for r in self.db.execute(
+            f"SELECT {_RECEIPT_COLUMNS} FROM receipts WHERE {where} ORDER BY seq DESC", [v for _, v in clauses])]
+
+    def add_user(self, name: str, password_hash: str, created_at: str) -> None:
+        """Add a staff user, or give an existing one a new password."""
+        with self.transaction() as db:
+            db.execute("INSERT INTO staff_users (name, password_hash, created_at) VALUES (?, ?, ?)"
+                       " ON CONFLICT(name) DO UPDATE SET password_hash = excluded.password_hash",
+                       (name, password_hash, created_at))
+
+    def password_hash(self, name: str) -> Optional[str]:
+        row = self.db.execute("SELECT password_hash FROM staff_users WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
+
+_RECEIPT_COLUMNS = ("number, file_id, received_at, agency_code, period, file_name, size, sha256, outcome,"
+                    " signature")
 _LETTER_COLUMNS = "id, kind, number, seq, period, agency_code, path, issued_at"
 
 def _add_letter_recipient(db) -> None:

@@ -1,0 +1,83 @@
+"""An agency's upload, start to end: taken by the intake, then a signed receipt."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from filelock import Timeout
+
+from sopdoc.errors import WorkspaceError
+from sopdoc.intake.batch import Intake
+from sopdoc.intake.store import Store
+from sopdoc.intake.upload import take_upload
+from sopdoc.portal import receipts
+from sopdoc.workspace import Workspace
+
+LOCK_TIMEOUT = 600  # seconds an upload waits for a batch running beside it
+
+
+@dataclass
+class Verdict:
+    outcome: str  # accepted | refused | duplicate | deferred
+    reason_code: Optional[str]
+    reason: Optional[str]
+    submission: Optional[dict]  # the canonical object read (for a duplicate: the first copy's)
+    receipt: dict
+    other_agency: Optional[str] = None  # the form names another agency than the link's
+
+    @property
+    def warnings(self) -> list:
+        return list((self.submission or {}).get("warnings") or [])
+
+    def as_json(self) -> dict:
+        return {"outcome": self.outcome, "reason_code": self.reason_code, "reason": self.reason,
+                "warnings": self.warnings, "submission": self.submission,
+                "receipt": receipts.public_view(self.receipt)}
+
+
+def accept_upload(ws: Workspace, secret: bytes, *, partial: Path, name: str, sha256: str,
+                  received_at: dt.datetime, period: str, agency_code: str) -> Verdict:
+    """Take the complete upload at `partial` (its bytes' `sha256` computed while it arrived),
+    sent through `agency_code`'s link for `period`, and issue its receipt."""
+    intake = Intake(ws)
+    try:
+        try:
+            with intake.lock(LOCK_TIMEOUT):
+                outcome = take_upload(intake, partial, name, received_at)
+        except Timeout:
+            os.unlink(partial)
+            raise WorkspaceError("Ruang kerja sedang sibuk; unggah lagi sebentar lagi") from None
+        record = intake.store.file_record(outcome.stored_as) if outcome.outcome != "deferred" else None
+        receipt = receipts.issue(
+            intake.store, secret, file_id=record["id"] if record else None,
+            received_at=record["received_at"] if record else received_at.isoformat(timespec="seconds"),
+            agency_code=agency_code, period=period, file_name=name,
+            size=record["size"] if record else (ws.root / outcome.stored_as).stat().st_size,
+            sha256=sha256, outcome=outcome.outcome)
+        verdict = verdict_of(intake.store, receipt)
+        if outcome.outcome == "deferred":
+            verdict.reason_code, verdict.reason = outcome.reason_code, outcome.reason
+        return verdict
+    finally:
+        intake.close()
+
+
+def verdict_of(store: Store, receipt: dict) -> Verdict:
+    """The verdict a receipt stands for, read back from the store (a reloaded page shows the same)."""
+    record = store.file_by_id(receipt["file_id"]) if receipt["file_id"] else None
+    outcome = receipt["outcome"]
+    submission = store.submission_of_sha(receipt["sha256"]) if outcome in ("accepted", "duplicate") else None
+    read_code = ((submission or {}).get("agency") or {}).get("code")
+    return Verdict(
+        outcome,
+        record["reason_code"] if record else "ditunda" if outcome == "deferred" else None,
+        record["reason"] if record else WAITING if outcome == "deferred" else None,
+        submission, receipt,
+        other_agency=read_code if read_code and read_code != receipt["agency_code"] else None,
+    )
+
+
+WAITING = "Berkas diterima tetapi belum dapat diproses; sopdoc mencobanya lagi dengan sendirinya."

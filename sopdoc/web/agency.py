@@ -1,0 +1,163 @@
+"""The agency side, open without login: the upload page behind each agency's link, the verdict,
+the receipt, and the public verification of receipts."""
+from __future__ import annotations
+
+import os
+from typing import Optional
+
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from sopdoc.errors import SopdocError
+from sopdoc.intake.upload import partial_path, safe_upload_name
+from sopdoc.portal import links, receipts
+from sopdoc.portal.uploads import accept_upload, verdict_of
+from sopdoc.rules import deadlines
+from sopdoc.web.pages import error_response, wants_json
+from sopdoc.web.receiving import UploadRefused, receive_file
+from sopdoc.web.security import check_same_origin
+
+
+def routes() -> list:
+    return [
+        Route("/unggah/{token}", upload_page, methods=["GET", "POST"]),
+        Route("/unggah/{token}/hasil/{number}", verdict_page),
+        Route("/tanda-terima/{number}", receipt_page),
+        Route("/verifikasi", verify_page, methods=["GET", "POST"]),
+    ]
+
+
+def _portal(request: Request):
+    return request.app.state.portal
+
+
+class _Link:
+    """What an agency's token opens: its agency and period, and nothing else."""
+
+    def __init__(self, portal, token: str):
+        with portal.store() as store:
+            found = links.resolve(store, token)
+        ws = portal.workspace()
+        agency = ws.register().by_code.get(found[1]) if found else None
+        period = next((p for p in ws.region().periods if found and p.id == found[0]), None)
+        if agency is None or period is None:
+            raise HTTPException(404)  # plain: a wrong token learns nothing
+        self.ws, self.token, self.agency, self.period = ws, token, agency, period
+        self.deadline = deadlines.deadline(period, ws.region(), ws.calendar())
+
+    def time_left(self, now) -> str:
+        today = now.date()
+        if now > self.deadline:
+            return "Batas waktu sudah lewat; unggahan tetap diterima dan dicatat terlambat."
+        days = self.ws.calendar().working_days_between(today, self.deadline.date())
+        return f"{days} hari kerja lagi" if days else "Hari ini hari terakhir."
+
+
+async def upload_page(request: Request) -> Response:
+    portal = _portal(request)
+    link = _Link(portal, request.path_params["token"])
+    if request.method == "POST":
+        return await _upload(request, portal, link)
+    with portal.store() as store:
+        earlier = store.receipts(period=link.period.id, agency_code=link.agency.code)
+    return portal.render(request, "upload.html", {
+        "link": link, "earlier": earlier, "time_left": link.time_left(portal.now()),
+        "limit": link.ws.limits().max_file_bytes,
+    })
+
+
+async def _upload(request: Request, portal, link: _Link) -> Response:
+    check_same_origin(request, portal.allowed_hosts())  # the token in the path is the CSRF secret
+    partial = partial_path(link.ws.inbox)
+    try:
+        received = await receive_file(request, field="berkas", into=partial,
+                                      limit=link.ws.limits().max_file_bytes, clock=portal.now)
+    except UploadRefused as e:
+        return error_response(request, portal.templates, e.status, e.message)
+    try:
+        verdict = await run_in_threadpool(
+            accept_upload, link.ws, portal.secret, partial=partial, name=safe_upload_name(received.name),
+            sha256=received.sha256, received_at=received.received_at.replace(microsecond=0),
+            period=link.period.id, agency_code=link.agency.code)
+    except SopdocError as e:
+        _remove(partial)
+        return error_response(request, portal.templates, 503, str(e))
+    portal.refresher.poke()
+    if wants_json(request):
+        return JSONResponse(verdict.as_json())
+    return portal.render(request, "verdict.html", {"link": link, "verdict": verdict,
+                                                   "agencies": link.ws.register().by_code})
+
+
+def _remove(path) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+async def verdict_page(request: Request) -> Response:
+    """The verdict of an earlier upload: what the upload answered, again after any reload."""
+    portal = _portal(request)
+    link = _Link(portal, request.path_params["token"])
+    with portal.store() as store:
+        receipt = store.receipt(request.path_params["number"])
+        if receipt is None or (receipt["agency_code"], receipt["period"]) != (link.agency.code, link.period.id):
+            raise HTTPException(404)
+        verdict = verdict_of(store, receipt)
+    if wants_json(request):
+        return JSONResponse(verdict.as_json())
+    return portal.render(request, "verdict.html", {"link": link, "verdict": verdict,
+                                                   "agencies": link.ws.register().by_code})
+
+
+def _receipt_context(portal, receipt: Optional[dict]) -> dict:
+    ws = portal.workspace()
+    agency = ws.register().by_code.get(receipt["agency_code"]) if receipt else None
+    period = next((p for p in ws.region().periods if receipt and p.id == receipt["period"]), None)
+    return {"receipt": receipt, "agency_name": agency.name if agency else (receipt or {}).get("agency_code"),
+            "period_name": period.name if period else (receipt or {}).get("period"),
+            "genuine": bool(receipt) and receipts.is_genuine(portal.secret, receipt),
+            "region": ws.region()}
+
+
+async def receipt_page(request: Request) -> Response:
+    """The printable receipt. Its number holds a random part, so it opens only for whoever has it."""
+    portal = _portal(request)
+    with portal.store() as store:
+        receipt = store.receipt(request.path_params["number"])
+    if receipt is None:
+        raise HTTPException(404, "Tanda terima dengan nomor ini tidak ada.")
+    context = _receipt_context(portal, receipt)
+    if wants_json(request):
+        return JSONResponse(dict(receipts.public_view(receipt), genuine=context["genuine"]))
+    return portal.render(request, "receipt.html", context)
+
+
+async def verify_page(request: Request) -> Response:
+    """Is a receipt genuine? Asked by its number (GET ?nomor=) or by the file it was for (POST)."""
+    portal = _portal(request)
+    context = {"asked": False, "number": "", "found": [], "sha256": None}
+    if request.method == "POST":
+        check_same_origin(request, portal.allowed_hosts())
+        try:
+            received = await receive_file(request, field="berkas", into=None,
+                                          limit=portal.workspace().limits().max_file_bytes, clock=portal.now)
+        except UploadRefused as e:
+            return error_response(request, portal.templates, e.status, e.message)
+        with portal.store() as store:
+            found = store.receipts(sha256=received.sha256)
+        context.update(asked=True, sha256=received.sha256, found=found)
+    elif request.query_params.get("nomor"):
+        number = request.query_params["nomor"].strip().upper()[:64]
+        with portal.store() as store:
+            receipt = store.receipt(number)
+        context.update(asked=True, number=number, found=[receipt] if receipt else [])
+    context["found"] = [_receipt_context(portal, r) for r in context["found"]]
+    if wants_json(request):
+        return JSONResponse({"found": [dict(receipts.public_view(c["receipt"]), genuine=c["genuine"])
+                                       for c in context["found"]]})
+    return portal.render(request, "verify.html", context)
