@@ -189,3 +189,14 @@ def test_a_post_from_another_site_is_refused(banten_ws, http):
 def test_unknown_page_is_an_indonesian_404(http):
     response = http.get("/tidak-ada")
     assert response.status_code == 404 and "Halaman tidak ditemukan" in response.text
+
+
+def test_an_upload_no_period_holds_yet_waits_with_a_receipt(tmp_path):
+    from sopdoc.workspace import init_workspace
+
+    ws = init_workspace(tmp_path / "tanpa periode", "banten")  # bundled periods only: none holds today
+    with client(ws) as http:
+        answer = upload(http, agency_links(ws)[HEALTH], GOOD).json()
+    assert answer["outcome"] == "waiting" and answer["reason_code"] == "menunggu_periode"
+    assert answer["receipt"]["number"] and answer["submission"] is None
+    assert [p.name for p in ws.inbox.iterdir()] == ["formulir.xlsx"]

@@ -4,7 +4,6 @@ import datetime as dt
 from starlette.testclient import TestClient
 
 from sopdoc.intake.store import Store
-from sopdoc.outputs.status import pick_period
 from sopdoc.portal import links
 from sopdoc.portal.secret import workspace_secret
 from sopdoc.web.server import create_app
@@ -16,7 +15,7 @@ def client(ws) -> TestClient:
 
 def period_id(ws, when=None):
     region = ws.region()
-    return pick_period(region, None, when or dt.datetime.now(region.tz)).id
+    return links.offered_period(region, None, when or dt.datetime.now(region.tz)).id
 
 
 def agency_links(ws, period=None) -> dict:

@@ -86,7 +86,6 @@ def links(workspace, period_id, as_json, rotate_code, host, port, base_url):
     Example: sopdoc links --base-url http://10.0.0.5:8080 --json
     """
     from sopdoc.intake.store import Store
-    from sopdoc.outputs.status import pick_period
     from sopdoc.portal import links as upload_links
     from sopdoc.portal.secret import workspace_secret
 
@@ -94,7 +93,7 @@ def links(workspace, period_id, as_json, rotate_code, host, port, base_url):
         ws = open_workspace(workspace)
         region = ws.region()
         now = dt.datetime.now(region.tz)
-        period = pick_period(region, period_id, now)
+        period = upload_links.offered_period(region, period_id, now)
         register = ws.register()
         secret = workspace_secret(ws.root)
         store = Store(ws.store_path)

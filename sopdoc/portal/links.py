@@ -35,6 +35,22 @@ class Link:
                 "url": self.url(base_url)}
 
 
+def offered_period(region, period_id: Optional[str], now: dt.datetime):
+    """The period links are for: `period_id`, else the one open now, else the next to open (links
+    go out before a period opens), else the latest."""
+    from sopdoc.outputs.status import pick_period
+
+    if period_id:
+        return pick_period(region, period_id, now)
+    try:
+        return pick_period(region, None, now)
+    except WorkspaceError:
+        if not region.periods:
+            raise
+    upcoming = [p for p in region.periods if p.opens > now.date()]
+    return min(upcoming, key=lambda p: p.opens) if upcoming else max(region.periods, key=lambda p: p.opens)
+
+
 def make_token(secret: bytes, period: str, agency_code: str, generation: int) -> str:
     digest = hmac.new(derived_key(secret, "links"), f"{period}\n{agency_code}\n{generation}".encode(),
                       hashlib.sha256).digest()

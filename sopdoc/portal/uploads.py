@@ -21,7 +21,7 @@ LOCK_TIMEOUT = 600  # seconds an upload waits for a batch running beside it
 
 @dataclass
 class Verdict:
-    outcome: str  # accepted | refused | duplicate | deferred
+    outcome: str  # accepted | refused | duplicate | deferred | waiting
     reason_code: Optional[str]
     reason: Optional[str]
     submission: Optional[dict]  # the canonical object read (for a duplicate: the first copy's)
@@ -50,7 +50,7 @@ def accept_upload(ws: Workspace, secret: bytes, *, partial: Path, name: str, sha
         except Timeout:
             os.unlink(partial)
             raise WorkspaceError("Ruang kerja sedang sibuk; unggah lagi sebentar lagi") from None
-        record = intake.store.file_record(outcome.stored_as) if outcome.outcome != "deferred" else None
+        record = intake.store.file_record(outcome.stored_as) if outcome.outcome not in STILL_IN_INBOX else None
         receipt = receipts.issue(
             intake.store, secret, file_id=record["id"] if record else None,
             received_at=record["received_at"] if record else received_at.isoformat(timespec="seconds"),
@@ -58,7 +58,7 @@ def accept_upload(ws: Workspace, secret: bytes, *, partial: Path, name: str, sha
             size=record["size"] if record else (ws.root / outcome.stored_as).stat().st_size,
             sha256=sha256, outcome=outcome.outcome)
         verdict = verdict_of(intake.store, receipt)
-        if outcome.outcome == "deferred":
+        if record is None:
             verdict.reason_code, verdict.reason = outcome.reason_code, outcome.reason
         return verdict
     finally:
@@ -73,11 +73,16 @@ def verdict_of(store: Store, receipt: dict) -> Verdict:
     read_code = ((submission or {}).get("agency") or {}).get("code")
     return Verdict(
         outcome,
-        record["reason_code"] if record else "ditunda" if outcome == "deferred" else None,
-        record["reason"] if record else WAITING if outcome == "deferred" else None,
+        record["reason_code"] if record else STILL_IN_INBOX.get(outcome, (None, None))[0],
+        record["reason"] if record else STILL_IN_INBOX.get(outcome, (None, None))[1],
         submission, receipt,
         other_agency=read_code if read_code and read_code != receipt["agency_code"] else None,
     )
 
 
-WAITING = "Berkas diterima tetapi belum dapat diproses; sopdoc mencobanya lagi dengan sendirinya."
+# Outcomes of a file that stays in inbox/ (no file record yet): their code and what they mean.
+STILL_IN_INBOX = {
+    "deferred": ("ditunda", "Berkas diterima tetapi belum dapat diproses; sopdoc mencobanya lagi dengan sendirinya."),
+    "waiting": ("menunggu_periode", "Berkas diterima dan tersimpan, tetapi periode evaluasinya belum ada; berkas "
+                "diproses begitu Bagian Organisasi menambahkan periode tersebut."),
+}

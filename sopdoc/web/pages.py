@@ -16,7 +16,7 @@ from sopdoc.rules.indonesian import moment_text, short_moment, zone_label
 TEMPLATES = Path(__file__).parent / "templates"
 
 OUTCOME_LABELS = {"accepted": "Diterima", "refused": "Ditolak", "duplicate": "Sudah pernah diterima",
-                  "deferred": "Menunggu diproses"}
+                  "deferred": "Menunggu diproses", "waiting": "Menunggu periode"}
 STATUS_TEXT = {
     400: "Permintaan tidak dapat dibaca",
     401: "Perlu masuk",

@@ -24,7 +24,7 @@ from sopdoc.portal.secret import derived_key, workspace_secret
 from sopdoc.web import agency, staff
 from sopdoc.web.pages import error_response, make_templates
 from sopdoc.web.security import LoginThrottle, SecurityHeaders
-from sopdoc.workspace import Workspace, open_workspace
+from sopdoc.workspace import STORE_NAME, Workspace, open_workspace
 
 SESSION_HOURS = 12
 log = logging.getLogger("sopdoc.web")
@@ -78,7 +78,7 @@ class Portal:
 
     @contextmanager
     def store(self):
-        store = Store(self.root / "sopdoc.db")
+        store = Store(self.root / STORE_NAME)
         try:
             yield store
         finally:
