@@ -261,3 +261,41 @@ def resave_with_libreoffice(path, target_ext=None) -> Path:
         target = path.with_name(f"{path.stem}-lo.{ext}")
         shutil.copyfile(made, target)
     return target
+
+
+# --- signature blocks -----------------------------------------------------------------------------
+
+ACKNOWLEDGER = ("Mengetahui,", "Kepala Dinas Kesehatan", None, None, "dr. Budi Santoso, M.Kes.",
+                "NIP. 19650101 199003 1 005")
+
+
+def _signature_cell(ws, table):
+    """(row, column) of the place-and-date line under the table."""
+    from sopdoc.formkit import normalize as norm
+
+    return next((r, c) for (r, c), cell in sorted(ws._cells.items())
+                if r > table.last_sop and isinstance(cell.value, str) and norm.is_place_date_line(cell.value))
+
+
+def acknowledgement_block(where: str):
+    """A second block ("Mengetahui, Kepala ...") "beside" (left of), "before" or "after" the dated one."""
+    def change(wb, ws, table):
+        r, c = _signature_cell(ws, table)
+        if where == "beside":
+            r, c = r, table.no_col + 1
+        elif where == "before":
+            insert_rows(ws, r, len(ACKNOWLEDGER) + 1)
+        else:
+            r = max(row for (row, col) in ws._cells if col == c) + 2
+        for i, text in enumerate(ACKNOWLEDGER):
+            if text:
+                ws.cell(r + i, c, text)
+    return change
+
+
+def place_date_line(text: str):
+    """The place-and-date line rewritten (the day left blank for the pen, a misspelt month)."""
+    def change(wb, ws, table):
+        r, c = _signature_cell(ws, table)
+        ws.cell(r, c, text)
+    return change

@@ -231,3 +231,39 @@ def test_what_the_page_shows_is_read_even_when_it_is_the_old_copy(tmp_path, regi
     se.edit(path, region, hide_visible)
     form = read(path, region)  # the visible one is now the old copy: that is what the page shows
     assert form.sops[0].title == "Judul Lama Yang Sudah Diganti"
+
+
+# --- signature blocks -----------------------------------------------------------------------------
+
+SIGNING = {"banten": "banten", "tanjungbalai": "tanjungbalai"}  # Bontang signs on its IDENTITAS sheet
+
+
+@pytest.mark.parametrize("where", ["beside", "before", "after"])
+@pytest.mark.parametrize("region", SIGNING)
+def test_acknowledgement_block_is_not_the_signatory(tmp_path, region, where):
+    form = read(build(tmp_path, region, se.acknowledgement_block(where)), region)
+    facts = DEFAULT_FACTS[region]
+    assert (form.signatory.name, form.signatory.nip, form.signatory.position) == (
+        facts.signer, facts.nip, facts.position)
+    assert form.warnings == []
+
+
+@pytest.mark.parametrize("line", ["Serang, ........ Mei 2025", "Serang,    Mei 2025", "Serang, 14 Mai 2025",
+                                  "Serang, ___ Mei 2025"])
+@pytest.mark.parametrize("region", SIGNING)
+def test_incomplete_place_and_date_line_is_never_the_position(tmp_path, region, line):
+    form = read(build(tmp_path, region, se.place_date_line(line)), region)
+    facts = DEFAULT_FACTS[region]
+    assert (form.signatory.name, form.signatory.position) == (facts.signer, facts.position)
+    assert form.filled_on == facts.filled_on.isoformat()  # from the form's own date field
+
+
+@pytest.mark.parametrize("region", SIGNING)
+def test_a_legend_under_the_table_is_not_the_position(tmp_path, region):
+    def legend(wb, ws, table):
+        r, c = se._signature_cell(ws, table)
+        ws.cell(r, c).value = None
+        ws.cell(table.last_sop + 2, c, "Keterangan: Ya = memenuhi, Tidak = tidak memenuhi")
+
+    form = read(build(tmp_path, region, legend), region)
+    assert form.signatory.position == DEFAULT_FACTS[region].position

@@ -155,3 +155,48 @@ def test_saved_by_libreoffice(tmp_path, region, change):
     path = resave_with_libreoffice((sidoarjo if region == "sidoarjo" else bengkulu)(tmp_path, change))
     form = read(path, region)
     (assert_sidoarjo if region == "sidoarjo" else assert_bengkulu)(form)
+
+
+# --- signature blocks -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("before", [True, False])
+def test_sidoarjo_acknowledgement_block_is_not_the_signatory(tmp_path, before):
+    built = SidoarjoForm()
+    form = read(sidoarjo(tmp_path, we.acknowledgement_block(built.place_date, before)), "sidoarjo")
+    assert_sidoarjo(form)
+    assert form.signatory.position == built.position
+    assert form.warnings == []
+
+
+@pytest.mark.parametrize("before", [True, False])
+def test_bengkulu_acknowledgement_block_is_not_the_signatory(tmp_path, before):
+    built = BengkuluForm()
+    form = read(bengkulu(tmp_path, we.acknowledgement_block(built.place_date, before)), "bengkulu")
+    assert_bengkulu(form)
+    assert (form.signatory.name, form.signatory.position) == (built.signer, built.position)
+    assert form.warnings == []
+
+
+@pytest.mark.parametrize("line", ["Bengkulu, ........ November 2026", "Bengkulu,    Mei 2025",
+                                  "Bengkulu, 18 Apirl 2025"])
+def test_bengkulu_incomplete_date_is_null_with_a_warning_never_the_position(tmp_path, line):
+    built = BengkuluForm(place_date=line)
+    form = read(bengkulu(tmp_path, we.drop_paragraph("Tanggal Evaluasi"), form=built), "bengkulu")
+    assert form.signatory.position == "Kasubag Umum dan Kepegawaian"
+    assert form.signatory.name == built.signer
+    assert form.filled_on is None
+    assert "tanggal_tidak_terbaca" in codes(form)
+
+
+@pytest.mark.parametrize("line", ["Sidoarjo, ........ Mei 2025", "Sidoarjo,    Mei 2025"])
+def test_sidoarjo_incomplete_date_line_is_not_the_position(tmp_path, line):
+    built = SidoarjoForm(place_date=line)
+    form = read(sidoarjo(tmp_path, form=built), "sidoarjo")
+    assert form.signatory.position == built.position
+    assert form.filled_on == "2025-05-14"
+
+
+def test_sidoarjo_legend_is_not_the_position_when_there_is_no_date_line(tmp_path):
+    built = SidoarjoForm()
+    form = read(sidoarjo(tmp_path, we.drop_paragraph(built.place_date), form=built), "sidoarjo")
+    assert form.signatory.position == built.position

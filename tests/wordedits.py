@@ -184,3 +184,32 @@ def identity_as(kind: str, lines, first_table: bool):
         for el in old:
             body.remove(el)
     return change
+
+
+ACKNOWLEDGER = ("Mengetahui,", "Kepala Dinas Kesehatan", "", "dr. Budi Santoso, M.Kes.", "NIP. 19650101 199003 1 005")
+
+
+def _paragraph(text: str):
+    return parse_xml(f'<w:p {NS}><w:r><w:t xml:space="preserve">{_esc(text)}</w:t></w:r></w:p>')
+
+
+def acknowledgement_block(place_date: str, before: bool):
+    """A second block ("Mengetahui, Kepala ...") before the dated block, or after it."""
+    def change(doc):
+        paragraphs = doc.paragraphs
+        if before:
+            anchor = next(p for p in paragraphs if p.text == place_date)._p
+            for text in ACKNOWLEDGER + ("",):
+                anchor.addprevious(_paragraph(text))
+        else:
+            anchor = paragraphs[-1]._p
+            for text in reversed(("",) + ACKNOWLEDGER):
+                anchor.addnext(_paragraph(text))
+    return change
+
+
+def drop_paragraph(starting: str):
+    def change(doc):
+        p = next(p for p in doc.paragraphs if p.text.startswith(starting))._p
+        p.getparent().remove(p)
+    return change

@@ -29,6 +29,7 @@ class SignatureBlock:
     nip: Optional[object] = None
     nip_where: Optional[str] = None
     lines: list = field(default_factory=list)
+    ambiguous: bool = False  # two signature blocks and nothing says which is the form's
 
 
 def _is_nip_line(value) -> bool:
@@ -44,41 +45,63 @@ def signature_block(lines: list) -> SignatureBlock:
     The block is: "Place, date", one or more position lines, (blank space), the name, "NIP. ...".
     Works the same for Excel cells below a table and Word paragraphs at the end. Values are
     text, except that a NIP cell keeps its raw value (a number there is reported, not read).
+
+    A second block ("Mengetahui, Kepala ...", with its own name and NIP) is not the form's
+    signatory: the dated block is, and without a date line the one block that is not such an
+    acknowledgement. Where that leaves two candidates, `ambiguous` is set and nothing is read.
     """
     block = SignatureBlock(lines=lines)
-    nip_index = None
-    for i, (value, where) in enumerate(lines):
-        if _is_nip_line(value):
-            nip_index = i
-            block.nip, block.nip_where = value, where
-    date_index = None
-    for i, (value, where) in enumerate(lines):
-        if isinstance(value, str) and "," in value and norm.date_at_end(value):
-            date_index = i
-            block.place_date, block.place_date_where = value, where
-            break
-    if nip_index is not None and nip_index > 0 and nip_index - 1 != date_index:
+    date_index = next((i for i, (v, _) in enumerate(lines) if isinstance(v, str) and norm.is_place_date_line(v)),
+                      None)
+    if date_index is not None:
+        block.place_date, block.place_date_where = lines[date_index]
+    nips = [i for i, (v, _) in enumerate(lines) if _is_nip_line(v)]
+    starts = {nip: (nips[k - 1] + 1 if k else 0) for k, nip in enumerate(nips)}
+    after_date = [i for i in nips if date_index is not None and i > date_index]
+    if after_date:
+        nip_index = after_date[0]
+    else:
+        own = [i for i in nips if not any(_is_acknowledgement(v) for v, _ in lines[starts[i]:i])]
+        if len(own) > 1:
+            block.ambiguous = True
+        nip_index = own[0] if len(own) == 1 else None
+    if nip_index is None:
+        return block
+    block.nip, block.nip_where = lines[nip_index]
+    start = max(starts[nip_index], date_index + 1 if date_index is not None and date_index < nip_index else 0)
+    if nip_index > start:
         candidate, where = lines[nip_index - 1]
-        start = (date_index + 1) if date_index is not None else 0
         if _looks_like_position(candidate):
             # the name line was left blank: the line above the NIP is the position, not a name
-            position_lines = [norm.clean_text(t) for t, _ in lines[start:nip_index]]
+            position_lines = lines[start:nip_index]
         else:
             block.name, block.name_where = candidate, where
-            position_lines = [norm.clean_text(t) for t, _ in lines[start:nip_index - 1]]
-        block.position = " ".join(t for t in position_lines if t) or None
+            position_lines = lines[start:nip_index - 1]
+        texts = [norm.clean_text(t) for t, _ in position_lines]
+        texts = [t for t in texts if t and not _not_a_position(t)]
+        if date_index is None or date_index > nip_index:
+            texts = texts[-_MAX_POSITION_LINES:]
+        block.position = " ".join(texts) or None
     return block
 
 
-_POSITION_WORDS = re.compile(
-    r"^(?:a\.?\s?n\.?|plt\.?|plh\.?|pj\.?|kepala|sekretaris|kasubag|kasubbag|kabag|kasi|camat|lurah|"
-    r"inspektur|direktur|asisten|pelaksana|staf|jabatan)\b",
-    re.IGNORECASE,
-)
+# A position runs over at most this many lines ("a.n. Kepala Dinas", "Sekretaris", "u.b. Kabag Umum").
+_MAX_POSITION_LINES = 3
+_ACKNOWLEDGEMENT = re.compile(r"^\s*(?:mengetahui|menyetujui|mengesahkan|disetujui oleh)\b", re.IGNORECASE)
+_LEGEND_OR_NOTE = re.compile(r"^\s*(?:k\s*[1-7]\s*[=:]|keterangan\b|catatan\b|ket\s*[.:])", re.IGNORECASE)
+
+
+def _is_acknowledgement(value) -> bool:
+    return isinstance(value, str) and bool(_ACKNOWLEDGEMENT.match(value))
+
+
+def _not_a_position(text: str) -> bool:
+    """A legend or note under a table, a caption ("Mengetahui,"), or a stray place-and-date line."""
+    return bool(_LEGEND_OR_NOTE.match(text)) or _is_acknowledgement(text) or norm.is_place_date_line(text)
 
 
 def _looks_like_position(value) -> bool:
-    return isinstance(value, str) and bool(_POSITION_WORDS.match(value.strip()))
+    return isinstance(value, str) and norm.starts_like_position(value)
 
 
 def warn(warnings: list, exc: norm.Unreadable, where: str, what: str) -> None:
@@ -105,6 +128,10 @@ def read_identity(fields: dict, block: Optional[SignatureBlock], warnings: list)
             warn(warnings, e, date_field.where, "Tanggal pengisian")
     elif block is not None and block.place_date:
         filled_on = norm.date_at_end(block.place_date)
+        if filled_on is None:
+            warnings.append(Warning("tanggal_tidak_terbaca",
+                                    f"Tanggal pengisian: tanggal '{norm.clean_text(block.place_date)}' tidak lengkap",
+                                    block.place_date_where))
     if filled_on is None and not any(w.code == "tanggal_tidak_terbaca" for w in warnings):
         warnings.append(Warning("tanggal_kosong", "Tanggal pengisian tidak ditemukan",
                                 date_field.where if date_field else None))
@@ -127,7 +154,11 @@ def read_identity(fields: dict, block: Optional[SignatureBlock], warnings: list)
     position = norm.clean_text(position_field.value) if position_field else None
     if position is None and block is not None:
         position = block.position
-    if name is None:
+    if block is not None and block.ambiguous:
+        warnings.append(Warning("penandatangan_ganda",
+                                "Ada lebih dari satu blok tanda tangan tanpa tanggal; penandatangan tidak dapat dipastikan",
+                                None))
+    elif name is None:
         warnings.append(Warning("penandatangan_kosong", "Nama penandatangan tidak ditemukan", None))
 
     stage = fields.get("period")

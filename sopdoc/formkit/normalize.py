@@ -345,6 +345,43 @@ def date_at_end(text) -> Optional[dt.date]:
         return None
 
 
+# A place-and-date line: a place name, a comma, then a date as people leave it for the pen --
+# the day blank or dotted ("Bengkulu, ........ November 2026", "Serang,    Mei 2025"), a month
+# misspelt -- so long as it ends in a year or names a month.
+_PLACE = re.compile(r"^([A-Za-z][A-Za-z .'\-]{1,40}),\s*(.*)$")
+_YEAR_AT_END = re.compile(r"(?:19|20)\d\d\s*$")
+
+
+def is_place_date_line(text) -> bool:
+    """Is this the place-and-date line of a signature block, whether or not its date is complete?"""
+    text = clean_text(text)
+    if not text or "," not in text:
+        return False
+    m = _PLACE.match(text)
+    if not m or len(m[1].split()) > 4 or _POSITION_START.match(m[1]):
+        return False
+    rest = m[2]
+    if date_at_end(text):
+        return True
+    if len(rest) > 40:
+        return False
+    words = re.findall(r"[a-z]+", rest.lower())
+    return bool(_YEAR_AT_END.search(rest)) or (len(words) <= 2 and any(w in MONTHS for w in words))
+
+
+def starts_like_position(text) -> bool:
+    """Does this line start as a position does ("Kepala ...", "a.n. ...", "Plt. ...")?"""
+    return bool(_POSITION_START.match(clean_text(text) or ""))
+
+
+# The words a position starts with: a line starting so is never a place name.
+_POSITION_START = re.compile(
+    r"^(?:a\.?\s?n\.?|plt\.?|plh\.?|pj\.?|kepala|sekretaris|kasubag|kasubbag|kabag|kasi|camat|lurah|"
+    r"inspektur|direktur|asisten|pelaksana|staf|jabatan|mengetahui|menyetujui)\b",
+    re.IGNORECASE,
+)
+
+
 # --- NIP --------------------------------------------------------------------------------------
 
 _NIP_PREFIX = re.compile(r"^\s*nip\b\.?\s*[:.]?\s*", re.IGNORECASE)

@@ -339,7 +339,7 @@ def _table_rows(grid: Grid, header: Header) -> TableRows:
             else:
                 records.append(Record([r]))
             last = r
-        elif any(isinstance(v, str) and "," in v and norm.date_at_end(v) for _, v in cells):
+        elif any(isinstance(v, str) and norm.is_place_date_line(v) for _, v in cells):
             break  # "Serang, 14 Mei 2025": the signature block has begun
     _warn_hidden_rows(grid, header, last, warnings)
     _check_numbers(grid, records, no_col, warnings)
@@ -417,7 +417,7 @@ def lines_below(grid: Grid, after_row: int) -> list:
         if r > after_row and norm.clean_text(v):
             value = v if _is_nip_line(v) and not isinstance(v, str) else norm.clean_text(v)
             by_col.setdefault(c, []).append((value, grid.where(r, c)))
-    is_date_line = lambda t: isinstance(t, str) and "," in t and norm.date_at_end(t)  # noqa: E731
+    is_date_line = lambda t: isinstance(t, str) and norm.is_place_date_line(t)  # noqa: E731
     for test in (is_date_line, _is_nip_line):
         for c in sorted(by_col, reverse=True):
             if any(test(t) for t, _ in by_col[c]):

@@ -685,7 +685,7 @@ def _signature_column(table: Table) -> list:
     for r in range(len(table.rows)):
         for cell in table.distinct(r):
             by_col.setdefault(cell.col, []).extend((line, cell.where) for line in cell.lines)
-    for test in (lambda t: "," in t and norm.date_at_end(t), norm.nip_in_text):
+    for test in (norm.is_place_date_line, norm.nip_in_text):
         for col in sorted(by_col, reverse=True):
             if any(test(t) for t, _ in by_col[col]):
                 return by_col[col]
