@@ -26,7 +26,7 @@ def write(blank: BlankForm) -> bytes:
     xl.choices(ws, IMPLEMENTATION, xl.rng(first, 11, last, 11), what="Penilaian penerapan")
     xl.choices(ws, FOLLOW_UP, xl.rng(first, 13, last, 13), what="Tindak lanjut")
     _notes_and_signature(ws, blank, last + 2)
-    xl.landscape(ws, print_rows=f"{_HEADER_ROW}:{_HEADER_ROW + 2}")
+    xl.page(ws, print_rows=f"{_HEADER_ROW}:{_HEADER_ROW + 2}")
     xl.protect(ws)
     return xl.to_bytes(wb)
 

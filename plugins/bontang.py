@@ -8,6 +8,8 @@ from sopdoc.formkit import normalize as norm
 from sopdoc.formkit import sheets
 from sopdoc.formkit.fields import read_identity
 
+from . import bontang_blank
+
 NAME = "bontang"
 VERSION = "1.0"
 
@@ -78,3 +80,9 @@ def sopdoc_parse(document, parser):
             fields.setdefault(key, field)
     sops = sheets.read_form_sops(document, layout.grid, header, warnings)
     return ParsedForm(sops=sops, **read_identity(fields, None, warnings))
+
+
+@hookimpl
+def sopdoc_blank_form(parser, blank):
+    if parser == NAME:
+        return bontang_blank.write(blank)

@@ -3,6 +3,8 @@
 from sopdoc import ParserInfo, hookimpl
 from sopdoc.formkit import sheets
 
+from . import tanjungbalai_blank
+
 NAME = "tanjungbalai"
 VERSION = "1.0"
 
@@ -33,3 +35,9 @@ def sopdoc_recognize(document):
 def sopdoc_parse(document, parser):
     if parser == NAME:
         return sheets.parse_one_sheet(sheets.best_layout(document, _checks), document)
+
+
+@hookimpl
+def sopdoc_blank_form(parser, blank):
+    if parser == NAME:
+        return tanjungbalai_blank.write(blank)

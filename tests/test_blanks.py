@@ -130,7 +130,64 @@ def fill_banten(path, out):
     return expected
 
 
-FILLERS = {"banten": fill_banten}
+BONTANG_STATUS = {"dipertahankan": "Tetap", "direvisi": "Revisi", "dicabut": "Dicabut"}
+
+
+def fill_bontang(path, out):
+    wb = openpyxl.load_workbook(path)
+    ws = wb["EVALUASI"]
+    first = 11
+    prefilled = rows_with(ws, 3, first)
+    ws.delete_rows(prefilled[1])
+    kept = prefilled[:-1]
+    new_row = kept[-1] + 1
+    type_text(ws, new_row, 2, "SOP/DINKES/099/2026")
+    type_text(ws, new_row, 3, "Pelayanan Rujukan Pasien")
+    expected = []
+    for i, r in enumerate([*kept, new_row]):
+        type_text(ws, r, 1, i + 1)
+        for j, answer in enumerate(PATTERNS[i % 4]):
+            choose(ws, r, 4 + j, "1" if answer else "0")
+        choose(ws, r, 12, BONTANG_STATUS[FOLLOW_UPS[i % 4]])
+        type_text(ws, r, 13, f"Catatan {i + 1}")
+        expected.append(expected_sop(i + 1, ws.cell(r, 2).value, ws.cell(r, 3).value, i, "bontang"))
+    identity = wb["IDENTITAS"]
+    type_date(identity, 4, 2, FILLED_ON)
+    type_text(identity, 5, 2, "Hendra Gunawan, S.H.")
+    type_text(identity, 6, 2, "19770813 199910 2 004")
+    type_text(identity, 7, 2, "Kasubag Umum dan Kepegawaian")
+    wb.save(out)
+    return expected
+
+
+def fill_tanjungbalai(path, out):
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Sheet1"]
+    first = 9
+    prefilled = rows_with(ws, 2, first)
+    ws.delete_rows(prefilled[1])
+    kept = prefilled[:-1]
+    new_row = kept[-1] + 1
+    type_text(ws, new_row, 2, "Pelayanan Rujukan Pasien")
+    type_text(ws, new_row, 3, "SOP/DINKES/099/2026")
+    expected = []
+    for i, r in enumerate([*kept, new_row]):
+        type_text(ws, r, 1, i + 1)
+        for j, answer in enumerate(PATTERNS[i % 4]):
+            choose(ws, r, 4 + 2 * j + (0 if answer else 1), "\u221a")
+        type_text(ws, r, 18, f"Catatan {i + 1}")
+        expected.append(expected_sop(i + 1, ws.cell(r, 3).value, ws.cell(r, 2).value, i, "tanjungbalai"))
+    type_date(ws, 5, 3, FILLED_ON)
+    place = next(c for row in ws.iter_rows() for c in row if c.value == "Tanjungbalai, ")
+    type_text(ws, place.row, place.column, "Tanjungbalai, 9 Maret 2026")
+    type_text(ws, place.row + 1, place.column, "Sekretaris")
+    type_text(ws, place.row + 5, place.column, "Dra. Siti Nurhaliza")
+    type_text(ws, place.row + 6, place.column, "NIP. 19730716 199904 2 012")
+    wb.save(out)
+    return expected
+
+
+FILLERS = {"banten": fill_banten, "bontang": fill_bontang, "tanjungbalai": fill_tanjungbalai}
 
 
 @pytest.mark.parametrize("region", sorted(FILLERS))

@@ -141,9 +141,9 @@ def rng(first_row: int, first_col: int, last_row: int, last_col: int) -> str:
     return f"{get_column_letter(first_col)}{first_row}:{get_column_letter(last_col)}{last_row}"
 
 
-def landscape(ws, *, print_rows: str | None = None) -> None:
-    """A4 landscape, fitted to the page width, table header repeated on every printed page."""
-    ws.page_setup.orientation = "landscape"
+def page(ws, *, landscape: bool = True, print_rows: str | None = None) -> None:
+    """A4, fitted to the page width, the table header (`print_rows`, "8:10") on every printed page."""
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
