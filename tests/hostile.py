@@ -197,3 +197,25 @@ def encrypted_ooxml(src, dst, password="rahasia") -> Path:
     with open(src, "rb") as fin, open(dst, "wb") as fout:
         OOXMLFile(fin).encrypt(password, fout)
     return Path(dst)
+
+
+# --- text an agency can type ---
+
+
+def backtracking_texts(n: int = 20000) -> dict:
+    """Cell text that costs a backtracking pattern quadratic time: long runs of what a pattern
+    repeats, then a character that makes it fail at the very end."""
+    return {
+        "region words": "Dinas " + "kota " * n + "x",
+        "region words and place": "Dinas Kesehatan " + "provinsi " * n + "banten x",
+        "spaces after K": "K" + " " * n + "x",
+        "tabs after k": "k" + "\t" * n + "x",
+        "dots": "ya" + "." * n + "x",
+        "dots and bangs": "ya" + ".!" * n + "x",
+        "spaced dots": "K" + " ." * n + "x",
+        "date separators": "14" + " -" * n + "Mei",
+        "nip prefix": "NIP" + " ." * n + "x",
+        "colons": "Unit Kerja" + " :" * n + "x",
+        "digits": "1" * n + "x",
+        "control characters": "\x1b[2J" * n,
+    }

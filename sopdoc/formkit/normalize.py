@@ -254,7 +254,7 @@ def choice(value, words: dict) -> Optional[str]:
     text = clean_text(value)
     if text is None or text in {"-", "\u2013", "\u2014"}:
         return None
-    key = re.sub(r"[.!]+$", "", text.lower()).strip()
+    key = text.lower().rstrip(".!").strip()
     if key in words:
         return words[key]
     raise Unreadable("nilai_tidak_terbaca", f"isian {text!r} tidak dikenali")
@@ -457,7 +457,7 @@ def criterion_key(text) -> Optional[str]:
     """The criterion a header names: its full label (numbered or not) or its code K1..K7."""
     key = (clean_text(text) or "").lower()
     key = re.sub(r"^\(?\d\)?[.)]?\s*", "", key).strip()
-    if m := re.fullmatch(r"k\s*\.?\s*([1-7])", key):
+    if m := re.fullmatch(r"k\s*(?:\.\s*)?([1-7])", key):  # not \s*\.?\s*: that backtracks
         return _CRITERION_KEYS[int(m[1]) - 1]
     key = re.sub(r"\s+", " ", key.rstrip(".:"))
     return _CRITERION_LABELS.get(key)

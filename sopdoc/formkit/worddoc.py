@@ -706,7 +706,7 @@ class Header:
     no: Optional[int] = None
 
 
-_CODE = re.compile(r"^\s*(K)\s*\.?\s*([1-7])\s*$", re.IGNORECASE)
+_CODE = re.compile(r"^\s*(K)\s*(?:\.\s*)?([1-7])\s*$", re.IGNORECASE)  # not \s*\.?\s*: that backtracks
 
 
 def find_header(table: Table, need: tuple = ("title",), labels: dict = norm.HEADER_LABELS) -> Optional[Header]:

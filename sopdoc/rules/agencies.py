@@ -63,30 +63,30 @@ def load_register(region: str, path: Optional[Path] = None) -> list:
 
 # Words that only say which government the agency belongs to; dropped before comparing.
 # ("daerah" is not one of them: it ends agency names such as "Badan Kepegawaian Daerah".)
-_REGION_WORDS = re.compile(
-    r"\b(?:pemerintah|pemprov|pemkot|pemkab|provinsi|prov|kota|kabupaten|kab)\b"
-)
+_REGION_WORDS = frozenset({"pemerintah", "pemprov", "pemkot", "pemkab", "provinsi", "prov", "kota", "kabupaten", "kab"})
+
+# No agency name comes near this; longer text is cut before it is compared, so matching costs
+# the same whatever an agency typed into the cell.
+MAX_NAME_CHARS = 300
 
 
 def name_key(text: str, region_name: str = "") -> str:
     """A name reduced for comparison: case, accents, punctuation, spaces and the region suffix."""
-    text = unicodedata.normalize("NFKD", text or "")
+    text = unicodedata.normalize("NFKD", (text or "")[:MAX_NAME_CHARS])
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    text = re.sub(r"[^\w\s]", " ", text)
-    text = re.sub(r"\s+", " ", text).strip()
-    place = name_key_plain(region_name)
-    if place:
-        # "dinas kesehatan provinsi banten" -> "dinas kesehatan"; keep "inspektorat daerah" intact
-        place_words = _REGION_WORDS.sub(" ", place).split()
-        if place_words:
-            suffix = r"(?:\s+(?:" + _REGION_WORDS.pattern + r"))*\s+" + r"\s+".join(map(re.escape, place_words)) + r"$"
-            text = re.sub(suffix, "", text).strip()
-    return text
+    words = re.sub(r"[^\w\s]", " ", text).split()
+    # "dinas kesehatan provinsi banten" -> "dinas kesehatan"; keep "inspektorat daerah" intact.
+    # Compared word by word: a pattern for this backtracks on long runs of region words.
+    place = [w for w in name_key_plain(region_name).split() if w not in _REGION_WORDS]
+    if place and len(words) > len(place) and words[-len(place):] == place:
+        words = words[:-len(place)]
+        while len(words) > 1 and words[-1] in _REGION_WORDS:
+            words.pop()
+    return " ".join(words)
 
 
 def name_key_plain(text: str) -> str:
-    text = re.sub(r"[^\w\s]", " ", (text or "").lower())
-    return re.sub(r"\s+", " ", text).strip()
+    return " ".join(re.sub(r"[^\w\s]", " ", (text or "")[:MAX_NAME_CHARS].lower()).split())
 
 
 class Register:
@@ -111,6 +111,13 @@ class Register:
         """(Agency or None, list of Warning). Only an exact match after normalising is chosen."""
         if not as_written:
             return None, [Warning("opd_kosong", "Nama perangkat daerah tidak diisi", where)]
+        if len(as_written) > MAX_NAME_CHARS:
+            return None, [Warning(
+                "opd_tidak_dikenal",
+                f"Nama perangkat daerah terlalu panjang ({len(as_written)} karakter, awalnya "
+                f"{as_written[:60]!r}); tidak ada perangkat daerah bernama sepanjang itu",
+                where,
+            )]
         key = name_key(as_written, self.region_name)
         codes = self._keys.get(key, set())
         if len(codes) == 1:
