@@ -219,3 +219,121 @@ def backtracking_texts(n: int = 20000) -> dict:
         "digits": "1" * n + "x",
         "control characters": "\x1b[2J" * n,
     }
+
+
+# --- small files that hold a great deal once parsed ---
+
+SHEET_NS = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def sheet_of(unit: bytes, size: int = MiB, in_row: bool = True, prefix: bytes = b"") -> bytes:
+    """A worksheet part of at most `size` bytes (default: just under the 1 MiB below which the
+    ratio check does not look), `unit` (an empty cell, an empty row) repeated to fill it."""
+    x = prefix + b":" if prefix else b""
+    ns = b"xmlns" + (b":" + prefix if prefix else b"") + b'="' + SHEET_NS + b'"'
+    start = b"<" + x + b"worksheet " + ns + b"><" + x + b"sheetData>" + (b"<" + x + b'row r="1">' if in_row else b"")
+    end = (b"</" + x + b"row>" if in_row else b"") + b"</" + x + b"sheetData></" + x + b"worksheet>"
+    return start + unit * ((size - len(start) - len(end)) // len(unit)) + end
+
+
+def workbook_of_sheets(path, sheet: bytes, sheets: int = 30) -> Path:
+    """A real workbook of `sheets` sheets (listed, related, typed), each part replaced by `sheet`."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for i in range(1, sheets):
+        wb.create_sheet(f"Lembar{i + 1}")
+    wb.save(path)
+    return _replace_members(path, {f"xl/worksheets/sheet{i}.xml": sheet for i in range(1, sheets + 1)})
+
+
+def empty_cell_sheets(path, sheets: int = 30) -> Path:
+    """The probe's file: thirty sheets of 1 MiB of empty cells <c/>, each member under the ratio
+    check, about 40 KB in all; openpyxl would build 7.8 million cells (44 s, 2.6 GB)."""
+    return workbook_of_sheets(path, sheet_of(b"<c/>"), sheets)
+
+
+def empty_rows_sheets(path, sheets: int = 4) -> Path:
+    """Sheets of empty rows <row/> (170,000 in each)."""
+    return workbook_of_sheets(path, sheet_of(b"<row/>", in_row=False), sheets)
+
+
+def prefixed_cells_sheets(path, sheets: int = 2) -> Path:
+    """Empty cells written with a namespace prefix (<x:c/>), which a count of "<c" alone misses."""
+    return workbook_of_sheets(path, sheet_of(b"<x:c/>", prefix=b"x"), sheets)
+
+
+def utf16_cells_sheets(path, sheets: int = 3) -> Path:
+    """Sheets of empty cells in UTF-16, which a count of bytes "<c" misses."""
+    return workbook_of_sheets(path, sheet_of(b"<c/>", size=MiB // 2).decode().encode("utf-16"), sheets)
+
+
+def cells_under_another_name(path) -> Path:
+    """One sheet of 250,000 empty cells in a part named like an image: the workbook's relationship
+    points there, and openpyxl reads it."""
+    base = xlsx(path)
+    with zipfile.ZipFile(base) as z:
+        rels = z.read("xl/_rels/workbook.xml.rels").replace(b"worksheets/sheet1.xml", b"media/image1.png")
+    return _replace_members(base, {"xl/worksheets/sheet1.xml": None, "xl/_rels/workbook.xml.rels": rels,
+                                   "xl/media/image1.png": sheet_of(b"<c/>")})
+
+
+def empty_paragraphs_document(path, parts: int = 4) -> Path:
+    """A Word document whose body and `parts` - 1 more parts are 1 MiB of empty paragraphs each."""
+    base = docx(path)
+    with zipfile.ZipFile(base) as z:
+        body = z.read("word/document.xml")
+    head, tail = body.split(b"<w:body>", 1)
+    filler = b"<w:p/>" * ((MiB - len(body)) // 6)
+    members = {"word/document.xml": head + b"<w:body>" + filler + tail}
+    members.update({f"word/header{i}.xml": b'<w:hdr xmlns:w="http://schemas.openxmlformats.org/'
+                    b'wordprocessingml/2006/main">' + filler + b"</w:hdr>" for i in range(1, parts)})
+    return _replace_members(base, members)
+
+
+def elements_spread_over_parts(path, parts: int = 60, elements: int = 10_000) -> Path:
+    """Many extra parts, each small and unremarkable, together far more elements than any form."""
+    return _replace_members(xlsx(path), {
+        f"customXml/item{i}.xml": b"<r>" + b"<e/>" * elements + b"</r>" for i in range(parts)})
+
+
+def _replace_members(path, members: dict) -> Path:
+    """Rewrite the zip at `path` with `members` replaced, added, or (None) removed; best compression."""
+    path = Path(path)
+    with zipfile.ZipFile(path) as zin:
+        kept = [(info, zin.read(info)) for info in zin.infolist() if info.filename not in members]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zout:
+        for info, data in kept:
+            zout.writestr(info, data, zipfile.ZIP_DEFLATED, 9)
+        for name, data in members.items():
+            if data is not None:
+                zout.writestr(name, data)
+    return path
+
+
+def xml_part_in_encoding(path, member: str, encoding: str, bom: bytes = b"") -> Path:
+    """A document with one more part, `member`, holding a DTD in `encoding` (UTF-32, EBCDIC ...)."""
+    text = '<?xml version="1.0" encoding="%s"?><!DOCTYPE x [<!ENTITY e "e">]><x>&e;</x>' % encoding
+    return _replace_members(docx(path), {member: bom + text.encode(encoding)})
+
+
+def decoy_zip64(path, entries: int = 200_000) -> Path:
+    """A zip whose zip64 locator points at a decoy end record claiming one entry, while the
+    record zipfile actually reads (right before the locator) describes `entries` entries."""
+    name = b"x"
+    local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 0, 0, 0x21, 0, 0, 0, len(name), 0) + name
+    decoy_at = len(local)
+    central_entry = struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 45, 45, 0, 0, 0, 0x21, 0, 0, 0,
+                                len(name), 0, 0, 0, 0, 0, 0) + name
+
+    def record64(count, cd_size, cd_offset):
+        return struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, count, count, cd_size, cd_offset)
+
+    decoy = record64(1, len(central_entry), decoy_at + 56)
+    cd_offset = decoy_at + 56
+    central = central_entry * entries
+    real = record64(entries, len(central), cd_offset)
+    locator = struct.pack("<4sLQL", b"PK\x06\x07", 0, decoy_at, 1)
+    eocd = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
+    Path(path).write_bytes(local + decoy + central + real + locator + eocd)
+    return Path(path)

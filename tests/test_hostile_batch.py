@@ -110,3 +110,49 @@ def test_legacy_doc_form_is_converted_and_accepted(tmp_path):
     assert document["agency"]["code"] == "35.15.07"
     assert len(document["sops"]) == 6
     assert document["sops"][1]["criteria"]["mudah_dipahami"] is False
+
+
+def run_capped(args, *, memory_mb=1024, seconds=120, cwd=None):
+    """Run the sopdoc CLI in a child with its address space capped at `memory_mb` and a timeout:
+    a hostile file that escapes a limit makes the child die here, not the test machine."""
+    import resource
+    import sys
+
+    def cap():
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    return subprocess.run([sys.executable, "-m", "sopdoc", *map(str, args)], preexec_fn=cap, cwd=cwd,
+                          capture_output=True, text=True, timeout=seconds)
+
+
+HEAVY = {
+    "sel kosong.xlsx": hostile.empty_cell_sheets,
+    "baris kosong.xlsx": hostile.empty_rows_sheets,
+    "sel berawalan.xlsx": hostile.prefixed_cells_sheets,
+    "sel utf16.xlsx": hostile.utf16_cells_sheets,
+    "sel di gambar.xlsx": hostile.cells_under_another_name,
+    "paragraf kosong.docx": hostile.empty_paragraphs_document,
+    "bagian banyak.xlsx": hostile.elements_spread_over_parts,
+    "zip64 umpan.xlsx": hostile.decoy_zip64,
+}
+
+
+def test_heavy_files_beside_good_forms_in_a_memory_capped_batch(banten_ws):
+    for name, build in HEAVY.items():
+        build(banten_ws.inbox / name)
+    xf.banten(banten_ws.inbox / "baik.xlsx", xf.Facts(agency="Dinas Sosial"))
+    xf.banten(banten_ws.inbox / "nama panjang.xlsx", xf.Facts(agency="Dinas " + "kota " * 20000 + "x"))
+    started = time.perf_counter()
+    result = run_capped(["process", "-w", banten_ws.root])
+    assert time.perf_counter() - started < 60, result.stdout
+    assert result.returncode == 1, result.stderr  # some refused, none deferred, no crash
+    outcomes = {f["name"]: (f["outcome"], f["reason_code"]) for f in Store(banten_ws.store_path).files()}
+    assert outcomes == {**{n: ("refused", "berkas_berbahaya") for n in HEAVY},
+                        "baik.xlsx": ("accepted", None), "nama panjang.xlsx": ("accepted", None)}
+    assert list(banten_ws.inbox.iterdir()) == []
+    # the stored long name is matched again by every later command: that must stay cheap too
+    started = time.perf_counter()
+    for command in (["process", "-w", banten_ws.root], ["status", "-w", banten_ws.root]):
+        assert run_capped(command, seconds=60).returncode == 0
+    assert time.perf_counter() - started < 20

@@ -307,3 +307,96 @@ def test_a_huge_sheet_in_a_small_file_is_refused_before_opening(tmp_path):
     start = time.perf_counter()
     assert refused(path).code == "terlalu_besar"
     assert time.perf_counter() - start < 1
+
+
+# --- small files that hold a great deal once parsed: counted while inflated, refused unopened ---
+
+
+def refused_within(path, seconds=1.0, megabytes=8) -> Refusal:
+    """The refusal of `path`, checked to cost under `seconds` and `megabytes` (Python heap)."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        refusal = refused(path)
+        elapsed = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert elapsed < seconds
+    assert peak < megabytes * hostile.MiB
+    return refusal
+
+
+def test_thirty_sheets_of_empty_cells_are_refused_in_milliseconds(tmp_path):
+    path = hostile.empty_cell_sheets(tmp_path / "sel kosong.xlsx")
+    assert path.stat().st_size < 200 * 1024
+    with zipfile.ZipFile(path) as z:  # every member stays under the size the ratio check looks at
+        assert max(info.file_size for info in z.infolist()) <= hostile.MiB
+    refusal = refused_within(path, seconds=0.5)
+    assert refusal.code == "berkas_berbahaya"
+    assert "sel lembar kerja" in refusal.reason and "200.000" in refusal.reason
+
+
+@pytest.mark.parametrize("build, counted", [
+    (hostile.empty_rows_sheets, "baris lembar kerja"),
+    (hostile.prefixed_cells_sheets, "sel lembar kerja"),
+    (hostile.utf16_cells_sheets, "sel lembar kerja"),
+    (hostile.cells_under_another_name, "sel lembar kerja"),
+    (hostile.empty_paragraphs_document, "elemen XML"),
+    (hostile.elements_spread_over_parts, "elemen XML"),
+])
+def test_every_way_of_hiding_many_objects_is_counted(tmp_path, build, counted):
+    refusal = refused_within(build(tmp_path / "f.xlsx"))
+    assert refusal.code == "berkas_berbahaya"
+    assert counted in refusal.reason
+
+
+def test_total_xml_over_limit_is_refused_with_both_sizes(tmp_path):
+    path = hostile.xlsx(tmp_path / "f.xlsx")
+    refusal = refused(path, Limits(max_xml_bytes=1000))
+    assert refusal.code == "berkas_berbahaya"
+    assert "MB data XML" in refusal.reason
+
+
+def test_forms_are_far_under_every_count(tmp_path):
+    from conftest import SAMPLES
+
+    small = Limits(max_xml_bytes=hostile.MiB, max_elements=25_000, max_cells=1000, max_rows=100)
+    for sample in sorted(SAMPLES.glob("*-contoh.*x")):
+        assert sniff(sample, small) in ("xlsx", "docx")
+
+
+def test_a_tag_cut_between_chunks_is_counted_once(tmp_path):
+    for pad in range(8):  # every cut through "<row " and "<x:c/>" at the chunk boundary
+        body = b" " * (256 * 1024 - 3 + pad) + hostile.sheet_of(b"<x:c/>", size=2000, prefix=b"x")
+        path = hostile.replace_member(hostile.xlsx(tmp_path / "src.xlsx"), tmp_path / "f.xlsx",
+                                      "xl/worksheets/sheet1.xml", body)
+        cells = body.count(b"<x:c/>")
+        assert sniff(path, Limits(max_cells=cells)) == "xlsx"
+        assert refused(path, Limits(max_cells=cells - 1)).code == "berkas_berbahaya"
+
+
+@pytest.mark.parametrize("encoding, bom", [
+    ("utf-32", b""), ("utf-32-le", b""), ("utf-32-be", b""), ("utf-32-le", b"\xff\xfe\x00\x00"),
+    ("cp500", b""), ("cp037", b""),
+])
+@pytest.mark.parametrize("member", ["word/media/image1.bin", "word/x.xml", "customXml/item1", "zz"])
+def test_a_part_in_an_encoding_a_scan_cannot_follow_is_refused_whatever_its_name(tmp_path, encoding, bom, member):
+    path = hostile.xml_part_in_encoding(tmp_path / "f.docx", member, encoding, bom)
+    refusal = refused(path)
+    assert refusal.code == "berkas_berbahaya"
+    assert "pengodean" in refusal.reason
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_a_utf16_part_without_bom_opening_with_spaces_is_scanned(tmp_path, encoding):
+    part = '  \n<!DOCTYPE x [<!ENTITY e "e">]><x>&e;</x>'.encode(encoding)
+    path = hostile.replace_member(hostile.docx(tmp_path / "src.docx"), tmp_path / "f.docx", "word/media/x.bin", part)
+    assert "DTD" in refused(path).reason
+
+
+def test_a_decoy_zip64_end_record_does_not_hide_the_real_entry_count(tmp_path):
+    path = hostile.decoy_zip64(tmp_path / "f.xlsx", entries=200_000)
+    refusal = refused_within(path, seconds=0.5, megabytes=2)
+    assert refusal.code == "berkas_berbahaya"
+    assert "200.000 bagian" in refusal.reason

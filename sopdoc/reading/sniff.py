@@ -33,6 +33,13 @@ class Limits:
     max_xml_part_bytes: int = 24 * MiB
     max_ratio: int = 200  # per member, uncompressed/compressed, only checked for members > 1 MiB uncompressed
     max_members: int = 5000
+    # What the XML parts really hold, counted while they are inflated, before any library builds
+    # objects: openpyxl takes ~0.6 KB per cell, python-docx ~0.3 KB per element. The five sample
+    # forms have at most 130 cells, 21,000 elements and 0.9 MB of XML.
+    max_xml_bytes: int = 64 * MiB  # all XML parts together
+    max_elements: int = 500_000  # all XML parts together
+    max_cells: int = 200_000  # <c> of all worksheets
+    max_rows: int = 100_000  # <row> of all worksheets
 
 
 _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
@@ -131,8 +138,11 @@ def _sniff_zip(path, size: int, limits: Limits) -> str:
                     "Berkas arsip ZIP biasa, bukan formulir Excel/Word. "
                     "Kirim berkas .xlsx/.docx-nya langsung, tanpa dikompres."
                 )
+            tally = _Tally(limits)
             for info in infos:
-                _check_xml_member(zf, info)
+                codec = _check_xml_member(zf, info)
+                if codec is not None:
+                    _count_member(zf, info, codec, tally)
             if kind is None:
                 kind = _kind_by_content_types(zf, names["[content_types].xml"])
             return kind
@@ -142,26 +152,18 @@ def _sniff_zip(path, size: int, limits: Limits) -> str:
 
 def _count_central_directory(f, size: int, limits: Limits) -> None:
     """Count central directory entries the way zipfile will find them, without building them."""
-    tail_len = min(size, 22 + 0xFFFF)
-    f.seek(size - tail_len)
-    tail = f.read(tail_len)
-    # zipfile looks for an EOCD without comment first, then for the last signature
-    at = tail_len - 22 if tail[-22:-18] == b"PK\x05\x06" and tail[-2:] == b"\0\0" else tail.rfind(b"PK\x05\x06")
-    if at < 0 or tail_len - at < 22:
+    # zipfile's own reader of the end record: a second one of ours could be led to a decoy
+    # record (a zip64 locator pointing elsewhere) while zipfile builds the real, huge directory
+    record = zipfile._EndRecData(f)
+    if not record:
         raise _broken()
-    _, _, _, _, entries, cd_size, _, _ = struct.unpack("<4s4H2LH", tail[at : at + 22])
-    cd_end = size - tail_len + at
-    locator = tail[at - 20 : at] if at >= 20 else b""
-    if locator[:4] == b"PK\x06\x07":
-        f.seek(struct.unpack("<4sLQL", locator)[2])
-        record = f.read(56)
-        if record[:4] != b"PK\x06\x06":
-            raise _broken()
-        entries, cd_size = struct.unpack("<4sQ2H2L4Q", record)[7:9]
-        cd_end -= 76
+    entries, cd_size = record[zipfile._ECD_ENTRIES_TOTAL], record[zipfile._ECD_SIZE]
+    cd_end = record[zipfile._ECD_LOCATION]
+    if record[zipfile._ECD_SIGNATURE] == zipfile.stringEndArchive64:
+        cd_end -= zipfile.sizeEndCentDir64 + zipfile.sizeEndCentDir64Locator
     if entries > limits.max_members:
-        raise _bomb(f"{entries} bagian, batasnya {limits.max_members}")
-    # the entry count in the EOCD may lie; zipfile reads entries until cd_size is used up
+        raise _bomb(f"{_count(entries)} bagian, batasnya {_count(limits.max_members)}")
+    # the entry count in the record may lie; zipfile reads entries until cd_size is used up
     cd_start = cd_end - cd_size
     if cd_start < 0:
         raise _broken()
@@ -173,13 +175,13 @@ def _count_central_directory(f, size: int, limits: Limits) -> None:
             raise _broken()
         count += 1
         if count > limits.max_members:
-            raise _bomb(f"lebih dari {limits.max_members} bagian")
+            raise _bomb(f"lebih dari {_count(limits.max_members)} bagian")
         pos += 46 + sum(struct.unpack("<3H", header[28:34]))
 
 
 def _check_members(infos, size: int, limits: Limits) -> None:
     if len(infos) > limits.max_members:
-        raise _bomb(f"{len(infos)} bagian, batasnya {limits.max_members}")
+        raise _bomb(f"{_count(len(infos))} bagian, batasnya {_count(limits.max_members)}")
     total = compressed = 0
     seen = set()
     for info in infos:
@@ -195,7 +197,7 @@ def _check_members(infos, size: int, limits: Limits) -> None:
         if info.file_size > limits.max_xml_part_bytes and info.filename.lower().endswith((".xml", ".rels")):
             raise Refusal(
                 "terlalu_besar",
-                f"Lembar {info.filename} berukuran {_mb(info.file_size)} MB setelah dibuka, jauh lebih besar "
+                f"Lembar {_shown(info.filename)} berukuran {_mb(info.file_size)} MB setelah dibuka, jauh lebih besar "
                 f"dari formulir mana pun (batas {_mb(limits.max_xml_part_bytes)} MB). Hapus baris dan kolom "
                 "kosong yang terformat atau data di luar formulir, simpan ulang, lalu kirim kembali.",
             )
@@ -204,7 +206,7 @@ def _check_members(infos, size: int, limits: Limits) -> None:
             raise _bomb("bagian-bagian yang saling tumpang tindih")
         key = info.filename.lower()
         if key in seen:
-            raise _bomb(f"nama bagian ganda {info.filename}")
+            raise _bomb(f"nama bagian ganda {_shown(info.filename)}")
         seen.add(key)
     for info in infos:
         if info.flag_bits & 0x1:
@@ -250,61 +252,136 @@ def _kind_by_content_types(zf, info) -> str:
     return "xlsx" if found.group(1) else "docx"
 
 
-# --- XML prolog ---
+# --- XML parts ---
 
 _XML_NAMES = (".xml", ".rels", ".vml")
-_UTF32_OR_EBCDIC = (b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00", b"\x00\x00\x00<", b"<\x00\x00\x00", b"\x4c\x6f\xa7\x94")
+_UTF32_BOMS = (b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00", b"\xfe\xff\x00\x00", b"\x00\x00\xff\xfe")
+_EBCDIC_DECLARATION = b"\x4c\x6f\xa7\x94"  # "<?xm"
+_XML_START = b"< \t\r\n"  # what an XML document may begin with, after a byte order mark
 _MAX_PROLOG = MiB  # characters before the root element; real parts have about 60
+_CHUNK = 256 * 1024
 _MORE, _DONE = object(), object()
 _SPACE = re.compile(r"[ \t\r\n]*")
 _ENCODING = re.compile(r"""encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 
 
-def _check_xml_member(zf, info) -> None:
-    """Refuse a DTD (or any markup declaration) before the root element of an XML part.
+def _check_xml_member(zf, info) -> str | None:
+    """Refuse a DTD (or any markup declaration) before the root element of an XML part; return
+    the part's codec, or None when it is not XML.
 
     OOXML never has one, and a DTD is what entity expansion ("billion laughs") and external
-    entities need. Parts are recognised by name or by starting like XML, and only read up to
-    their root element, in bounded chunks.
+    entities need. Parts are recognised by name or by starting like XML in any encoding a parser
+    would detect, and only read up to their root element, in bounded chunks.
     """
     if info.is_dir() or info.file_size == 0:
-        return
+        return None
     with zf.open(info) as part:
         raw = part.read(4096)
-        codec = _xml_codec(raw, info.filename.lower().endswith(_XML_NAMES))
+        codec = _xml_codec(raw, info.filename.lower().endswith(_XML_NAMES), _shown(info.filename))
         if codec is None:
-            return
+            return None
         decoder = codecs.getincrementaldecoder(codec)(errors="replace")
         text = decoder.decode(raw)
         while True:
-            state = _scan_prolog(text, info.filename, codec)
+            state = _scan_prolog(text, _shown(info.filename), codec)
             if state is _DONE:
-                return
+                return codec
             if len(text) > _MAX_PROLOG:
-                raise _dangerous(f"Bagian XML {info.filename} memuat pembuka yang tidak wajar")
+                raise _dangerous(f"Bagian XML {_shown(info.filename)} memuat pembuka yang tidak wajar")
             raw = part.read(64 * 1024)
             if not raw:
-                return  # no root element: not XML, the parser will say so
+                return codec  # no root element: not XML, the parser will say so
             text += decoder.decode(raw)
 
 
-def _xml_codec(raw: bytes, named_xml: bool) -> str | None:
-    """The codec a parser would guess from the first bytes (XML 1.0 appendix F); None if not XML."""
-    if raw.startswith(_UTF32_OR_EBCDIC):
-        # UTF-32 and EBCDIC are not allowed in OOXML and would hide a DTD from a byte scan
-        if named_xml:
-            raise _dangerous("Berkas memuat bagian XML dengan pengodean yang tidak standar")
-        return None
+def _xml_codec(raw: bytes, named_xml: bool, name: str) -> str | None:
+    """The codec a parser would detect from the first bytes (XML 1.0 appendix F); None if not XML.
+
+    Encodings a byte scan cannot follow (UTF-32 in any byte order, EBCDIC) are refused whatever
+    the part is called: OOXML never uses them, and they would hide a DTD from the scan.
+    """
+    head = raw[:4]
+    ucs4 = head.count(0) == 3 and head.strip(b"\x00")[:1] in (b"<", b" ", b"\t", b"\r", b"\n")
+    if head.startswith(_UTF32_BOMS) or ucs4 or head == _EBCDIC_DECLARATION:
+        raise _dangerous(f"Bagian {name} memakai pengodean XML yang tidak standar")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
-    if raw.startswith(b"<\x00"):
+    if len(head) >= 2 and head[1] == 0 and head[:1] in (b"<", b" ", b"\t", b"\r", b"\n"):
         return "utf-16-le"
-    if raw.startswith(b"\x00<"):
+    if len(head) >= 2 and head[0] == 0 and head[1:2] in (b"<", b" ", b"\t", b"\r", b"\n"):
         return "utf-16-be"
     start = raw.lstrip(b"\xef\xbb\xbf \t\r\n")
     if named_xml or not start or start.startswith(b"<"):  # XML may open with any amount of whitespace
         return "utf-8"
     return None
+
+
+def _shown(name: str) -> str:
+    """A part's name for a reason: its own text is the sender's, so long names are cut."""
+    return name if len(name) <= 80 else name[:77] + "..."
+
+
+class _Tally:
+    """What the XML parts hold, counted while they are inflated, against the limits.
+
+    Counting is by substring, which is linear: a start tag is "<" not followed by "/", "?" or
+    "!"; a cell is "<c" or "<x:c" (any prefix) ending its name. Text that only looks like a tag
+    is counted too, which no real form has enough of to matter.
+    """
+
+    _TAG_ENDS = (" ", ">", "/", "\t", "\r", "\n")
+
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.xml_bytes = self.elements = self.cells = self.rows = 0
+
+    def add_bytes(self, n: int) -> None:
+        self.xml_bytes += n
+        if self.xml_bytes > self.limits.max_xml_bytes:
+            raise _too_much(f"{_mb(self.xml_bytes)} MB data XML", f"{_mb(self.limits.max_xml_bytes)} MB")
+
+    def add_text(self, text: str) -> None:
+        self.elements += text.count("<") - text.count("</") - text.count("<?") - text.count("<!")
+        self.cells += sum(text.count(start + "c" + end) for start in "<:" for end in self._TAG_ENDS)
+        self.rows += sum(text.count(start + "row" + end) for start in "<:" for end in self._TAG_ENDS)
+        limits = self.limits
+        if self.cells > limits.max_cells:
+            raise _too_much(f"{_count(self.cells)} sel lembar kerja", _count(limits.max_cells))
+        if self.rows > limits.max_rows:
+            raise _too_much(f"{_count(self.rows)} baris lembar kerja", _count(limits.max_rows))
+        if self.elements > limits.max_elements:
+            raise _too_much(f"{_count(self.elements)} elemen XML", _count(limits.max_elements))
+
+
+def _count_member(zf, info, codec: str, tally: _Tally) -> None:
+    """Inflate one XML part in chunks and count what it holds; nothing is kept."""
+    decoder = codecs.getincrementaldecoder(codec)(errors="replace")
+    held = ""
+    with zf.open(info) as part:
+        while raw := part.read(_CHUNK):
+            tally.add_bytes(len(raw))
+            text = held + decoder.decode(raw)
+            # what is counted starts with "<" or ":" and has neither after: the last one near the
+            # end starts anything the chunk cuts off (at most "<row " long)
+            near_end = max(0, len(text) - 5)
+            cut = max(text.rfind("<", near_end), text.rfind(":", near_end))
+            text, held = (text[:cut], text[cut:]) if cut >= 0 else (text, "")
+            tally.add_text(text)
+    tally.add_text(held + decoder.decode(b"", final=True))
+
+
+def _too_much(found: str, limit: str) -> Refusal:
+    return Refusal(
+        "berkas_berbahaya",
+        f"Berkas memuat sedikitnya {found}, jauh melampaui formulir mana pun (batasnya {limit}), "
+        "sehingga berkas tidak dibuka demi keamanan. Hapus baris, kolom atau lembar yang tidak perlu "
+        "(termasuk yang kosong tetapi terformat), simpan ulang, lalu kirim kembali.",
+    )
+
+
+def _count(n: int) -> str:
+    """A count for people, Indonesian style: "1.500.000"."""
+    return f"{n:,}".replace(",", ".")
 
 
 def _scan_prolog(text: str, name: str, codec: str):
