@@ -18,11 +18,12 @@ posix_only = pytest.mark.skipif(sys.platform == "win32", reason="the fake soffic
 needs_soffice = pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) not installed")
 
 FAKE_SOFFICE = """#!{python}
-import json, pathlib, subprocess, sys, time
+import json, os, pathlib, subprocess, sys, time
 args = sys.argv[1:]
 pathlib.Path({log!r}).write_text(json.dumps(args))
 mode = {mode!r}
 if mode == "hang":
+    pathlib.Path({log!r} + ".self").write_text(str(os.getpid()))
     child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     pathlib.Path({log!r} + ".child").write_text(str(child.pid))
     time.sleep(60)
@@ -145,7 +146,8 @@ def test_timeout_kills_soffice_and_its_children(fake_soffice, tmp_path):
     started = time.monotonic()
     with pytest.raises(Refusal) as caught:
         convert_legacy(legacy_xls(tmp_path / "f.xls"), "xls", tmp_path / "work", timeout=1)
-    assert caught.value.code == "berkas_rusak"
+    assert caught.value.code == "konversi_terlalu_lama"
+    assert "1 detik" in caught.value.reason
     assert 1 <= time.monotonic() - started < 10
     child = Path(str(log) + ".child")
     if child.exists() and Path("/proc").is_dir():
@@ -154,6 +156,55 @@ def test_timeout_kills_soffice_and_its_children(fake_soffice, tmp_path):
         while _alive(pid) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert not _alive(pid)
+
+
+def _gone_soon(pid: int, seconds: float = 5) -> bool:
+    deadline = time.monotonic() + seconds  # SIGKILL is delivered asynchronously
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not _alive(pid)
+
+
+@posix_only
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads process states from /proc")
+def test_soffice_and_its_children_die_with_a_killed_caller(fake_soffice, tmp_path):
+    """kill -9 of sopdoc during a conversion: LibreOffice must not run on, orphaned, for ever."""
+    log = fake_soffice("hang")
+    caller = subprocess.Popen([
+        sys.executable, "-c",
+        "import sys; from sopdoc.reading.convert import convert_legacy; "
+        "convert_legacy(sys.argv[1], 'xls', sys.argv[2], timeout=600)",
+        str(legacy_xls(tmp_path / "f.xls")), str(tmp_path / "work"),
+    ])
+    child = Path(str(log) + ".child")
+    deadline = time.monotonic() + 30
+    while not child.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    soffice, grandchild = int(Path(str(log) + ".self").read_text()), int(child.read_text())
+    caller.kill()
+    caller.wait()
+    assert _gone_soon(soffice) and _gone_soon(grandchild)
+
+
+def test_sweep_removes_only_old_sopdoc_folders_of_this_user(tmp_path):
+    from sopdoc.reading.tempdirs import STALE_AFTER, sweep_stale
+
+    now = time.time()
+    old = now - STALE_AFTER - 60
+    for name in ("sopdoc-lo-mati", "sopdoc-baru", "lain-lama"):
+        (tmp_path / name / "user").mkdir(parents=True)
+    (tmp_path / "sopdoc-berkas").write_text("x")
+    outside = tmp_path / "di luar"
+    outside.mkdir()
+    (outside / "penting.txt").write_text("x")
+    (tmp_path / "sopdoc-tautan").symlink_to(outside)
+    for name in ("sopdoc-lo-mati", "lain-lama", "sopdoc-berkas", "di luar"):
+        os.utime(tmp_path / name, (old, old))
+    os.utime(tmp_path / "sopdoc-tautan", (old, old), follow_symlinks=False)
+    assert sweep_stale(tmp_path, now) == ["sopdoc-lo-mati"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "di luar", "lain-lama", "sopdoc-baru", "sopdoc-berkas", "sopdoc-tautan"]
+    assert (outside / "penting.txt").exists()
 
 
 # --- the real LibreOffice ---

@@ -12,7 +12,7 @@ from pathlib import Path
 import olefile
 
 from sopdoc.errors import Refusal
-from sopdoc.reading.office import find_soffice, run_soffice  # noqa: F401 (find_soffice: tests patch it here)
+from sopdoc.reading.office import TimedOut, find_soffice, run_soffice  # noqa: F401 (find_soffice: tests patch it here)
 from sopdoc.reading.sniff import stream_head
 
 _TARGET = {"xls": "xlsx", "doc": "docx"}
@@ -27,7 +27,8 @@ def convert_legacy(path, kind: str, workdir, timeout: float = 120) -> Path:
 
     Runs LibreOffice headless with a throw-away profile and the import filter forced, so a file it
     does not recognise fails instead of being imported as text. Raises Refusal("format_lama_tanpa_libreoffice")
-    without LibreOffice, Refusal("berkas_rusak") when conversion fails, times out or writes nothing.
+    without LibreOffice, Refusal("konversi_terlalu_lama") when it times out, Refusal("berkas_rusak")
+    when conversion fails or writes nothing.
     """
     if kind not in _TARGET:
         raise ValueError(f"kind must be 'xls' or 'doc', not {kind!r}")
@@ -50,6 +51,13 @@ def convert_legacy(path, kind: str, workdir, timeout: float = 120) -> Path:
         infilter = _import_filter(source, kind)
         code = run_soffice(soffice, [f"--infilter={infilter}", "--convert-to", _TARGET[kind],
                                      "--outdir", str(workdir), str(source)], timeout)
+    except TimedOut:
+        target.unlink(missing_ok=True)
+        raise Refusal(
+            "konversi_terlalu_lama",
+            f"Konversi berkas format lama (.{kind}) dengan LibreOffice tidak selesai dalam {timeout:g} detik, "
+            "jauh lebih lama dari formulir biasa. Buka di Excel/Word, simpan sebagai .xlsx/.docx, lalu kirim kembali.",
+        ) from None
     finally:
         source.unlink(missing_ok=True)
     if code != 0 or not target.is_file() or target.stat().st_size == 0:

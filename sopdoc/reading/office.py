@@ -9,9 +9,10 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Optional
+
+from sopdoc.reading.tempdirs import temporary_folder
 
 
 def find_soffice() -> str | None:
@@ -32,10 +33,18 @@ def find_soffice() -> str | None:
     return None
 
 
+class TimedOut(Exception):
+    """LibreOffice did not finish in time; its whole process tree has been killed."""
+
+
 def run_soffice(soffice: str, args: list, timeout: float) -> Optional[int]:
     """Run `soffice` headless with `args` and a throw-away profile (so it works while the user
-    has LibreOffice open); the exit code, or None when it timed out and its process tree was killed."""
-    with tempfile.TemporaryDirectory(prefix="sopdoc-lo-", ignore_cleanup_errors=True) as profile:
+    has LibreOffice open); the exit code, or None when it cannot start. Raises TimedOut.
+
+    LibreOffice never outlives the caller: a watchdog process kills its process tree as soon as
+    the caller ends, however it ends (kill -9 included).
+    """
+    with temporary_folder("sopdoc-lo-") as profile:
         argv = [soffice, f"-env:UserInstallation={Path(profile).resolve().as_uri()}",
                 "--headless", "--invisible", "--nologo", "--nodefault", "--norestore", "--nolockcheck",
                 *args]
@@ -43,33 +52,78 @@ def run_soffice(soffice: str, args: list, timeout: float) -> Optional[int]:
 
 
 def _run(argv: list[str], timeout: float) -> Optional[int]:
-    """The exit code, or None on timeout (the whole process group is killed) or when it cannot start."""
+    """The exit code, or None when it cannot start; TimedOut once the process group is killed."""
     if sys.platform == "win32":
         new_group = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
     else:
         new_group = {"start_new_session": True}
-    # no pipes: a surviving grandchild holding one open would block us after a kill
     try:
-        process = subprocess.Popen(
-            argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **new_group
-        )
+        watchdog = _start_watchdog()
     except OSError:
         return None
     try:
-        return process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill_tree(process)
-        process.wait()
-        return None
+        try:
+            # no pipes: a surviving grandchild holding one open would block us after a kill
+            process = subprocess.Popen(
+                argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **new_group
+            )
+        except OSError:
+            return None
+        try:
+            watchdog.stdin.write(f"{process.pid}\n".encode())
+            watchdog.stdin.flush()
+        except OSError:
+            pass  # the watchdog is gone; the timeout below still holds
+        try:
+            return process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill_tree(process.pid)
+            process.kill()
+            process.wait()
+            raise TimedOut() from None
+    finally:
+        try:
+            watchdog.stdin.close()  # the watchdog kills what is left of the tree, then ends
+        except OSError:
+            pass
+        watchdog.wait()
 
 
-def _kill_tree(process: subprocess.Popen) -> None:
-    # soffice is a launcher; the real work happens in a child (soffice.bin) that must die too
+# Waits for its standard input to close (the caller finished, or died: the kernel closes its end
+# too), then kills the process tree whose leader's pid it was sent. Its own session, so a Ctrl-C
+# meant for the caller does not stop it first.
+_WATCHDOG = """
+import os, signal, subprocess, sys
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+line = sys.stdin.buffer.readline()
+sys.stdin.buffer.read()
+if line.strip().isdigit():
+    pid = int(line)
     if sys.platform == "win32":
-        subprocess.run(["taskkill", "/F", "/T", "/PID", str(process.pid)], capture_output=True)
+        subprocess.run(["taskkill", "/F", "/T", "/PID", str(pid)], capture_output=True)
     else:
         try:
-            os.killpg(process.pid, signal.SIGKILL)
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass
+"""
+
+
+def _start_watchdog() -> subprocess.Popen:
+    if sys.platform == "win32":
+        own_session = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+    else:
+        own_session = {"start_new_session": True}
+    return subprocess.Popen([sys.executable, "-c", _WATCHDOG], stdin=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **own_session)
+
+
+def _kill_tree(pid: int) -> None:
+    # soffice is a launcher; the real work happens in a child (soffice.bin) that must die too
+    if sys.platform == "win32":
+        subprocess.run(["taskkill", "/F", "/T", "/PID", str(pid)], capture_output=True)
+    else:
+        try:
+            os.killpg(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-    process.kill()

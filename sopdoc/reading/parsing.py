@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import tempfile
 import warnings as pywarnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
 from sopdoc.reading import convert, identity, sniff
+from sopdoc.reading.tempdirs import temporary_folder
 from sopdoc.rules import deadlines
 from sopdoc import plugins
 from sopdoc.formkit.document import ParserInfo, SourceDocument
@@ -147,7 +147,7 @@ def read_file(path: Path, *, name: Optional[str] = None, region_key: Optional[st
               limits: Optional[sniff.Limits] = None, pm=None) -> Reading:
     """Sniff, open, recognise and parse one file; match the agency when a register is given."""
     path = Path(path)
-    with tempfile.TemporaryDirectory(prefix="sopdoc-") as workdir:
+    with temporary_folder() as workdir:
         document = open_document(path, name or path.name, limits or sniff.Limits(), Path(workdir))
         parser = recognize(document, region_key, pm)
         form = parse(document, parser, pm)
