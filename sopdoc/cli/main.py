@@ -16,6 +16,7 @@ from sopdoc import __version__
 from sopdoc.reading import parsing
 from sopdoc import plugins
 from sopdoc.errors import Refusal, SopdocError
+from sopdoc.outputs.safe_text import for_terminal
 from sopdoc.workspace import init_workspace, open_workspace
 
 EXIT_REFUSED = 1
@@ -107,7 +108,7 @@ def process(workspace, received_from):
     _after_batch(ws)
     folders = sorted(p.name for p in ws.inbox.iterdir() if p.is_dir())
     if folders:
-        click.echo(f"Catatan: subfolder di inbox tidak diproses ({', '.join(folders)}); "
+        click.echo(f"Catatan: subfolder di inbox tidak diproses ({for_terminal(', '.join(folders))}); "
                    "pindahkan berkasnya langsung ke inbox.")
     counts = Counter(r.outcome for r in results)
     if not results:
@@ -202,31 +203,31 @@ def check(file, region, as_json, workspace):
         )
     except Refusal as refusal:
         if as_json:
-            click.echo(json.dumps({"file": file.name, "sha256": parsing.sha256_of(file), "received_at": None,
-                                   "reason_code": refusal.code, "reason": refusal.reason}, ensure_ascii=False))
+            click.echo(for_terminal(json.dumps({"file": file.name, "sha256": parsing.sha256_of(file), "received_at": None,
+                                                "reason_code": refusal.code, "reason": refusal.reason}, ensure_ascii=False)))
         else:
-            click.echo(f"DITOLAK ({refusal.code}): {refusal.reason}")
+            click.echo(for_terminal(f"DITOLAK ({refusal.code}): {refusal.reason}"))
         sys.exit(EXIT_REFUSED)
     except SopdocError as e:
         raise OperationalError(str(e)) from None
     if as_json:
-        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        click.echo(for_terminal(json.dumps(document, ensure_ascii=False, indent=2), lines=True))
         return
     _describe(document)
 
 
 def _describe(document):
     agency = document["agency"]
-    click.echo(f"Perangkat daerah : {agency['name'] or '?'} ({agency['code'] or 'tidak dikenal'}) — tertulis {agency['as_written']!r}")
+    click.echo(for_terminal(f"Perangkat daerah : {agency['name'] or '?'} ({agency['code'] or 'tidak dikenal'}) — tertulis {agency['as_written']!r}"))
     click.echo(f"Tanggal pengisian: {document['filled_on'] or '?'}")
     signer = document["signatory"]
-    click.echo(f"Penandatangan    : {signer['name'] or '?'}, NIP {signer['nip'] or '?'}")
+    click.echo(for_terminal(f"Penandatangan    : {signer['name'] or '?'}, NIP {signer['nip'] or '?'}"))
     click.echo(f"Pengurai         : {document['source']['parser']} {document['source']['parser_version']}")
     click.echo(f"Jumlah SOP       : {len(document['sops'])}")
     full = sum(1 for s in document["sops"] if s["criteria"] and all(v is True for v in s["criteria"].values()))
     click.echo(f"Memenuhi 7 kriteria: {full}")
     for w in document["warnings"]:
-        click.echo(f"  PERINGATAN [{w['code']}] {w['message']}" + (f" ({w['where']})" if w["where"] else ""))
+        click.echo(for_terminal(f"  PERINGATAN [{w['code']}] {w['message']}" + (f" ({w['where']})" if w["where"] else "")))
 
 
 @cli.command()

@@ -8,6 +8,7 @@ import click
 from sopdoc.cli.main import OperationalError, cli, now_option, parse_now, workspace_option
 from sopdoc.rules.indonesian import moment_text, short_moment
 from sopdoc.errors import SopdocError
+from sopdoc.outputs.safe_text import for_terminal, toml_quoted
 from sopdoc.outputs.status import STATUS_LABELS, PeriodStatus, period_status, waiting_note
 from sopdoc.workspace import open_workspace
 
@@ -75,18 +76,18 @@ def status_lines(report: PeriodStatus) -> list:
         lines += ["", f"Kiriman yang perangkat daerahnya tidak dikenali ({len(report.unmatched)}):"]
         for d in report.unmatched:
             lines.append(
-                f"  {d['agency']['as_written']!r} — {d['source']['file']}, {len(d['sops'])} SOP, "
+                f"  {d['agency']['as_written']!r} — {for_terminal(d['source']['file'])}, {len(d['sops'])} SOP, "
                 f"diterima {short_moment(d['received_at'], region.timezone)}"
             )
         example = report.unmatched[0]["agency"]["as_written"] or "nama tertulis"
         lines.append(
-            f'  Tambahkan alias di sopdoc.toml bagian [aliases], mis. "{example}" = "KODE", '
+            f'  Tambahkan alias di sopdoc.toml bagian [aliases], mis. {toml_quoted(example)} = "KODE", '
             "agar kiriman itu (juga yang sudah tersimpan) dihitung untuk perangkat daerah tersebut."
         )
     if report.waiting:
         lines += ["", waiting_note(report.waiting) + ":"]
         for w in report.waiting:
-            lines.append(f"  {w['name']} — {w['agency_as_written'] or '?'}, "
+            lines.append(f"  {for_terminal(w['name'])} — {for_terminal(w['agency_as_written'] or '?')}, "
                          f"diterima {short_moment(w['received_at'], region.timezone)}")
     return lines
 
@@ -94,7 +95,7 @@ def status_lines(report: PeriodStatus) -> list:
 def _row(a, region) -> dict:
     return {
         "Kode": a.agency.code,
-        "Perangkat Daerah": _cut(a.agency.name, NAME_WIDTH),
+        "Perangkat Daerah": _cut(for_terminal(a.agency.name), NAME_WIDTH),
         "Status": a.label,
         "Versi": str(a.versions),
         "Jumlah SOP": str(len(a.latest["sops"])) if a.latest else "-",

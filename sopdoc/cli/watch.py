@@ -7,6 +7,7 @@ import click
 
 from sopdoc.cli.main import OperationalError, cli, workspace_option
 from sopdoc.errors import SopdocError
+from sopdoc.outputs.safe_text import for_terminal
 from sopdoc.workspace import open_workspace
 
 
@@ -36,7 +37,7 @@ def watch(workspace, polling, interval, settle, rescan):
         tz = ws.region().tz
 
         def log(line):
-            click.echo(f"[{dt.datetime.now(tz):%d-%m-%Y %H.%M.%S}] {line}")
+            click.echo(f"[{dt.datetime.now(tz):%d-%m-%Y %H.%M.%S}] {for_terminal(line)}")
 
         Watcher(ws, polling=polling, interval=interval, settle=settle, rescan=rescan, log=log).run()
     except SopdocError as e:

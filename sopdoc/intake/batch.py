@@ -29,6 +29,7 @@ from sopdoc.reading import parsing
 from sopdoc.errors import Refusal, WorkspaceError
 from sopdoc.rules.indonesian import short_moment
 from sopdoc.model import Warning, submission_dict
+from sopdoc.outputs.safe_text import for_terminal
 from sopdoc.intake.store import Store
 from sopdoc.workspace import Workspace
 
@@ -57,14 +58,15 @@ class Outcome:
     note: Optional[str] = None  # for an accepted file: agency, timeliness, version, warnings
 
     def summary(self) -> str:
-        """One Indonesian line for people: what happened to the file and where it went."""
+        """One Indonesian line for people: what happened to the file and where it went. Its
+        name, reason and note are the sender's text: nothing in them can steer a terminal."""
         word = OUTCOME_WORDS[self.outcome]
-        where = self.stored_as.replace(os.sep, "/")
+        name, where = for_terminal(self.name), for_terminal(self.stored_as.replace(os.sep, "/"))
         if self.outcome == "refused":
-            return f"{word} {self.name} → {where}: {self.reason}"
+            return f"{word} {name} → {where}: {for_terminal(self.reason)}"
         if self.outcome in ("deferred", "waiting"):
-            return f"{word} {self.name}: {self.reason}"
-        return f"{word} {self.name} → {where}" + (f" ({self.note})" if self.note else "")
+            return f"{word} {name}: {for_terminal(self.reason)}"
+        return f"{word} {name} → {where}" + (f" ({for_terminal(self.note)})" if self.note else "")
 
 
 OUTCOME_WORDS = {"accepted": "DITERIMA", "refused": "DITOLAK", "duplicate": "DUPLIKAT", "deferred": "DITUNDA",
@@ -157,10 +159,10 @@ def _period_doubts(form, region: deadlines.Region, received_at: dt.datetime, fou
 
 def reason_text(outcome: Outcome, received_at: str, timezone: str) -> str:
     return (
-        f"Berkas      : {outcome.name}\n"
+        f"Berkas      : {for_terminal(outcome.name)}\n"
         f"Diterima    : {short_moment(received_at, timezone, with_zone=True)}\n"
         f"Kode alasan : {outcome.reason_code}\n"
-        f"Alasan      : {outcome.reason}\n"
+        f"Alasan      : {for_terminal(outcome.reason)}\n"
         "\nBerkas ini tidak diproses. Perbaiki lalu letakkan kembali di folder inbox.\n"
     )
 

@@ -25,6 +25,7 @@ from filelock import FileLock, Timeout
 
 from sopdoc.errors import SopdocError, WorkspaceError
 from sopdoc.intake.batch import Intake, is_ignored, refresh_outputs
+from sopdoc.outputs.safe_text import for_terminal
 from sopdoc.workspace import Workspace, open_workspace
 
 # An empty file is usually a copy that has created its target but not written yet; taking it too
@@ -202,7 +203,7 @@ class Watcher:
                     self.tick()
                 except (OSError, SopdocError, sqlite3.Error) as e:
                     # a network share that drops for a moment must not end the watcher
-                    self.log(f"Kesalahan: {e}; dicoba lagi")
+                    self.log(f"Kesalahan: {for_terminal(e)}; dicoba lagi")
                     pause = max(self.interval, 5.0)
                 self._wake.wait(pause)
                 self._wake.clear()
@@ -332,7 +333,7 @@ class Watcher:
         except Exception as e:  # noqa: BLE001 -- a watcher must outlive one bad file; it is retried
             attempts = self.settler.retry_later(name, now)
             if attempts == 1 or attempts % BUSY_REPORT_AFTER == 0:
-                self.log(f"GAGAL {name}: {e.__class__.__name__}: {e} (dicoba lagi)")
+                self.log(f"GAGAL {for_terminal(name)}: {e.__class__.__name__}: {for_terminal(e)} (dicoba lagi)")
             return None
         self.settler.forget(name)
         self.log(outcome.summary())
@@ -340,10 +341,10 @@ class Watcher:
 
     def _busy(self, name: str, attempts: int) -> None:
         if attempts == BUSY_REPORT_AFTER:
-            self.log(f"MENUNGGU {name}: masih dipakai program lain, dicoba lagi")
+            self.log(f"MENUNGGU {for_terminal(name)}: masih dipakai program lain, dicoba lagi")
 
     def _refresh(self, ws: Workspace) -> None:
         try:
             refresh_outputs(ws)
         except Exception as e:  # noqa: BLE001 -- the data is safe; only a derived output is stale
-            self.log(f"Rekap tidak dapat diperbarui: {e}")
+            self.log(f"Rekap tidak dapat diperbarui: {for_terminal(e)}")

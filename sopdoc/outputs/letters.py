@@ -29,9 +29,10 @@ from typing import Optional
 from sopdoc.rules.deadlines import format_date
 from sopdoc.errors import SopdocError
 from sopdoc.model import CRITERIA, CRITERIA_LABELS
-from sopdoc.reading.office import find_soffice, run_soffice
+from sopdoc.reading.office import TimedOut, find_soffice, run_soffice
 from sopdoc.rules.indonesian import long_date, moment_text, short_moment
 from sopdoc.outputs.recap import FOLLOW_UP_LABELS, STATUSES, recap_path, summarize
+from sopdoc.outputs.safe_text import for_terminal
 from sopdoc.outputs.status import STATUS_LABELS, PeriodStatus, period_status
 from sopdoc.intake.store import Store
 from sopdoc.workspace import CONFIG_NAME
@@ -376,7 +377,7 @@ def unmatched_warning(status: PeriodStatus) -> list:
         return []
     lines = [f"Peringatan: {len(files)} berkas pada {status.period.name} berasal dari perangkat daerah yang "
              "tidak dikenali dalam daftar:"]
-    lines += [f"  - {name} (tertulis \"{as_written}\")" for name, as_written in files]
+    lines += [f"  - {for_terminal(name)} (tertulis \"{for_terminal(as_written)}\")" for name, as_written in files]
     lines.append(
         f"Tambahkan dahulu alias nama itu di {CONFIG_NAME} bagian [aliases] (mis. \"Nama Tertulis\" = \"KODE\"). "
         "Sampai itu dilakukan, kiriman tersebut tidak dihitung: perangkat daerah yang sebenarnya sudah mengirim "
@@ -574,12 +575,15 @@ def to_pdf(paths: list, outdir=None, timeout: float = 180) -> list:
         raise LettersError(_INSTALL_PDF)
     outdir = Path(outdir) if outdir else paths[0].parent
     outdir.mkdir(parents=True, exist_ok=True)
-    code = run_soffice(soffice, ["--convert-to", "pdf", "--outdir", str(outdir)]
-                       + [str(p.resolve()) for p in paths], timeout)
+    try:
+        code = run_soffice(soffice, ["--convert-to", "pdf", "--outdir", str(outdir)]
+                           + [str(p.resolve()) for p in paths], timeout)
+    except TimedOut:
+        raise LettersError(f"LibreOffice tidak selesai dalam {timeout:.0f} detik; PDF tidak dibuat.") from None
     pdfs = [outdir / f"{p.stem}.pdf" for p in paths]
     missing = [p.name for p in pdfs if not p.is_file()]
     if code is None:
-        raise LettersError(f"LibreOffice tidak selesai dalam {timeout:.0f} detik; PDF tidak dibuat.")
+        raise LettersError("LibreOffice tidak dapat dijalankan; PDF tidak dibuat.")
     if missing:
         raise LettersError(f"LibreOffice gagal membuat PDF (kode keluar {code}): {', '.join(missing)}")
     return pdfs
