@@ -337,3 +337,25 @@ def decoy_zip64(path, entries: int = 200_000) -> Path:
     eocd = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
     Path(path).write_bytes(local + decoy + central + real + locator + eocd)
     return Path(path)
+
+
+# --- text that steers a terminal ---
+
+# Clears the screen and prints a green all-clear, then starts a line of its own.
+SCREEN_TAKEOVER = "\x1b[2J\x1b[H\x1b[32mSEMUA TEPAT WAKTU\x1b[0m\n\r\u202e\x9b31m"
+
+
+def terminal_takeover_name(suffix: str = ".xlsx") -> str:
+    """A file name that, printed raw, takes over the terminal."""
+    return "form " + SCREEN_TAKEOVER + suffix
+
+
+def with_terminal_escapes_in_cells(path, placeholder: str) -> Path:
+    """The workbook at `path` with `placeholder` in any sheet's text replaced by SCREEN_TAKEOVER,
+    written the way Excel escapes control characters in XML (_x001B_), which openpyxl decodes."""
+    escaped = "".join(f"_x{ord(c):04X}_" if ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f else c for c in SCREEN_TAKEOVER)
+    with zipfile.ZipFile(path) as z:
+        parts = {info.filename: z.read(info) for info in z.infolist()
+                 if info.filename.startswith("xl/worksheets/") or info.filename == "xl/sharedStrings.xml"}
+    return _replace_members(path, {name: data.replace(placeholder.encode(), escaped.encode())
+                                   for name, data in parts.items()})

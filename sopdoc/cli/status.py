@@ -42,7 +42,7 @@ def status(workspace, period_id, as_json, now_text):
     except SopdocError as e:
         raise OperationalError(str(e)) from None
     if as_json:
-        click.echo(json.dumps(status_dict(report), ensure_ascii=False, indent=2))
+        click.echo(for_terminal(json.dumps(status_dict(report), ensure_ascii=False, indent=2), lines=True))
     else:
         click.echo("\n".join(status_lines(report)))
 
