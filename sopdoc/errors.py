@@ -25,6 +25,10 @@ class StoreError(SopdocError):
     """The store cannot be opened, is locked or is of an unknown schema version."""
 
 
+class StoreMissing(WorkspaceError):
+    """The store is gone but the workspace holds a season: `sopdoc rebuild` makes it again."""
+
+
 # Stable reason codes for refused files (MODEL.md "Refused files"). Documented in README.md.
 REASON_CODES = {
     "berkas_kosong": "Berkas kosong (0 byte).",

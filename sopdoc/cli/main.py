@@ -15,7 +15,7 @@ import click
 from sopdoc import __version__
 from sopdoc.reading import parsing
 from sopdoc import plugins
-from sopdoc.errors import Refusal, SopdocError
+from sopdoc.errors import Refusal, SopdocError, StoreMissing
 from sopdoc.outputs.safe_text import for_terminal
 from sopdoc.workspace import init_workspace, open_workspace
 
@@ -182,6 +182,8 @@ def check(file, region, as_json, workspace):
         try:
             ws = open_workspace(workspace)
             region = ws.region_key
+        except StoreMissing as e:
+            raise OperationalError(str(e)) from None
         except SopdocError:
             ws = None
     regions = ws.regions() if ws else bundled_regions()
@@ -336,3 +338,4 @@ from sopdoc.cli import watch as cli_watch  # noqa: E402,F401  (registers its com
 from sopdoc.cli import outputs as cli_outputs  # noqa: E402,F401  (registers its commands)
 from sopdoc.cli import forms as cli_forms  # noqa: E402,F401  (registers its commands)
 from sopdoc.cli import portal as cli_portal  # noqa: E402,F401  (registers its commands)
+from sopdoc.cli import season as cli_season  # noqa: E402,F401  (registers its commands)

@@ -30,6 +30,7 @@ from sopdoc.errors import Refusal, WorkspaceError
 from sopdoc.rules.indonesian import short_moment
 from sopdoc.model import Warning, submission_dict
 from sopdoc.outputs.safe_text import for_terminal
+from sopdoc.intake.journal import Journal, journal_alias
 from sopdoc.intake.store import Store
 from sopdoc.workspace import Workspace
 
@@ -100,15 +101,19 @@ class Waiting(Exception):
 
 def build_document(reading: parsing.Reading, *, region: deadlines.Region, name: str, sha256: str,
                    received_at: Optional[dt.datetime], calendar: deadlines.WorkingCalendar,
-                   version: Optional[int]) -> dict:
+                   version: Optional[int], filed_in: Optional[str] = None) -> dict:
     """The canonical object of a reading: period, timeliness and source added by the host.
 
-    Raises `Waiting` when `received_at` falls in no period's window."""
+    `filed_in` is the period a rebuild found the file archived under; it wins over the rules
+    (staff may have moved the file there). Raises `Waiting` when `received_at` falls in no
+    period's window."""
     form = reading.form
     extra = list(reading.agency_warnings)
     period = timeliness = None
     if received_at is not None:
         found, messages = deadlines.resolve_period(region, received_at, form.period_hint, calendar)
+        if filed_in is not None and (found is None or found.id != filed_in):
+            found, messages = period_by_id(region, filed_in), []
         if found is None:
             raise Waiting(messages[0])
         extra += [Warning("periode", message, None) for message in messages]
@@ -131,6 +136,14 @@ def build_document(reading: parsing.Reading, *, region: deadlines.Region, name: 
                 "parser_version": reading.parser.version, "version": version},
         extra_warnings=extra,
     )
+
+
+def period_by_id(region: deadlines.Region, period_id: str) -> deadlines.Period:
+    for period in region.periods:
+        if period.id == period_id:
+            return period
+    known = ", ".join(p.id for p in region.periods)
+    raise WorkspaceError(f"Periode {period_id!r} tidak ada di periods.toml. Pilihan: {known}")
 
 
 def _period_doubts(form, region: deadlines.Region, received_at: dt.datetime, found, calendar) -> list:
@@ -176,7 +189,19 @@ def _write_atomically(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def _move(source: Path, target: Path) -> None:
+def free_destination(root: Path, store: Store, folder: Path, name: str) -> str:
+    """A free path for `name` in `folder` (relative to `root`): "name (2).xlsx" if taken."""
+    stem, suffix = os.path.splitext(name)
+    n = 1
+    while True:
+        candidate = folder / (name if n == 1 else f"{stem} ({n}){suffix}")
+        relative = os.path.relpath(candidate, root)
+        if not candidate.exists() and not store.is_destination(relative):
+            return relative
+        n += 1
+
+
+def move_file(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         os.replace(source, target)
@@ -209,8 +234,10 @@ class Intake:
         self.clock = clock or (lambda: dt.datetime.now(self.region.tz))
         self.pm = pm
         self.store = Store(workspace.store_path)
+        self.journal = Journal(workspace.journal_path)
         self._files_done = 0
-        self.store.rematch_agencies(self.register)  # aliases added since the last batch
+        # aliases added since the last batch
+        self.store.rematch_agencies(self.register, on_match=journal_alias(self.journal))
 
     def close(self):
         self.store.close()
@@ -298,7 +325,7 @@ class Intake:
             self.store.forget_arrival(name)
             return self._finish(path, Outcome(name, unfinished["outcome"], unfinished["stored_as"],
                                               unfinished["reason_code"], unfinished["reason"]),
-                                unfinished["received_at"])
+                                unfinished["received_at"], sha256, unfinished["processed_at"])
 
         received_at = self.received_at(path)
         received_iso = received_at.isoformat(timespec="seconds")
@@ -311,7 +338,7 @@ class Intake:
                 self.store.record_file(db, name=name, sha256=sha256, size=size, received_at=received_iso,
                                        processed_at=processed_at, outcome="duplicate", stored_as=stored_as,
                                        duplicate_of=prior["id"])
-            return self._finish(path, Outcome(name, "duplicate", stored_as), received_iso)
+            return self._finish(path, Outcome(name, "duplicate", stored_as), received_iso, sha256, processed_at)
 
         try:
             reading = parsing.read_file(path, name=name, region_key=self.ws.region_key,
@@ -323,14 +350,15 @@ class Intake:
                 self.store.record_file(db, name=name, sha256=sha256, size=size, received_at=received_iso,
                                        processed_at=processed_at, outcome="refused", stored_as=stored_as,
                                        reason_code=refusal.code, reason=refusal.reason)
-            return self._finish(path, outcome, received_iso)
+            return self._finish(path, outcome, received_iso, sha256, processed_at)
 
         try:
             document = build_document(reading, region=self.region, name=name, sha256=sha256,
                                       received_at=received_at, calendar=self.calendar, version=0)
         except Waiting as waiting:
             # stays in inbox/ with its arrival kept; the batch after its period is added files it
-            self.store.note_waiting(name, sha256, received_iso, reading.form.agency_as_written, waiting.reason)
+            if self.store.note_waiting(name, sha256, received_iso, reading.form.agency_as_written, waiting.reason):
+                self.journal.append("waiting", file=name, sha256=sha256, received_at=received_iso)
             return Outcome(name, "waiting", os.path.relpath(path, self.ws.root), "menunggu_periode", waiting.reason)
         with self.store.transaction() as db:
             # version numbering and the insert share one write transaction, so two writers
@@ -342,25 +370,21 @@ class Intake:
                                    processed_at=processed_at, outcome="accepted", stored_as=stored_as,
                                    submission_id=submission_id)
         return self._finish(path, Outcome(name, "accepted", stored_as, document=document,
-                                          note=acceptance_note(document)), received_iso)
+                                          note=acceptance_note(document)), received_iso, sha256, processed_at)
 
     def _destination(self, folder: Path, name: str) -> str:
-        """A free path for `name` in `folder` (relative to the workspace): "name (2).xlsx" if taken."""
-        stem, suffix = os.path.splitext(name)
-        n = 1
-        while True:
-            candidate = folder / (name if n == 1 else f"{stem} ({n}){suffix}")
-            relative = os.path.relpath(candidate, self.ws.root)
-            if not candidate.exists() and not self.store.is_destination(relative):
-                return relative
-            n += 1
+        return free_destination(self.ws.root, self.store, folder, name)
 
-    def _finish(self, path: Path, outcome: Outcome, received_at: str) -> Outcome:
+    def _finish(self, path: Path, outcome: Outcome, received_at: str, sha256: str, processed_at: str) -> Outcome:
         target = self.ws.root / outcome.stored_as
+        # before the move: a store lost later is rebuilt from the folders and this line
+        self.journal.append(outcome.outcome, file=outcome.name, sha256=sha256, received_at=received_at,
+                            processed_at=processed_at, stored_as=outcome.stored_as.replace(os.sep, "/"),
+                            reason_code=outcome.reason_code, reason=outcome.reason)
         if outcome.reason_code:
             target.parent.mkdir(parents=True, exist_ok=True)
             _write_atomically(target.with_name(target.name + ".alasan.txt"), reason_text(outcome, received_at, self.region.timezone))
-        _move(path, target)
+        move_file(path, target)
         # a file put back into inbox/ later (by hand, after fixing it) is then a new arrival,
         # not the rest of this move
         self.store.mark_moved(outcome.stored_as)

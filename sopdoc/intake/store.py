@@ -268,14 +268,17 @@ class Store:
     # --- forms waiting for their period -------------------------------------------------------
 
     def note_waiting(self, name: str, sha256: str, received_at: str, agency_as_written: Optional[str],
-                     reason: str) -> None:
-        """A good form in inbox/ that no period holds yet (its arrival stays in `arrivals`)."""
+                     reason: str) -> bool:
+        """A good form in inbox/ that no period holds yet (its arrival stays in `arrivals`).
+        True when it was not known to wait before."""
         with self.transaction() as db:
+            known = db.execute("SELECT 1 FROM waiting WHERE name = ? AND sha256 = ?", (name, sha256)).fetchone()
             db.execute(
                 "INSERT OR REPLACE INTO waiting (name, sha256, received_at, agency_as_written, reason, noted_at)"
                 " VALUES (?, ?, ?, ?, ?, datetime('now'))",
                 (name, sha256, received_at, agency_as_written, reason),
             )
+        return known is None
 
     def waiting(self) -> list:
         """Forms waiting in inbox/ for their period, oldest arrival first, as dicts."""
@@ -364,11 +367,12 @@ class Store:
         )
         return sid
 
-    def rematch_agencies(self, register) -> list:
+    def rematch_agencies(self, register, on_match: Optional[Callable[[dict], None]] = None) -> list:
         """Give stored submissions whose agency was not recognised the register entry their
         written name now matches exactly (an alias added to sopdoc.toml since, or an entry added
         to agencies.csv). Each becomes the agency's next version; its "unknown agency" warning
-        is dropped. Returns the (file, agency code) pairs that were matched."""
+        is dropped. `on_match(document)` is called inside each match's transaction (to journal
+        it). Returns the (file, agency code) pairs that were matched."""
         rows = self.db.execute(
             "SELECT id, period, agency_as_written, document FROM submissions WHERE agency_code IS NULL ORDER BY id"
         ).fetchall()
@@ -388,13 +392,17 @@ class Store:
                 )
                 db.execute("DELETE FROM warnings WHERE submission_id = ? AND code IN ('opd_tidak_dikenal', 'opd_ganda')",
                            (row["id"],))
-                self._renumber(db, row["period"], agency.code)
+                self.renumber(db, row["period"], agency.code)
+                if on_match:
+                    on_match(document)
             matched.append((document["source"]["file"], agency.code))
         return matched
 
-    def _renumber(self, db, period: Optional[str], agency_code: str) -> None:
+    def renumber(self, db, period: Optional[str], agency_code: Optional[str]) -> None:
         """Versions of one agency in one period in order of arrival (a file matched late may be
-        the agency's first)."""
+        the agency's first, a file moved in from another period may come between two)."""
+        if agency_code is None:
+            return
         rows = db.execute(
             "SELECT id, version, document FROM submissions WHERE period IS ? AND agency_code = ? "
             "ORDER BY received_at, id", (period, agency_code),
@@ -405,6 +413,40 @@ class Store:
                 document["source"]["version"] = version
                 db.execute("UPDATE submissions SET version = ?, document = ? WHERE id = ?",
                            (version, json.dumps(document, ensure_ascii=False), row["id"]))
+
+    def find_accepted(self, key: str) -> list:
+        """Accepted files whose sha256 starts with `key` (at least 8 hex digits), or whose name or
+        place in archive/ is `key`, as (file row, submission id, period, agency code)."""
+        key = key.strip()
+        if len(key) >= 8 and all(c in "0123456789abcdefABCDEF" for c in key):
+            where, params = "f.sha256 LIKE ?", (key.lower() + "%",)
+        else:
+            where, params = "(f.name = ? OR replace(f.stored_as, '\\', '/') = ?)", (key, key.replace("\\", "/"))
+        return self.db.execute(
+            "SELECT f.*, s.period, s.agency_code, s.document FROM files f JOIN submissions s ON s.id = f.submission_id"
+            f" WHERE f.outcome = 'accepted' AND {where} ORDER BY f.id", params,
+        ).fetchall()
+
+    def agency_codes(self, period: str) -> list:
+        """The agencies with a submission in `period`."""
+        return [r[0] for r in self.db.execute(
+            "SELECT DISTINCT agency_code FROM submissions WHERE period = ? AND agency_code IS NOT NULL", (period,))]
+
+    def refile(self, db, submission_id: int, document: dict, stored_as: str) -> None:
+        """Give a submission its new period (in `document`) and its file its new place."""
+        timeliness = document.get("timeliness") or {}
+        db.execute(
+            "UPDATE submissions SET period = ?, status = ?, working_days_late = ?, document = ? WHERE id = ?",
+            (document["period"], timeliness.get("status"), timeliness.get("working_days_late"),
+             json.dumps(document, ensure_ascii=False), submission_id),
+        )
+        db.execute("DELETE FROM warnings WHERE submission_id = ?", (submission_id,))
+        db.executemany(
+            'INSERT INTO warnings (submission_id, code, message, "where") VALUES (?, ?, ?, ?)',
+            [(submission_id, w["code"], w["message"], w["where"]) for w in document["warnings"]],
+        )
+        db.execute("UPDATE files SET stored_as = ? WHERE submission_id = ? AND outcome = 'accepted'",
+                   (stored_as, submission_id))
 
     # --- letters ----------------------------------------------------------------------------
 

@@ -34,6 +34,7 @@ from sopdoc.rules.indonesian import long_date, moment_text, short_moment
 from sopdoc.outputs.recap import FOLLOW_UP_LABELS, STATUSES, recap_path, summarize
 from sopdoc.outputs.safe_text import for_terminal
 from sopdoc.outputs.status import STATUS_LABELS, PeriodStatus, period_status
+from sopdoc.intake.journal import Journal, current_user
 from sopdoc.intake.store import Store
 from sopdoc.workspace import CONFIG_NAME
 
@@ -501,10 +502,16 @@ def _issue(ws, store: Store, draft: Draft, template: Template, folder: Path, con
     with store.transaction() as db:
         seq, number = store.next_letter_number(db, lambda n: _number(config.number_pattern, n, now.date()), year)
         path = _free_path(folder, f"{seq:03d} {_TITLES[draft.kind]} {draft.label}")
+        relative = os.path.relpath(path, ws.root)
         store.record_letter(db, kind=draft.kind, number=number, seq=seq, period=period,
                             agency_code=draft.agency_code, recipient=draft.recipient,
-                            path=os.path.relpath(path, ws.root), issued_at=issued_at)
+                            path=relative, issued_at=issued_at)
         _render(template, draft.context | {"nomor": number}, path)
+        # before the commit: a number the store hands out is never missing from the journal
+        Journal(ws.journal_path).append("letter", kind=draft.kind, number=number, seq=seq, period=period,
+                                        agency_code=draft.agency_code, recipient=draft.recipient,
+                                        path=relative.replace(os.sep, "/"), issued_at=issued_at,
+                                        by=current_user())
     return IssuedLetter(draft.kind, number, seq, period, draft.agency_code, path, issued_at, draft.label, replaces)
 
 

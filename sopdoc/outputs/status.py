@@ -8,6 +8,7 @@ from typing import Optional
 from sopdoc.rules import deadlines
 from sopdoc.rules.agencies import Agency
 from sopdoc.errors import WorkspaceError
+from sopdoc.intake.journal import Journal, journal_alias
 from sopdoc.intake.store import Store
 from sopdoc.workspace import Workspace
 
@@ -86,7 +87,8 @@ def period_status(ws: Workspace, store: Store, period_id: Optional[str] = None,
     left = calendar.working_days_between(today, deadline_at.date()) if today < deadline_at.date() else 0
 
     register = ws.register()
-    store.rematch_agencies(register)  # aliases added since a file arrived apply to it too
+    # aliases added since a file arrived apply to it too
+    store.rematch_agencies(register, on_match=journal_alias(Journal(ws.journal_path)))
     by_agency: dict = {}
     unmatched = []
     for document in store.submissions(all_versions=True, period=period.id):
