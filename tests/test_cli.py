@@ -265,18 +265,18 @@ def test_init_says_when_this_years_period_is_missing(tmp_path, run):
 def test_a_file_that_cannot_be_moved_now_waits_and_is_finished_next_time(banten_ws, run, monkeypatch):
     from sopdoc.intake import batch as intake
 
-    real_move = intake._move
+    real_move = intake.move_file
 
     def locked(source, target):
         raise PermissionError(13, "The process cannot access the file because it is being used")
 
     drop(banten_ws, SAMPLES / "banten-contoh.xlsx", "dinkes.xlsx")
-    monkeypatch.setattr(intake, "_move", locked)
+    monkeypatch.setattr(intake, "move_file", locked)
     result = run("process", "-w", banten_ws.root)
     assert result.exit_code == 2
     assert "DITUNDA dinkes.xlsx" in result.output
     assert (banten_ws.inbox / "dinkes.xlsx").exists()
-    monkeypatch.setattr(intake, "_move", real_move)
+    monkeypatch.setattr(intake, "move_file", real_move)
     assert run("process", "-w", banten_ws.root).exit_code == 0
     assert not (banten_ws.inbox / "dinkes.xlsx").exists()
     store = Store(banten_ws.store_path)
