@@ -1,5 +1,6 @@
 """The agency side of the portal: links, upload, verdict, receipt and verification (TestClient)."""
 import json
+import shutil
 
 import pytest
 
@@ -200,3 +201,11 @@ def test_an_upload_no_period_holds_yet_waits_with_a_receipt(tmp_path):
     assert answer["outcome"] == "waiting" and answer["reason_code"] == "menunggu_periode"
     assert answer["receipt"]["number"] and answer["submission"] is None
     assert [p.name for p in ws.inbox.iterdir()] == ["formulir.xlsx"]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None and shutil.which("libreoffice") is None,
+                    reason="LibreOffice is not installed")
+def test_receipt_as_pdf(banten_ws, http):
+    number = upload(http, agency_links(banten_ws)[HEALTH], GOOD).json()["receipt"]["number"]
+    pdf = http.get(f"/tanda-terima/{number}.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

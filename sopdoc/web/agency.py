@@ -8,15 +8,18 @@ from typing import Optional
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from sopdoc.errors import SopdocError
 from sopdoc.intake.upload import partial_path, safe_upload_name
 from sopdoc.portal import links, receipts
+from sopdoc.outputs.letters import LettersError
+from sopdoc.portal.receipt_pdf import receipt_pdf
 from sopdoc.portal.uploads import accept_upload, verdict_of
+from sopdoc.rules.indonesian import short_moment
 from sopdoc.rules import deadlines
-from sopdoc.web.pages import error_response, wants_json
+from sopdoc.web.pages import OUTCOME_LABELS, error_response, wants_json
 from sopdoc.web.receiving import UploadRefused, receive_file
 from sopdoc.web.security import check_same_origin
 
@@ -25,6 +28,7 @@ def routes() -> list:
     return [
         Route("/unggah/{token}", upload_page, methods=["GET", "POST"]),
         Route("/unggah/{token}/hasil/{number}", verdict_page),
+        Route("/tanda-terima/{number}.pdf", receipt_pdf_file),
         Route("/tanda-terima/{number}", receipt_page),
         Route("/verifikasi", verify_page, methods=["GET", "POST"]),
     ]
@@ -135,6 +139,28 @@ async def receipt_page(request: Request) -> Response:
     if wants_json(request):
         return JSONResponse(dict(receipts.public_view(receipt), genuine=context["genuine"]))
     return portal.render(request, "receipt.html", context)
+
+
+async def receipt_pdf_file(request: Request) -> Response:
+    """The receipt as a PDF, made by LibreOffice on first request."""
+    portal = _portal(request)
+    with portal.store() as store:
+        receipt = store.receipt(request.path_params["number"])
+    if receipt is None:
+        raise HTTPException(404, "Tanda terima dengan nomor ini tidak ada.")
+    context = _receipt_context(portal, receipt)
+    rows = [("Nomor", receipt["number"]), ("Diterima pada", short_moment(receipt["received_at"],
+                                                                        context["region"].timezone, with_zone=True)),
+            ("Perangkat daerah", context["agency_name"]), ("Periode", context["period_name"]),
+            ("Nama berkas", receipt["file_name"]), ("Ukuran", f"{receipt['size']} byte"),
+            ("SHA-256", receipt["sha256"]), ("Hasil", OUTCOME_LABELS.get(receipt["outcome"], receipt["outcome"])),
+            ("Tanda tangan (HMAC)", receipt["signature"])]
+    heading = [context["region"].organizer, context["region"].name]
+    try:
+        pdf = await run_in_threadpool(receipt_pdf, portal.workspace().outbox / "tanda-terima", receipt, rows, heading)
+    except LettersError as e:
+        raise HTTPException(503, f"{e} Sementara itu, gunakan tombol Cetak lalu Simpan sebagai PDF.") from None
+    return FileResponse(pdf, filename=pdf.name, media_type="application/pdf")
 
 
 async def verify_page(request: Request) -> Response:
