@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -17,6 +18,9 @@ from sopdoc.portal import receipts
 from sopdoc.workspace import Workspace
 
 LOCK_TIMEOUT = 600  # seconds an upload waits for a batch running beside it
+# Uploads in one server queue on this first: a thread waiting on it is woken the moment it is free,
+# where waiters on the file lock poll it and can be overtaken again and again (a long tail).
+_ONE_UPLOAD_AT_A_TIME = threading.Lock()
 
 
 @dataclass
@@ -45,7 +49,7 @@ def accept_upload(ws: Workspace, secret: bytes, *, partial: Path, name: str, sha
     intake = Intake(ws)
     try:
         try:
-            with intake.lock(LOCK_TIMEOUT):
+            with _ONE_UPLOAD_AT_A_TIME, intake.lock(LOCK_TIMEOUT):
                 outcome = take_upload(intake, partial, name, received_at)
         except Timeout:
             os.unlink(partial)
