@@ -10,6 +10,8 @@ from sopdoc.formkit import normalize as norm
 from sopdoc.formkit import worddoc
 from sopdoc.formkit.fields import Field, read_identity
 
+from . import bengkulu_blank
+
 
 NAME = "bengkulu"
 VERSION = "1.0"
@@ -225,3 +227,9 @@ def _follow_up(value: Optional[Field], warnings: list) -> Optional[str]:
     except norm.Unreadable as e:
         warnings.append(Warning(e.code, f"Tindak lanjut: {e.message}", value.where))
         return None
+
+
+@hookimpl
+def sopdoc_blank_form(parser, blank):
+    if parser == NAME:
+        return bengkulu_blank.write(blank)

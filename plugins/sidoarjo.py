@@ -10,6 +10,8 @@ from sopdoc.formkit import normalize as norm
 from sopdoc.formkit import worddoc
 from sopdoc.formkit.fields import read_identity
 
+from . import sidoarjo_blank
+
 
 NAME = "sidoarjo"
 VERSION = "1.0"
@@ -301,3 +303,9 @@ def _answers(row: _Row, criteria: dict, warnings: list) -> dict:
         answers[key] = worddoc.read_pair(row.table.cell(row.r, yes), row.table.cell(row.r, no), key,
                                          row.table.where(row.r, yes, no), warnings)
     return answers
+
+
+@hookimpl
+def sopdoc_blank_form(parser, blank):
+    if parser == NAME:
+        return sidoarjo_blank.write(blank)

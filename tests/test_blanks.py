@@ -3,13 +3,18 @@ filled in as an agency would (only values the form offers; one SOP added, one re
 with the exact agency, period and values and no warning; an altered stamp is caught."""
 import datetime as dt
 import io
+import re
+from copy import deepcopy
 import shutil
 from zoneinfo import ZoneInfo
 
+import docx
 import openpyxl
 import pytest
+from docx.table import Table
+from docx.text.paragraph import Paragraph
 
-from blankfill import choose, rows_with, type_date, type_text
+from blankfill import choose, controls, pick, pick_date, rows_with, set_text, tick, type_date, type_text
 from conftest import SAMPLES
 from sopdoc import plugins
 from sopdoc.intake.batch import Intake
@@ -187,7 +192,107 @@ def fill_tanjungbalai(path, out):
     return expected
 
 
-FILLERS = {"banten": fill_banten, "bontang": fill_bontang, "tanjungbalai": fill_tanjungbalai}
+def _sign_word(doc, place: str, position: str, name: str, nip: str) -> None:
+    paragraphs = doc.paragraphs
+    at = next(i for i, p in enumerate(paragraphs) if p.text.startswith(f"{place}, "))
+    pick_date(controls(paragraphs[at]._p, "date")[0], FILLED_ON)
+    paragraphs[at + 1].add_run(position)
+    paragraphs[at + 5].add_run(name)
+    nip_line = next(p for p in paragraphs[at:] if p.text.startswith("NIP."))
+    nip_line.add_run(nip)
+
+
+def fill_sidoarjo(path, out):
+    doc = docx.Document(path)
+    identity, a, b = doc.tables[:3]
+    a_rows, b_rows = a.rows[1:], b.rows[2:]
+    prefilled = [i for i, row in enumerate(a_rows) if row.cells[2].text.strip()]
+    removed = prefilled[1]
+    for row in (a_rows[removed], b_rows[removed]):
+        row._tr.getparent().remove(row._tr)
+    a_rows, b_rows = a.rows[1:], b.rows[2:]
+    kept = prefilled[:-1]
+    new = kept[-1] + 1
+    set_text(a_rows[new].cells[1], "SOP/DINKES/099/2026")
+    set_text(a_rows[new].cells[2], "Pelayanan Rujukan Pasien")
+    set_text(b_rows[new].cells[1], "Pelayanan Rujukan Pasien")
+    expected = []
+    for i, r in enumerate([*kept, new]):
+        a_cells, b_cells = a_rows[r].cells, b_rows[r].cells
+        for cell in (a_cells[0], b_cells[0]):
+            set_text(cell, str(i + 1))
+        pick(controls(a_cells[3]._tc, "dropDownList")[0], IMPL_WORDS[IMPLEMENTATIONS[i % 4]])
+        set_text(a_cells[4], f"Catatan {i + 1}")
+        pick(controls(a_cells[5]._tc, "dropDownList")[0], FOLLOW_WORDS[FOLLOW_UPS[i % 4]])
+        for k, answer in enumerate(PATTERNS[i % 4]):
+            tick(controls(b_cells[2 + 2 * k + (0 if answer else 1)]._tc, "checkbox")[0])
+        expected.append(expected_sop(i + 1, a_cells[1].text, a_cells[2].text, i, "sidoarjo"))
+    pick_date(controls(identity.rows[1].cells[2]._tc, "date")[0], FILLED_ON)
+    set_text(identity.rows[2].cells[2], "Ahmad Fauzi, S.Sos., M.Si.")
+    set_text(identity.rows[3].cells[2], "19751223 200404 1 013")
+    _sign_word(doc, "Sidoarjo", "Kepala Dinas", "Ahmad Fauzi, S.Sos., M.Si.", "19751223 200404 1 013")
+    doc.save(out)
+    return expected
+
+
+def _sections(doc) -> list:
+    """Each SOP section of a Bengkulu form as its body elements, from "N. Nama SOP" to "Tindak Lanjut"."""
+    sections, current = [], None
+    for element in doc.element.body.iterchildren():
+        text = Paragraph(element, None).text if element.tag.endswith("}p") else ""
+        if re.match(r"\d+\. Nama SOP :", text):
+            current = [element]
+            sections.append(current)
+        elif current is not None:
+            current.append(element)
+            if text.startswith("Tindak Lanjut"):
+                current = None
+    return sections
+
+
+def _retype(paragraph_element, text: str) -> None:
+    paragraph = Paragraph(paragraph_element, None)
+    for run in paragraph.runs:
+        run._r.getparent().remove(run._r)
+    paragraph.add_run(text)
+
+
+def fill_bengkulu(path, out):
+    doc = docx.Document(path)
+    sections = _sections(doc)
+    assert len(sections) >= 2
+    for element in sections[1]:  # this SOP was not evaluated
+        element.getparent().remove(element)
+    last = sections[-1]
+    copy = [deepcopy(element) for element in last]  # a new SOP: the last section copied
+    anchor = last[-1]
+    for element in copy:
+        anchor.addnext(element)
+        anchor = element
+    _retype(copy[1], "Nomor SOP : SOP/DINKES/099/2026")
+    kept = [s for s in sections if s is not sections[1]] + [copy]
+    expected = []
+    for i, section in enumerate(kept):
+        title = "Pelayanan Rujukan Pasien" if section is copy else \
+            Paragraph(section[0], None).text.split(" : ", 1)[1]
+        _retype(section[0], f"{i + 1}. Nama SOP : {title}")
+        table = Table(next(e for e in section if e.tag.endswith("}tbl")), None)
+        for k, answer in enumerate(PATTERNS[i % 4]):
+            cells = table.rows[1 + k].cells
+            tick(controls(cells[2 if answer else 3]._tc, "checkbox")[0])
+        set_text(table.rows[1].cells[4], f"Catatan {i + 1}")
+        pick(controls(section[-1], "dropDownList")[0], FOLLOW_WORDS[FOLLOW_UPS[i % 4]])
+        number = Paragraph(section[1], None).text.split(" : ", 1)[1]
+        expected.append(expected_sop(i + 1, number, title, i, "bengkulu"))
+    date_line = next(p for p in doc.paragraphs if p.text.startswith("Tanggal Evaluasi"))
+    pick_date(controls(date_line._p, "date")[0], FILLED_ON)
+    _sign_word(doc, "Bengkulu", "Kasubag Umum dan Kepegawaian", "Yuliana Pratiwi, S.AP.", "19790913 200401 2 019")
+    doc.save(out)
+    return expected
+
+
+FILLERS = {"banten": fill_banten, "bontang": fill_bontang, "tanjungbalai": fill_tanjungbalai,
+           "sidoarjo": fill_sidoarjo, "bengkulu": fill_bengkulu}
 
 
 @pytest.mark.parametrize("region", sorted(FILLERS))
