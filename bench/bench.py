@@ -1,37 +1,53 @@
-"""Benchmark: `process` end to end against a bare library load of the same files.
+"""Benchmark: `process` per form against the floor of reading the same files, and the cost of a
+1-file batch as the season grows.
 
-    python bench/bench.py            # N=1000 forms
-    python bench/bench.py --n 20     # the small mode CI runs (asserts nothing about speed)
+    python bench/bench.py            # 200 forms per region; season of 100, 1,000 and 5,000 forms
+    python bench/bench.py --n 20     # the small mode CI runs: 4 forms per region, seasons of 20 and 100
 
-Prints ms per form for sopdoc and for a bare load (openpyxl.load_workbook + iterate every cell;
-python-docx Document() + iterate every paragraph and table for Word), their ratio (target <= 2),
-and the traced peak memory after half and after all of the forms (flat in N means the two are
-close: nothing accumulates per form).
+Part 1, per region, all measured in the same run on the same files (ms per form):
+  batch    `process` inside one batch (Intake.process_all: sniff, read, parse, store, move)
+  cli      `sopdoc process -w` as a fresh process (start-up and the recap refresh included)
+  library  the bare library load: openpyxl.load_workbook + every row, or python-docx Document() + walk
+  floor    zipfile + lxml: open the zip and parse the XML parts a reader needs
+  and the ratios batch/library, batch/floor and cli/floor; then the traced peak memory of the
+  batch after half and after all of its forms (flat in N: nothing accumulates per form).
+Part 2: seconds of a 1-file batch (process + the refresh after it) in a workspace already holding N
+forms (every tenth from an agency not in the register), against the same batch in a fresh one.
+Prints, never asserts.
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
+import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
 import tracemalloc
+import zipfile
 from pathlib import Path
 
 import openpyxl
+from lxml import etree
 
 from sopdoc.demo import formgen as fg
-from sopdoc.intake.batch import Intake
+from sopdoc.intake.batch import Intake, refresh_outputs
+from sopdoc.intake.store import Store
+from sopdoc.rules import deadlines
 from sopdoc.workspace import init_workspace
 
+ROOT = Path(__file__).resolve().parents[1]
 EXCEL_BUILDERS = {"banten": fg.banten, "bontang": fg.bontang, "tanjungbalai": fg.tanjungbalai}
+UNKNOWN_SHARE = 10  # every tenth seeded form names an agency the register does not know
 
 
 def word_builders() -> dict:
     """Word generators: the tests' builders (tests/wordforms.py), fed the same facts."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    sys.path.insert(0, str(ROOT / "tests"))
     try:
         import wordforms as wf
     except ImportError:
@@ -47,18 +63,26 @@ def word_builders() -> dict:
     }
 
 
-def make_forms(folder: Path, region: str, builder, n: int, mess: bool = True) -> list:
+def register_names(region: str) -> list:
+    register = ROOT / "sopdoc" / "data" / "agencies" / f"{region}.csv"
+    return [line.split(",")[1] for line in register.read_text(encoding="utf-8").splitlines()[1:]
+            if line.count(",") == 4]
+
+
+def make_forms(folder: Path, region: str, builder, n: int, first: int = 0) -> list:
     folder.mkdir(parents=True, exist_ok=True)
-    register = (Path(__file__).resolve().parents[1] / "sopdoc" / "data" / "agencies" / f"{region}.csv")
-    names = [line.split(",")[1] for line in register.read_text(encoding="utf-8").splitlines()[1:] if line.count(",") == 4]
+    names = register_names(region)
+    suffix = "docx" if region in ("sidoarjo", "bengkulu") else "xlsx"
     paths = []
-    for i in range(n):
+    for i in range(first, first + n):
         facts = fg.Facts(agency=names[i % len(names)], sops=fg.default_sops(10 + i % 20))
-        paths.append(builder(folder / f"{region} {i:05d}.{'docx' if region in ('sidoarjo', 'bengkulu') else 'xlsx'}", facts))
+        paths.append(builder(folder / f"{region} {i:05d}.{suffix}", facts))
     return paths
 
 
-def bare_load(path: Path) -> None:
+# --- what reading the same files costs without sopdoc ------------------------------------------
+
+def library_load(path: Path) -> None:
     if path.suffix == ".docx":
         import docx
 
@@ -70,32 +94,52 @@ def bare_load(path: Path) -> None:
                 for _ in row.tc_lst:
                     pass
         return
-    workbook = openpyxl.load_workbook(path)
+    workbook = openpyxl.load_workbook(path, data_only=True)
     for sheet in workbook.worksheets:
         for _ in sheet.iter_rows(values_only=True):
             pass
 
 
-def process(workspace, paths: list, memory: bool) -> tuple:
-    """Seconds for one `process` batch over `paths`, and (peak at half, peak at end) in MiB."""
+_EXCEL_PARTS = ("xl/workbook.xml", "xl/sharedStrings.xml", "xl/styles.xml")
+
+
+def floor_read(path: Path) -> None:
+    """The floor: open the zip and parse the parts any reader of the form must parse."""
+    with zipfile.ZipFile(path) as zf:
+        if path.suffix == ".docx":
+            parts = ["word/document.xml"]
+        else:
+            parts = [n for n in zf.namelist() if n in _EXCEL_PARTS or n.startswith("xl/worksheets/sheet")]
+        for name in parts:
+            etree.fromstring(zf.read(name))
+
+
+def seconds_per_form(function, paths: list) -> float:
+    start = time.perf_counter()
+    for p in paths:
+        function(p)
+    return (time.perf_counter() - start) / len(paths)
+
+
+# --- sopdoc ---------------------------------------------------------------------------------------
+
+def batch(workspace, paths: list, memory: bool = False) -> tuple:
+    """Seconds per form of one in-process `process` batch over `paths` (no refresh), and with
+    `memory` the traced peak in MiB after half and after all of the forms (else NaN)."""
     for p in paths:
         shutil.copy(p, workspace.inbox / p.name)
     intake = Intake(workspace)
-    peaks = []
-    half = len(paths) // 2
-    done = 0
+    peaks = [float("nan")] * 2
 
-    def progress(_outcome, _done, _total):
-        nonlocal done
-        done += 1
-        if memory and done in (half, len(paths)):
-            peaks.append(tracemalloc.get_traced_memory()[1] / 2**20)
+    def progress(_outcome, done, total):
+        if done in (total // 2, total):
+            peaks[done == total] = tracemalloc.get_traced_memory()[1] / 2**20
 
     if memory:
         tracemalloc.start()
     start = time.perf_counter()
     with intake.lock():
-        outcomes = intake.process_all(progress)
+        outcomes = intake.process_all(progress if memory else None)
     seconds = time.perf_counter() - start
     if memory:
         tracemalloc.stop()
@@ -103,46 +147,135 @@ def process(workspace, paths: list, memory: bool) -> tuple:
     refused = [o for o in outcomes if o.outcome != "accepted"]
     if refused:
         sys.exit(f"benchmark forms were refused: {refused[:3]}")
-    return seconds, peaks
+    return seconds / len(paths), peaks
 
 
-def run(n: int, regions: list) -> None:
-    with tempfile.TemporaryDirectory(prefix="sopdoc-bench-") as tmp:
-        tmp = Path(tmp)
-        builders = {**EXCEL_BUILDERS, **word_builders()}
-        per_region = max(1, n // len(regions))
-        print(f"sopdoc benchmark: {per_region * len(regions)} forms ({', '.join(regions)}), "
-              f"{dt.datetime.now():%Y-%m-%d %H:%M}")
-        print(f"{'region':<14}{'forms':>6}{'sopdoc ms/form':>16}{'bare ms/form':>14}{'ratio':>8}"
-              f"{'peak MiB @N/2':>15}{'@N':>8}")
-        for region in regions:
-            paths = make_forms(tmp / "forms" / region, region, builders[region], per_region)
-            start = time.perf_counter()
-            for p in paths:
-                bare_load(p)
-            bare = time.perf_counter() - start
-            seconds, _ = process(init_workspace(tmp / f"ws-{region}", region), paths, memory=False)
-            _, peaks = process(init_workspace(tmp / f"ws-{region}-mem", region), paths, memory=True)
-            half_peak, full_peak = (peaks + [float("nan")] * 2)[:2]
-            print(f"{region:<14}{len(paths):>6}{seconds / len(paths) * 1000:>16.1f}"
-                  f"{bare / len(paths) * 1000:>14.1f}{seconds / bare:>8.2f}{half_peak:>15.1f}{full_peak:>8.1f}")
-        recap = Path(__file__).with_name("bench_recap.py")
-        if recap.exists():
-            sys.path.insert(0, str(recap.parent))
-            import bench_recap
+def cli(workspace, paths: list) -> float:
+    """Seconds per form of `sopdoc process -w` as a new process over `paths`."""
+    for p in paths:
+        shutil.copy(p, workspace.inbox / p.name)
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "sopdoc", "process", "-w", str(workspace.root)],
+                          capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"sopdoc process failed ({done.returncode}): {done.stdout[-500:]}{done.stderr[-500:]}")
+    return seconds / len(paths)
 
-            agencies, sops = (500, 40) if n >= 1000 else (20, 10)
-            bench_recap.bench_recap(agencies, sops)
+
+def per_form(n: int, regions: list, tmp: Path) -> None:
+    builders = {**EXCEL_BUILDERS, **word_builders()}
+    per_region = max(1, n // len(regions))
+    print(f"sopdoc benchmark: {per_region} forms per region, {dt.datetime.now():%Y-%m-%d %H:%M}; ms per form")
+    print(f"{'region':<14}{'batch':>8}{'cli':>8}{'library':>9}{'floor':>8}"
+          f"{'batch/lib':>11}{'batch/floor':>13}{'cli/floor':>11}{'peak MiB @N/2':>15}{'@N':>6}")
+    for region in regions:
+        paths = make_forms(tmp / "forms" / region, region, builders[region], per_region)
+        library = seconds_per_form(library_load, paths)
+        floor = seconds_per_form(floor_read, paths)
+        in_batch, _ = batch(init_workspace(tmp / f"ws-{region}", region), paths)
+        _, (half_peak, full_peak) = batch(init_workspace(tmp / f"ws-{region}-mem", region), paths, memory=True)
+        through_cli = cli(init_workspace(tmp / f"ws-{region}-cli", region), paths)
+        ms = 1000
+        print(f"{region:<14}{in_batch * ms:>8.2f}{through_cli * ms:>8.2f}{library * ms:>9.2f}{floor * ms:>8.2f}"
+              f"{in_batch / library:>11.2f}{in_batch / floor:>13.1f}{through_cli / floor:>11.1f}"
+              f"{half_peak:>15.1f}{full_peak:>6.1f}")
+
+
+# --- the season -----------------------------------------------------------------------------------
+
+def seed_season(workspace, templates: list, n: int, now: dt.datetime) -> str:
+    """Record `n` accepted forms in the store, cloned from `templates` (canonical objects), as
+    if processed earlier in the current period; returns the file name used most often."""
+    region = workspace.region()
+    period, _ = deadlines.resolve_period(region, now)
+    register = workspace.register()
+    agencies = register.agencies
+    versions: dict = {}
+    names: dict = {}
+    store = Store(workspace.store_path)
+    try:
+        with store.transaction() as db:
+            for i in range(n):
+                document = json.loads(json.dumps(templates[i % len(templates)]))
+                if i % UNKNOWN_SHARE == UNKNOWN_SHARE - 1:
+                    agency = None
+                    document["agency"] = {"code": None, "name": None, "as_written": f"Dinas Tak Dikenal {i % 37}"}
+                else:
+                    agency = agencies[i % len(agencies)]
+                    document["agency"] = {"code": agency.code, "name": agency.name, "as_written": agency.name}
+                key = agency.code if agency else f"#{i}"
+                versions[key] = versions.get(key, 0) + 1
+                name = f"Evaluasi SOP {agency.short_name if agency else 'OPD'}.xlsx"
+                names[name] = names.get(name, 0) + 1
+                k = names[name]
+                stored_as = os.path.join("archive", period.id, name if k == 1 else f"{name[:-5]} ({k}).xlsx")
+                sha256 = hashlib.sha256(f"seed {i}".encode()).hexdigest()
+                received = (now - dt.timedelta(minutes=n - i)).isoformat(timespec="seconds")
+                document.update(period=period.id, received_at=received)
+                document["source"].update(file=name, sha256=sha256, version=versions[key] if agency else 1)
+                submission_id = store.record_submission(db, document)
+                store.record_file(db, name=name, sha256=sha256, size=1, received_at=received,
+                                  processed_at=received, outcome="accepted", stored_as=stored_as,
+                                  submission_id=submission_id)
+            db.execute("UPDATE files SET moved = 1")
+    finally:
+        store.close()
+    return max(names, key=names.get)
+
+
+def one_file_batch(workspace, form: Path, name: str) -> tuple:
+    """Seconds of a 1-file batch over `form` (as `name`): (process, refresh after it)."""
+    shutil.copy(form, workspace.inbox / name)
+    start = time.perf_counter()
+    intake = Intake(workspace)
+    with intake.lock():
+        outcomes = intake.process_all()
+    intake.close()
+    processed = time.perf_counter()
+    refresh_outputs(workspace)
+    refreshed = time.perf_counter()
+    if [o.outcome for o in outcomes] != ["accepted"]:
+        sys.exit(f"the season's 1-file batch was not accepted: {outcomes}")
+    return processed - start, refreshed - processed
+
+
+def season(sizes: list, tmp: Path) -> None:
+    region = "banten"
+    forms = make_forms(tmp / "season-forms", region, fg.banten, 8 + len(sizes) * 2, first=50_000)
+    templates_ws = init_workspace(tmp / "season-templates", region)
+    batch(templates_ws, forms[:8])
+    store = Store(templates_ws.store_path)
+    templates = store.submissions(all_versions=True)
+    store.close()
+    now = dt.datetime.now(templates_ws.region().tz)
+    print(f"\n1-file batch (banten) after N forms in the workspace, 1 in {UNKNOWN_SHARE} from an unknown agency; "
+          "seconds")
+    print(f"{'N':>7}{'process':>10}{'refresh':>10}{'total':>9}{'x fresh':>9}")
+    fresh = None
+    for i, n in enumerate([0, *sizes]):
+        workspace = init_workspace(tmp / f"season-{n}", region)
+        name = seed_season(workspace, templates, n, now) if n else "Evaluasi SOP OPD.xlsx"
+        process_s, refresh_s = one_file_batch(workspace, forms[8 + i], name)
+        total = process_s + refresh_s
+        fresh = fresh or total
+        print(f"{n:>7}{process_s:>10.3f}{refresh_s:>10.3f}{total:>9.3f}{total / fresh:>9.2f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=int(os.environ.get("SOPDOC_BENCH_N", 1000)))
+    parser.add_argument("--n", type=int, default=int(os.environ.get("SOPDOC_BENCH_N", 1000)),
+                        help="forms in part 1, shared among the regions")
     parser.add_argument("--regions", default=None, help="comma-separated; default: every region with a generator")
+    parser.add_argument("--season", default=None,
+                        help="comma-separated N for part 2; default 100,1000,5000 (20,100 when --n < 200)")
     args = parser.parse_args()
     available = [*EXCEL_BUILDERS, *word_builders()]
     regions = args.regions.split(",") if args.regions else available
-    run(args.n, regions)
+    sizes = args.season or ("100,1000,5000" if args.n >= 200 else "20,100")
+    with tempfile.TemporaryDirectory(prefix="sopdoc-bench-") as tmp:
+        per_form(args.n, regions, Path(tmp))
+        season([int(s) for s in sizes.split(",") if s], Path(tmp))
 
 
 if __name__ == "__main__":
