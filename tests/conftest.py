@@ -58,3 +58,50 @@ def schema_validator():
 
     schema = json.loads((resources.files("sopdoc") / "data" / "submission.schema.json").read_text())
     return jsonschema.Draft202012Validator(schema)
+
+
+# --- the differential test: both readers, every file a test reads -------------------------------
+
+_OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+
+
+def _reading_or_refusal(read, path, kwargs):
+    from sopdoc.errors import Refusal
+
+    try:
+        reading = read(path, **kwargs)
+    except Refusal as refusal:
+        return refusal, ("refused", refusal.code, refusal.reason)
+    return reading, ("read", reading.parser.name, reading.form, reading.agency, reading.agency_warnings)
+
+
+@pytest.fixture(autouse=True)
+def both_readers_agree(request, monkeypatch):
+    """Every file a test reads with the direct reader (the default) is read with openpyxl /
+    python-docx too, and both must give the same parsed form, or the same refusal. Legacy files
+    are converted once only (LibreOffice is slow); `@pytest.mark.one_reader` opts a test out."""
+    if request.node.get_closest_marker("one_reader"):
+        return
+    from sopdoc.reading import parsing
+
+    read = parsing.read_file
+
+    def refereed(path, **kwargs):
+        if kwargs.get("reader", "direct") != "direct" or _is_legacy(path):
+            return read(path, **kwargs)
+        direct, direct_facts = _reading_or_refusal(read, path, kwargs)
+        _, office_facts = _reading_or_refusal(read, path, {**kwargs, "reader": "office"})
+        assert direct_facts == office_facts, f"the direct reader and the office libraries differ on {path}"
+        if isinstance(direct, Exception):
+            raise direct
+        return direct
+
+    monkeypatch.setattr(parsing, "read_file", refereed)
+
+
+def _is_legacy(path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(8) == _OLE_MAGIC
+    except OSError:
+        return False

@@ -603,6 +603,7 @@ def test_form_of_the_other_region_is_refused(tmp_path):
     assert e.value.code == "daerah_lain"
 
 
+@pytest.mark.one_reader  # counts the walks of the default reader
 def test_each_document_is_walked_once_for_every_parser(tmp_path, monkeypatch):
     walks = []
     walk = worddoc._walk_body

@@ -21,22 +21,51 @@ class Recognition:
 
 
 @dataclass
+class Sheet:
+    """One worksheet as read from the file, by whichever reader: what a `sheets.Grid` is built from.
+
+    `cells` holds every stored non-empty value by (row, column), 1-based, with its type (a number
+    in a date format is a date); a cell a merged range covers, other than its top-left one, has
+    none. `fonts` is the font name of each text cell (a check mark typed in a symbol font
+    depends on it). `merges` are (first row, first column, last row, last column).
+    """
+
+    title: str
+    state: str  # visible | hidden | veryHidden
+    cells: dict
+    fonts: dict
+    hidden_rows: frozenset
+    hidden_cols: frozenset
+    merges: list
+
+
+@dataclass
 class SourceDocument:
-    """An opened agency file. `workbook` (openpyxl, values not formulas) for kind "xlsx",
-    `docx` (python-docx Document) for kind "docx". `name` is the file name as received."""
+    """An opened agency file. `name` is the file name as received.
+
+    Parsers read it through `grids()` (kind "xlsx") and `sopdoc.formkit.worddoc.blocks` (kind
+    "docx"). Underneath, a file read directly has `sheets` (a `Sheet` per worksheet) or `body`
+    (the lxml `w:body` element); one the office libraries read has `workbook` (openpyxl, values not
+    formulas) or `docx` (a python-docx Document).
+    """
 
     name: str
     kind: str
     workbook: Any = None
     docx: Any = None
+    sheets: Optional[list] = None
+    body: Any = None
     _grids: Optional[list] = field(default=None, repr=False)
 
     def grids(self) -> list:
         """A `sopdoc.formkit.sheets.Grid` per visible worksheet, built once and shared by every
         parser. A hidden or very hidden sheet (a stale copy, a helper list) is not part of the form."""
         if self._grids is None:
-            from sopdoc.formkit.sheets import Grid
+            from sopdoc.formkit.sheets import Grid, sheet_of_worksheet
 
-            every = [Grid(ws) for ws in self.workbook.worksheets] if self.workbook else []
+            sheets = self.sheets
+            if sheets is None:
+                sheets = [sheet_of_worksheet(ws) for ws in self.workbook.worksheets] if self.workbook else []
+            every = [Grid(sheet) for sheet in sheets]
             self._grids = [grid for grid in every if grid.visible]
         return self._grids

@@ -13,6 +13,7 @@ from typing import Callable, Iterator, Optional
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from sopdoc.formkit import normalize as norm
+from sopdoc.formkit.document import Sheet
 # What Excel and Word parsers share lives in sopdoc.formkit.fields. Its public names are re-exported here
 # for plugins that still import them from sopdoc.formkit.sheets (`sheets.Field`, `sheets.read_identity`).
 from sopdoc.formkit.fields import Field, SignatureBlock, _is_nip_line, read_identity, signature_block, warn
@@ -28,30 +29,24 @@ class Grid:
     Only what the printed page shows is a cell: values in hidden rows and columns are kept apart
     (`hidden_cells`), and `visible` says whether the sheet itself is shown. `merges` maps the
     top-left cell of each merged range to its bottom-right (row, column). These are the facts a
-    parser reads; any reader of the file (openpyxl here) provides them.
+    parser reads, built from a `Sheet`, which any reader of the file provides (the direct reader,
+    or openpyxl through `sheet_of_worksheet`).
     """
 
-    def __init__(self, worksheet):
-        self.title = worksheet.title
-        self._ws = worksheet
-        self.visible = getattr(worksheet, "sheet_state", "visible") == "visible"
-        self.hidden_rows = frozenset(r for r, d in worksheet.row_dimensions.items() if d.hidden)
-        self.hidden_cols = frozenset(_hidden_columns(worksheet))
+    def __init__(self, sheet):
+        self.title = sheet.title
+        self.visible = sheet.state == "visible"
+        self.hidden_rows = hidden_rows = sheet.hidden_rows
+        self.hidden_cols = hidden_cols = sheet.hidden_cols
+        self._fonts = sheet.fonts
         self.cells: dict = {}
         self.hidden_cells: dict = {}
-        hidden_rows, hidden_cols = self.hidden_rows, self.hidden_cols
-        # openpyxl keeps a worksheet's stored cells in `_cells`; iterating the public
-        # iter_rows() would create every cell of the declared rectangle.
-        for key, cell in worksheet._cells.items():
-            value = cell.value
-            if value is None:
-                continue
+        for key, value in sheet.cells.items():
             if key[0] in hidden_rows or key[1] in hidden_cols:
                 self.hidden_cells[key] = value
             else:
                 self.cells[key] = value
-        self.merges = {(m.min_row, m.min_col): (m.max_row, m.max_col)
-                       for m in list(worksheet.merged_cells.ranges)[:_MAX_MERGES]}
+        self.merges = {(r1, c1): (r2, c2) for r1, c1, r2, c2 in sheet.merges[:_MAX_MERGES]}
         self._by_rows = None
         self._header = _UNSET
         self._fields: dict = {}
@@ -64,8 +59,8 @@ class Grid:
         return norm.clean_text(self.cells.get((row, col)))
 
     def font(self, row: int, col: int) -> Optional[str]:
-        cell = self._ws._cells.get((row, col))
-        return cell.font.name if cell is not None and cell.font is not None else None
+        """The font name of a text cell (None for any other)."""
+        return self._fonts.get((row, col))
 
     def where(self, row: int, col: Optional[int] = None) -> str:
         if col is None:
@@ -93,6 +88,29 @@ class Grid:
 # A hostile file may declare millions of merged ranges or one huge one; a real form has a few dozen.
 _MAX_MERGES = 5000
 _MAX_MERGED_CELLS = 2000
+
+
+def sheet_of_worksheet(worksheet) -> Sheet:
+    """The `Sheet` facts of an openpyxl worksheet (a workbook openpyxl read, or one a test built)."""
+    cells, fonts = {}, {}
+    # openpyxl keeps a worksheet's stored cells in `_cells`; iterating the public
+    # iter_rows() would create every cell of the declared rectangle.
+    for key, cell in worksheet._cells.items():
+        value = cell.value
+        if value is None:
+            continue
+        cells[key] = value
+        if isinstance(value, str):
+            fonts[key] = cell.font.name if cell.font is not None else None
+    return Sheet(
+        title=worksheet.title,
+        state=getattr(worksheet, "sheet_state", "visible"),
+        cells=cells,
+        fonts=fonts,
+        hidden_rows=frozenset(r for r, d in worksheet.row_dimensions.items() if d.hidden),
+        hidden_cols=frozenset(_hidden_columns(worksheet)),
+        merges=[(m.min_row, m.min_col, m.max_row, m.max_col) for m in worksheet.merged_cells.ranges],
+    )
 
 
 def _hidden_columns(worksheet) -> Iterator[int]:

@@ -155,7 +155,8 @@ def blocks(document) -> list:
     becomes part of that cell's text.
     """
     if isinstance(document, SourceDocument):
-        return per_document(document, "blocks", lambda d: _walk_body(d.docx.element.body))
+        return per_document(document, "blocks",
+                            lambda d: _walk_body(d.body if d.body is not None else d.docx.element.body))
     return _walk_body(document.element.body)
 
 

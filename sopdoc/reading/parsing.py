@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
+import zipfile
 import warnings as pywarnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from sopdoc.reading import convert, identity, sniff
+from sopdoc.reading import convert, docx_reader, identity, sniff, xlsx_reader
 from sopdoc.reading.tempdirs import temporary_folder
 from sopdoc.rules import deadlines
 from sopdoc import plugins
@@ -24,6 +26,10 @@ from sopdoc.stamp import StampReading, read_stamp
 RECOGNITION_THRESHOLD = 0.75
 
 _KIND_NAMES = {"xlsx": "Excel", "docx": "Word"}
+_LIBRARIES = {"xlsx": "openpyxl", "docx": "python-docx"}
+READERS = ("direct", "office")
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -45,12 +51,33 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def open_document(path: Path, name: str, limits: sniff.Limits, workdir: Path) -> SourceDocument:
-    """Sniff `path` by its bytes, convert legacy formats, and open it. Raises Refusal."""
+def open_document(path: Path, name: str, limits: sniff.Limits, reader: str = "direct") -> SourceDocument:
+    """Sniff `path` by its bytes, convert legacy formats, and open it. Raises Refusal.
+
+    `reader` "direct" reads the parts a form needs straight from the XML and hands anything it does
+    not know to the office libraries; "office" reads with openpyxl/python-docx only.
+    """
+    if reader not in READERS:
+        raise ValueError(f"reader must be one of {READERS}, not {reader!r}")
     kind = sniff.sniff(path, limits)
     if kind in ("xls", "doc"):
-        path = convert.convert_legacy(path, kind, workdir)
-        kind = sniff.sniff(path, limits)  # the converted file is checked like any other
+        # only a conversion needs a folder of its own; the document is in memory once opened
+        with temporary_folder() as workdir:
+            converted = convert.convert_legacy(path, kind, Path(workdir))
+            return _open(converted, name, sniff.sniff(converted, limits), reader)  # checked like any other
+    return _open(path, name, kind, reader)
+
+
+def _open(path: Path, name: str, kind: str, reader: str) -> SourceDocument:
+    if reader == "direct":
+        try:
+            with zipfile.ZipFile(path) as zf:
+                if kind == "xlsx":
+                    return SourceDocument(name=name, kind=kind, sheets=xlsx_reader.read_sheets(zf))
+                return SourceDocument(name=name, kind=kind, body=docx_reader.read_body(zf))
+        except Exception as e:  # noqa: BLE001 - whatever the direct reader does not know, the library decides
+            log.info("%s: dibaca dengan %s, pembaca langsung tidak mengenalnya (%s: %s)",
+                     name, _LIBRARIES[kind], type(e).__name__, e)
     try:
         with pywarnings.catch_warnings():
             # openpyxl warns about data validation, headers/footers and other parts it drops
@@ -144,13 +171,12 @@ def parse(document: SourceDocument, parser: ParserInfo, pm=None) -> ParsedForm:
 
 
 def read_file(path: Path, *, name: Optional[str] = None, region_key: Optional[str], register=None,
-              limits: Optional[sniff.Limits] = None, pm=None) -> Reading:
+              limits: Optional[sniff.Limits] = None, pm=None, reader: str = "direct") -> Reading:
     """Sniff, open, recognise and parse one file; match the agency when a register is given."""
     path = Path(path)
-    with temporary_folder() as workdir:
-        document = open_document(path, name or path.name, limits or sniff.Limits(), Path(workdir))
-        parser = recognize(document, region_key, pm)
-        form = parse(document, parser, pm)
+    document = open_document(path, name or path.name, limits or sniff.Limits(), reader)
+    parser = recognize(document, region_key, pm)
+    form = parse(document, parser, pm)
     found = read_stamp(path)
     if found.stamp is not None and region_key in (None, found.stamp.region):
         form.period_hint = found.stamp.period  # the period the blank was written for

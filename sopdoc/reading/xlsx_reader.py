@@ -1,0 +1,260 @@
+"""Reading the worksheets of an .xlsx straight from its XML: the facts a `sheets.Grid` is built from.
+
+openpyxl builds a Python object per cell and per style and reads every part of the package; a form
+needs the cell values with their types (a number in a date format is a date), the shared strings,
+the font of each text cell (a check mark typed in a symbol font), merged ranges, and which rows,
+columns and sheets are hidden. This reads exactly those, with openpyxl's own rules for what a value
+is (its number-format and date helpers are used as they are), and raises `Unsupported` for anything
+it does not know, so the caller can read the file with openpyxl instead.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+import zipfile
+
+from openpyxl.styles.numbers import builtin_format_code, is_date_format, is_timedelta_format
+from openpyxl.utils.datetime import CALENDAR_MAC_1904, WINDOWS_EPOCH, from_excel, from_ISO8601
+
+from sopdoc.formkit.document import Sheet
+from sopdoc.reading.package import Unsupported, content_types, override_part, parse, relationships
+
+S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+# openpyxl's workbook content types, in the order it looks for them
+_WORKBOOK_TYPES = (
+    "application/vnd.ms-excel.template.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+)
+_SHARED_STRINGS = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+_STATES = ("visible", "hidden", "veryHidden")
+_BAD_TITLE = re.compile(r"[\\*?:/\[\]]")
+_CELL_REF = re.compile(r"([A-Z]{1,3})([0-9]+)")
+_RANGE_REF = re.compile(r"([A-Z]{1,3})([0-9]+)(?::([A-Z]{1,3})([0-9]+))?")
+_MAX_COLUMN, _MAX_ROW = 16384, 1048576
+
+_C, _V, _IS, _T, _RUN, _ROW = S + "c", S + "v", S + "is", S + "t", S + "r", S + "row"
+_SHEET_DATA, _COLS, _MERGE_CELLS = S + "sheetData", S + "cols", S + "mergeCells"
+
+
+def read_sheets(zf: zipfile.ZipFile) -> list:
+    """A `Sheet` per worksheet, in workbook order (chart sheets left out, as openpyxl does)."""
+    overrides, _ = content_types(zf)
+    workbook_part = next((p for t in _WORKBOOK_TYPES if (p := override_part(overrides, t))), None)
+    if workbook_part is None:
+        raise Unsupported("no workbook part declared in [Content_Types].xml")
+    members = set(zf.namelist())
+    workbook = parse(zf, workbook_part)
+    epoch = CALENDAR_MAC_1904 if _workbook_is_1904(workbook) else WINDOWS_EPOCH
+    strings_part = override_part(overrides, _SHARED_STRINGS)
+    strings = _shared_strings(zf, strings_part) if strings_part else []
+    styles = _Styles(zf)
+    rels = relationships(zf, workbook_part)
+    sheets, titles = [], set()
+    for el in _children(workbook, S + "sheets", S + "sheet"):
+        title, state, rel_id = el.get("name"), el.get("state", "visible"), el.get(R + "id")
+        if not title or _BAD_TITLE.search(title) or title.lower() in titles or state not in _STATES:
+            raise Unsupported(f"sheet name or state openpyxl would change or refuse: {title!r} {state!r}")
+        titles.add(title.lower())
+        if not rel_id:
+            continue  # openpyxl drops such a sheet with a warning
+        kind, target = rels[rel_id]
+        if target not in members or "chartsheet" in (kind or ""):
+            continue
+        sheets.append(_sheet(parse(zf, target), title, state, strings, styles, epoch))
+    return sheets
+
+
+def _children(parent, *path: str) -> list:
+    """The elements at `path` under `parent`, one tag per level."""
+    found = [parent]
+    for tag in path:
+        found = [child for el in found for child in el.iterchildren(tag)]
+    return found
+
+
+def _on(value) -> bool:
+    """An attribute as openpyxl's Bool descriptor reads it."""
+    return value is not None and value not in ("false", "f", "0", "")
+
+
+def _workbook_is_1904(workbook) -> bool:
+    properties = workbook.find(S + "workbookPr")
+    return properties is not None and _on(properties.get("date1904"))
+
+
+def _text(element) -> str:
+    """A string item (`si` or `is`) as openpyxl's `Text.content`: its plain text, then its runs."""
+    plain = None
+    runs = []
+    for child in element:
+        if child.tag == _T:
+            plain = child.text or ""
+        elif child.tag == _RUN:
+            t = child.find(_T)
+            if t is not None:
+                runs.append(t.text or "")
+    return "".join(([plain] if plain is not None else []) + runs)
+
+
+def _shared_strings(zf, part: str) -> list:
+    root = parse(zf, part)
+    return [_text(si).replace("x005F_", "") for si in root.iterchildren(S + "si")]
+
+
+class _Styles:
+    """Per cell style (`s`): its font name, and whether its number format makes a number a date
+    or a duration. Read from xl/styles.xml, as openpyxl does."""
+
+    def __init__(self, zf):
+        try:
+            root = parse(zf, "xl/styles.xml")
+        except KeyError:
+            raise Unsupported("no xl/styles.xml: openpyxl applies its own defaults") from None
+        custom = {}
+        for fmt in _children(root, S + "numFmts", S + "numFmt"):
+            custom[int(fmt.get("numFmtId"))] = fmt.get("formatCode")
+        fonts = []
+        for font in _children(root, S + "fonts", S + "font"):
+            name = font.find(S + "name")
+            fonts.append(name.get("val") if name is not None else None)
+        self.fonts, self.dates, self.durations = [], set(), set()
+        xfs = _children(root, S + "cellXfs", S + "xf")
+        if not xfs:
+            raise Unsupported("no cell styles: openpyxl applies its own defaults")
+        for index, xf in enumerate(xfs):
+            font_id = int(xf.get("fontId", 0))
+            if not 0 <= font_id < len(fonts):
+                raise Unsupported(f"cell style {index} names font {font_id}, which does not exist")
+            self.fonts.append(fonts[font_id])
+            number_format = int(xf.get("numFmtId", 0))
+            code = custom[number_format] if number_format in custom else builtin_format_code(number_format)
+            if is_date_format(code):
+                self.dates.add(index)
+            if is_timedelta_format(code):
+                self.durations.add(index)
+
+
+_COLUMNS: dict = {}
+
+
+def _column(letters: str) -> int:
+    index = _COLUMNS.get(letters)
+    if index is None:
+        index = 0
+        for ch in letters:
+            index = index * 26 + ord(ch) - 64
+        if index > _MAX_COLUMN:
+            raise Unsupported(f"column {letters} beyond XFD")
+        _COLUMNS[letters] = index
+    return index
+
+
+def _number(text: str):
+    return float(text) if "." in text or "E" in text or "e" in text else int(text)
+
+
+def _sheet(root, title: str, state: str, strings: list, styles: _Styles, epoch) -> Sheet:
+    cells, fonts = {}, {}
+    font_of, dates, durations = styles.fonts, styles.dates, styles.durations
+    hidden_rows = set()
+    row_number = 0
+    for row in _children(root, _SHEET_DATA, _ROW):
+        r = row.get("r")
+        row_number = int(r) if r is not None else row_number + 1
+        if _on(row.get("hidden")):
+            hidden_rows.add(row_number)
+        col_number = 0
+        for c in row:
+            if c.tag != _C:
+                raise Unsupported(f"unexpected {c.tag} in a row")
+            ref = c.get("r")
+            if ref is not None:
+                m = _CELL_REF.fullmatch(ref)
+                if m is None:
+                    raise Unsupported(f"cell reference {ref!r}")
+                row_at, col_number = int(m[2]), _column(m[1])
+            else:
+                row_at, col_number = row_number, col_number + 1
+            kind = c.get("t", "n")
+            style = c.get("s")
+            style = int(style) if style else 0
+            if style >= len(font_of):
+                raise Unsupported(f"cell style {style} does not exist")
+            if kind == "inlineStr":
+                box = c.find(_IS)
+                value = _text(box) if box is not None else None
+            else:
+                v = c.find(_V)
+                value = v.text if v is not None and v.text else None
+                if value is not None:
+                    if kind == "n":
+                        value = _number(value)
+                        if style in dates:
+                            try:
+                                value = from_excel(value, epoch, timedelta=style in durations)
+                            except (OverflowError, ValueError):
+                                value = "#VALUE!"
+                    elif kind == "s":
+                        value = strings[int(value)]
+                    elif kind == "b":
+                        value = bool(int(value))
+                    elif kind == "d":
+                        value = from_ISO8601(value)
+            key = (row_at, col_number)
+            if value is None:
+                cells.pop(key, None)  # a later empty cell at the same place replaces the earlier one
+                continue
+            cells[key] = value
+            if isinstance(value, str):
+                fonts[key] = font_of[style]
+            else:
+                fonts.pop(key, None)
+    merges = _merges(root)
+    _drop_merged_over(cells, fonts, merges)
+    return Sheet(title=title, state=state, cells=cells, fonts=fonts, hidden_rows=frozenset(hidden_rows),
+                 hidden_cols=frozenset(_hidden_columns(root)), merges=merges)
+
+
+def _hidden_columns(root) -> set:
+    """Columns hidden by `<col hidden>`; a later `<col>` starting at the same column replaces an
+    earlier one, as openpyxl keys its column dimensions by their first column."""
+    by_first = {}
+    for col in _children(root, _COLS, S + "col"):
+        first = int(col.get("min"))
+        last = col.get("max")
+        by_first[first] = (first, int(last) if last else first, _on(col.get("hidden")))
+    hidden = set()
+    for first, last, is_hidden in by_first.values():
+        if is_hidden:
+            hidden.update(range(first, min(last, _MAX_COLUMN) + 1))
+    return hidden
+
+
+def _merges(root) -> list:
+    found = []
+    for merge in _children(root, _MERGE_CELLS, S + "mergeCell"):
+        m = _RANGE_REF.fullmatch(merge.get("ref") or "")
+        if m is None:
+            raise Unsupported(f"merged range {merge.get('ref')!r}")
+        r1, c1 = int(m[2]), _column(m[1])
+        r2, c2 = (int(m[4]), _column(m[3])) if m[3] else (r1, c1)
+        if not (1 <= r1 <= r2 <= _MAX_ROW and 1 <= c1 <= c2):
+            raise Unsupported(f"merged range {merge.get('ref')!r}")
+        found.append((r1, c1, r2, c2))
+    return found
+
+
+def _drop_merged_over(cells: dict, fonts: dict, merges: list) -> None:
+    """A merged range shows its top-left cell only: openpyxl empties the others."""
+    if not merges or not cells:
+        return
+    rows = sorted({r for r, _ in cells})
+    for r1, c1, r2, c2 in merges:
+        for r in rows[bisect.bisect_left(rows, r1):bisect.bisect_right(rows, r2)]:
+            for c in range(c1, c2 + 1) if c2 - c1 < 64 else sorted(c for rr, c in cells if rr == r):
+                if (r, c) != (r1, c1) and c1 <= c <= c2:
+                    cells.pop((r, c), None)
+                    fonts.pop((r, c), None)
