@@ -1,0 +1,143 @@
+"""The direct reader against openpyxl / python-docx: the same facts, the same parsed forms.
+
+Every file any test reads goes through both readers already (conftest.both_readers_agree); here the
+facts themselves are compared on files built to hold what a form may: dates in number formats,
+rich text, symbol fonts, merged ranges, hidden rows, columns and sheets. A file the direct reader
+does not know is read by the office library, with a log line saying so.
+"""
+import datetime as dt
+import logging
+import zipfile
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
+from openpyxl.styles import Font
+
+from sopdoc.formkit import worddoc
+from sopdoc.formkit.sheets import sheet_of_worksheet
+from sopdoc.reading import docx_reader, parsing, sniff, xlsx_reader
+from tests.conftest import SAMPLES
+
+SHARED_SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "forms" / "samples"
+SAMPLE_FILES = sorted(SAMPLES.glob("*-contoh.*x")) + sorted(SHARED_SAMPLES.glob("*-contoh.*x"))
+
+
+def direct_sheets(path):
+    with zipfile.ZipFile(path) as zf:
+        return xlsx_reader.read_sheets(zf)
+
+
+def office_sheets(path):
+    return [sheet_of_worksheet(ws) for ws in openpyxl.load_workbook(path, data_only=True).worksheets]
+
+
+def assert_same_sheets(path):
+    direct, office = direct_sheets(path), office_sheets(path)
+    assert [s.title for s in direct] == [s.title for s in office]
+    for mine, theirs in zip(direct, office):
+        assert mine.state == theirs.state
+        assert mine.cells == theirs.cells
+        assert {k: type(v) for k, v in mine.cells.items()} == {k: type(v) for k, v in theirs.cells.items()}
+        assert mine.fonts == theirs.fonts
+        assert mine.hidden_rows == theirs.hidden_rows
+        assert mine.hidden_cols == theirs.hidden_cols
+        assert sorted(mine.merges) == sorted(theirs.merges)
+
+
+@pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_samples_read_the_same_with_both_readers(path):
+    if path.suffix == ".xlsx":
+        assert_same_sheets(path)
+    region = path.name.split("-")[0]
+    direct = parsing.read_file(path, region_key=region, reader="direct")
+    office = parsing.read_file(path, region_key=region, reader="office")
+    assert direct.form == office.form and direct.parser == office.parser
+
+
+def test_sheet_facts_match_openpyxl(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Evaluasi SOP"
+    ws["A1"] = "Judul"
+    ws["B1"] = dt.datetime(2025, 5, 14)
+    ws["B1"].number_format = "d mmmm yyyy"
+    ws["C1"] = dt.date(2025, 5, 15)
+    ws["D1"] = dt.time(9, 30)
+    ws["E1"] = 0.5  # a plain number stays a number
+    ws["F1"] = 199001012020121001
+    ws["G1"] = True
+    ws["H1"] = "ü"
+    ws["H1"].font = Font(name="Wingdings")
+    ws["I1"] = "\u2713"
+    ws["I1"].font = Font(name="Calibri")
+    ws["J1"] = CellRichText(["Nama ", TextBlock(InlineFont(b=True), "SOP")])
+    ws["K1"] = " spasi  di tepi "
+    ws["A3"] = "gabung"
+    ws["B3"] = "tertutup gabungan"  # openpyxl empties a merged-over cell; so must the direct reader
+    ws.merge_cells("A3:C4")
+    ws["A6"] = "baris tersembunyi"
+    ws.row_dimensions[6].hidden = True
+    ws.column_dimensions["D"].hidden = True
+    ws["A7"] = "=1+1"
+    hidden = wb.create_sheet("Lama")
+    hidden.sheet_state = "hidden"
+    hidden["A1"] = "salinan lama"
+    very = wb.create_sheet("Daftar")
+    very.sheet_state = "veryHidden"
+    very["A1"] = 1
+    path = tmp_path / "fakta.xlsx"
+    wb.save(path)
+    assert_same_sheets(path)
+    sheet = direct_sheets(path)[0]
+    assert sheet.cells[(1, 2)] == dt.datetime(2025, 5, 14) and sheet.fonts[(1, 8)] == "Wingdings"
+    assert (3, 2) not in sheet.cells and sheet.merges == [(3, 1, 4, 3)]
+    assert sheet.hidden_rows == {6} and 4 in sheet.hidden_cols
+    assert [s.state for s in direct_sheets(path)] == ["visible", "hidden", "veryHidden"]
+
+
+def test_a_1904_workbook_dates_the_same(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.epoch = openpyxl.utils.datetime.CALENDAR_MAC_1904
+    wb.active["A1"] = dt.datetime(2025, 5, 14)
+    path = tmp_path / "mac.xlsx"
+    wb.save(path)
+    assert_same_sheets(path)
+    assert direct_sheets(path)[0].cells[(1, 1)] == dt.datetime(2025, 5, 14)
+
+
+def test_what_the_direct_reader_does_not_know_goes_to_openpyxl_with_a_log_line(tmp_path, caplog):
+    built = tmp_path / "dibuat.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "gabung"
+    wb.active.merge_cells("A1:B2")
+    wb.save(built)
+    path = tmp_path / "rujukan mutlak.xlsx"
+    with zipfile.ZipFile(built) as zin, zipfile.ZipFile(path, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":  # a range written "$A$1:$B$2": openpyxl reads it
+                data = data.replace(b'ref="A1:B2"', b'ref="$A$1:$B$2"')
+            zout.writestr(item, data)
+    with caplog.at_level(logging.INFO, logger="sopdoc.reading.parsing"):
+        document = parsing.open_document(path, path.name, sniff.Limits())
+    assert document.workbook is not None and document.sheets is None
+    assert "rujukan mutlak.xlsx: dibaca dengan openpyxl" in caplog.text
+    assert document.grids()[0].cells == {(1, 1): "gabung"}
+
+
+def test_the_direct_reader_is_the_default(tmp_path):
+    document = parsing.open_document(SAMPLES / "sidoarjo-contoh.docx", "x.docx", sniff.Limits())
+    assert document.docx is None and document.body is not None
+    document = parsing.open_document(SAMPLES / "banten-contoh.xlsx", "x.xlsx", sniff.Limits())
+    assert document.workbook is None and len(document.sheets) == 1
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.docx")), ids=lambda p: p.name)
+def test_word_body_walks_the_same(path):
+    with zipfile.ZipFile(path) as zf:
+        body = docx_reader.read_body(zf)
+    assert worddoc._walk_body(body) == worddoc._walk_body(docx.Document(path).element.body)
