@@ -6,10 +6,11 @@
 
 Part 1, per region, all measured in the same run on the same files (ms per form):
   batch    `process` inside one batch (Intake.process_all: sniff, read, parse, store, move)
+  office   the same batch reading with openpyxl / python-docx instead of the direct reader
   cli      `sopdoc process -w` as a fresh process (start-up and the recap refresh included)
   library  the bare library load: openpyxl.load_workbook + every row, or python-docx Document() + walk
   floor    zipfile + lxml: open the zip and parse the XML parts a reader needs
-  and the ratios batch/library, batch/floor and cli/floor; then the traced peak memory of the
+  and the ratios office/batch (the direct reader's gain), batch/library, batch/floor and cli/floor; then the traced peak memory of the
   batch after half and after all of its forms (flat in N: nothing accumulates per form).
 Part 2: seconds of a 1-file batch (process + the refresh after it) in a workspace already holding N
 forms (every tenth from an agency not in the register), against the same batch in a fresh one.
@@ -123,12 +124,12 @@ def seconds_per_form(function, paths: list) -> float:
 
 # --- sopdoc ---------------------------------------------------------------------------------------
 
-def batch(workspace, paths: list, memory: bool = False) -> tuple:
+def batch(workspace, paths: list, memory: bool = False, reader: str = "direct") -> tuple:
     """Seconds per form of one in-process `process` batch over `paths` (no refresh), and with
     `memory` the traced peak in MiB after half and after all of the forms (else NaN)."""
     for p in paths:
         shutil.copy(p, workspace.inbox / p.name)
-    intake = Intake(workspace)
+    intake = Intake(workspace, reader=reader)
     peaks = [float("nan")] * 2
 
     def progress(_outcome, done, total):
@@ -167,18 +168,19 @@ def per_form(n: int, regions: list, tmp: Path) -> None:
     builders = {**EXCEL_BUILDERS, **word_builders()}
     per_region = max(1, n // len(regions))
     print(f"sopdoc benchmark: {per_region} forms per region, {dt.datetime.now():%Y-%m-%d %H:%M}; ms per form")
-    print(f"{'region':<14}{'batch':>8}{'cli':>8}{'library':>9}{'floor':>8}"
-          f"{'batch/lib':>11}{'batch/floor':>13}{'cli/floor':>11}{'peak MiB @N/2':>15}{'@N':>6}")
+    print(f"{'region':<14}{'batch':>8}{'office':>8}{'cli':>8}{'library':>9}{'floor':>8}"
+          f"{'office/batch':>14}{'batch/lib':>11}{'batch/floor':>13}{'cli/floor':>11}{'peak MiB @N/2':>15}{'@N':>6}")
     for region in regions:
         paths = make_forms(tmp / "forms" / region, region, builders[region], per_region)
         library = seconds_per_form(library_load, paths)
         floor = seconds_per_form(floor_read, paths)
         in_batch, _ = batch(init_workspace(tmp / f"ws-{region}", region), paths)
+        office, _ = batch(init_workspace(tmp / f"ws-{region}-office", region), paths, reader="office")
         _, (half_peak, full_peak) = batch(init_workspace(tmp / f"ws-{region}-mem", region), paths, memory=True)
         through_cli = cli(init_workspace(tmp / f"ws-{region}-cli", region), paths)
         ms = 1000
-        print(f"{region:<14}{in_batch * ms:>8.2f}{through_cli * ms:>8.2f}{library * ms:>9.2f}{floor * ms:>8.2f}"
-              f"{in_batch / library:>11.2f}{in_batch / floor:>13.1f}{through_cli / floor:>11.1f}"
+        print(f"{region:<14}{in_batch * ms:>8.2f}{office * ms:>8.2f}{through_cli * ms:>8.2f}{library * ms:>9.2f}"
+              f"{floor * ms:>8.2f}{office / in_batch:>14.2f}{in_batch / library:>11.2f}{in_batch / floor:>13.1f}{through_cli / floor:>11.1f}"
               f"{half_peak:>15.1f}{full_peak:>6.1f}")
 
 

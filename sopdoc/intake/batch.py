@@ -222,7 +222,7 @@ class Intake:
     """Processes the files in a workspace's inbox. Hold `lock()` around a batch."""
 
     def __init__(self, workspace: Workspace, *, received_from: str = "now",
-                 clock: Callable[[], dt.datetime] = None, pm=None):
+                 clock: Callable[[], dt.datetime] = None, pm=None, reader: str = "direct"):
         if received_from not in ("now", "mtime"):
             raise WorkspaceError(f"--received-from harus now atau mtime, bukan {received_from!r}")
         self.ws = workspace
@@ -233,6 +233,7 @@ class Intake:
         self.limits = workspace.limits()
         self.clock = clock or (lambda: dt.datetime.now(self.region.tz))
         self.pm = pm
+        self.reader = reader  # parsing.READERS
         self.store = Store(workspace.store_path)
         self.journal = Journal(workspace.journal_path)
         self._files_done = 0
@@ -342,7 +343,8 @@ class Intake:
 
         try:
             reading = parsing.read_file(path, name=name, region_key=self.ws.region_key,
-                                        register=self.register, limits=self.limits, pm=self.pm)
+                                        register=self.register, limits=self.limits, pm=self.pm,
+                                        reader=self.reader)
         except Refusal as refusal:
             stored_as = self._destination(self.ws.rejected, name)
             outcome = Outcome(name, "refused", stored_as, refusal.code, refusal.reason)

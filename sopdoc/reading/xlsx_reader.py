@@ -138,6 +138,20 @@ class _Styles:
 
 
 _COLUMNS: dict = {}
+_REFS: dict = {}  # "B12" -> (12, 2): forms share their cell addresses, so most are met before
+_MAX_REFS = 200_000
+
+
+def _cell_at(ref: str) -> tuple:
+    at = _REFS.get(ref)
+    if at is None:
+        m = _CELL_REF.fullmatch(ref)
+        if m is None:
+            raise Unsupported(f"cell reference {ref!r}")
+        at = (int(m[2]), _column(m[1]))
+        if len(_REFS) < _MAX_REFS:
+            _REFS[ref] = at
+    return at
 
 
 def _column(letters: str) -> int:
@@ -172,12 +186,11 @@ def _sheet(root, title: str, state: str, strings: list, styles: _Styles, epoch) 
                 raise Unsupported(f"unexpected {c.tag} in a row")
             ref = c.get("r")
             if ref is not None:
-                m = _CELL_REF.fullmatch(ref)
-                if m is None:
-                    raise Unsupported(f"cell reference {ref!r}")
-                row_at, col_number = int(m[2]), _column(m[1])
+                key = _cell_at(ref)
+                col_number = key[1]
             else:
-                row_at, col_number = row_number, col_number + 1
+                col_number += 1
+                key = (row_number, col_number)
             kind = c.get("t", "n")
             style = c.get("s")
             style = int(style) if style else 0
@@ -203,7 +216,6 @@ def _sheet(root, title: str, state: str, strings: list, styles: _Styles, epoch) 
                         value = bool(int(value))
                     elif kind == "d":
                         value = from_ISO8601(value)
-            key = (row_at, col_number)
             if value is None:
                 cells.pop(key, None)  # a later empty cell at the same place replaces the earlier one
                 continue
