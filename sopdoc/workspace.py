@@ -64,6 +64,9 @@ class Workspace:
     root: Path
     region_key: str
     config: dict = field(default_factory=dict)
+    # periods.toml and agencies.csv as read the first time they are asked for: a workspace lives
+    # for one command (or one watcher batch), which sees one version of each
+    _read: dict = field(default_factory=dict, repr=False, compare=False)
 
     def folder(self, name: str) -> Path:
         return self.root / self.config.get("folders", {}).get(name, name)
@@ -97,8 +100,11 @@ class Workspace:
         return self.root / ".sopdoc.lock"
 
     def regions(self) -> dict:
-        local = self.root / "periods.toml"
-        return deadlines.load_regions(local if local.exists() else None)
+        """The regions of the workspace's periods.toml (else the bundled ones); read once."""
+        if "regions" not in self._read:
+            local = self.root / "periods.toml"
+            self._read["regions"] = deadlines.load_regions(local if local.exists() else None)
+        return self._read["regions"]
 
     def region(self) -> deadlines.Region:
         regions = self.regions()
@@ -107,10 +113,13 @@ class Workspace:
         return regions[self.region_key]
 
     def register(self) -> Register:
-        local = self.root / "agencies.csv"
-        agencies = load_register(self.region_key, local if local.exists() else None)
-        aliases = {str(k): str(v) for k, v in self.config.get("aliases", {}).items()}
-        return Register(agencies, self.region().name, aliases)
+        """The agency register (agencies.csv and the [aliases] of sopdoc.toml); read once."""
+        if "register" not in self._read:
+            local = self.root / "agencies.csv"
+            agencies = load_register(self.region_key, local if local.exists() else None)
+            aliases = {str(k): str(v) for k, v in self.config.get("aliases", {}).items()}
+            self._read["register"] = Register(agencies, self.region().name, aliases)
+        return self._read["register"]
 
     def calendar(self) -> deadlines.WorkingCalendar:
         days = self.config.get("calendar", {}).get("extra_days_off", [])

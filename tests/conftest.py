@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from sopdoc.cli.main import cli
-from sopdoc.workspace import init_workspace
+from sopdoc.workspace import init_workspace, open_workspace
 
 # Copies of ../shared/forms/samples (one clean form per region with its expected facts), so the
 # tests run from any clone; `../shared/tools/check-samples` checks the originals.
@@ -21,7 +21,7 @@ def keep_periods_open(ws):
     path = ws.root / "periods.toml"
     text = path.read_text(encoding="utf-8")
     path.write_text(re.sub(r"(?m)^(capital = .*)$", r"\1\nlate_window_days = 36500", text), encoding="utf-8")
-    return ws
+    return open_workspace(ws.root)  # a workspace reads periods.toml once
 
 
 def open_workspace_for_now(root, region):

@@ -14,13 +14,13 @@ import pytest
 from click.testing import CliRunner
 
 from sopdoc.cli.main import cli
-from sopdoc.intake.batch import process_inbox
+from sopdoc.app import Season
 from sopdoc.model import CRITERIA
 from sopdoc.outputs.recap import recap_path, refresh_after_batch, write_recap
 from sopdoc.outputs.safe_text import set_text_cell
 from sopdoc.outputs.status import meets_all, period_status
 from sopdoc.intake.store import Store
-from sopdoc.workspace import init_workspace
+from sopdoc.workspace import init_workspace, open_workspace
 
 SAMPLE = Path(__file__).resolve().parent / "samples" / "banten-contoh.xlsx"
 PERIOD = "banten-2025-tahap-1"
@@ -80,7 +80,7 @@ def build_season(root: Path, skip=()):
     season = [entry for entry in SEASON if entry[0] not in skip]
     for name, agency, when, texts, emptied in season:
         arrive(ws, name, agency, when, texts, emptied)
-    outcomes = process_inbox(ws, received_from="mtime")
+    outcomes = Season(ws).run_batch(received_from="mtime").outcomes
     assert [o.outcome for o in outcomes] == ["accepted"] * len(season)
     return ws
 
@@ -326,6 +326,7 @@ def test_refresh_is_quiet_without_periods(tmp_path):
     text = (ws.root / "periods.toml").read_text(encoding="utf-8")
     (ws.root / "periods.toml").write_text(text.split("[[regions.banten.periods]]")[0]
                                           + text[text.index("[regions.bontang]"):], encoding="utf-8")
+    ws = open_workspace(ws.root)
     assert ws.region().periods == ()
     assert refresh_after_batch(ws) == []
     assert list(ws.outbox.iterdir()) == []

@@ -14,6 +14,9 @@ import pytest
 
 from conftest import keep_periods_open
 from excelforms import Facts, banten, default_sops
+from sopdoc.app import Season
+from sopdoc.intake.store import Store
+from sopdoc.workspace import init_workspace, open_workspace
 
 WIB = ZoneInfo("Asia/Jakarta")
 PERIOD = "banten-2025-tahap-1"
@@ -95,7 +98,7 @@ def test_table_shows_every_agency_with_its_status(season, run):
     assert "Jumlah: 40 perangkat daerah — 2 tepat waktu, 2 terlambat, 36 belum menyampaikan." in lines
     assert "Kiriman yang perangkat daerahnya tidak dikenali (1):" in lines
     assert "  'Dinas Antah Berantah' — antah.xlsx, 3 SOP, diterima 15 Mei 2025 11.30" in lines
-    assert any('[aliases], mis. "Dinas Antah Berantah" = "KODE"' in line for line in lines)
+    assert any('sopdoc alias "Dinas Antah Berantah" KODE' in line for line in lines)
 
 
 def test_json_for_scripts(season, run):
@@ -165,31 +168,48 @@ def test_unknown_period_is_an_operational_error(banten_ws, run):
 
 
 def test_an_alias_added_later_applies_to_stored_submissions(tmp_path, run):
-    from sopdoc.outputs.status import period_status
-    from sopdoc.intake.store import Store
-    from sopdoc.workspace import init_workspace, open_workspace
-
     ws = keep_periods_open(init_workspace(tmp_path / "ws", "banten"))
     banten(ws.inbox / "dishub.xlsx", Facts(agency="Dinas Perhubungn"))
     assert run("process", "-w", ws.root).exit_code == 0
-    store = Store(ws.store_path)
-    report = period_status(ws, store, "banten-2025-tahap-1")
-    assert len(report.unmatched) == 1
-    config = ws.root / "sopdoc.toml"
-    config.write_text(config.read_text() + '"Dinas Perhubungn" = "36.17"\n')
-    report = period_status(open_workspace(ws.root), store, "banten-2025-tahap-1")
+    season = Season.open(ws.root)
+    assert len(season.status("banten-2025-tahap-1").unmatched) == 1
+    result = run("alias", "Dinas Perhubungn", "36.17", "-w", ws.root)
+    assert result.exit_code == 0, result.output
+    assert "dishub.xlsx kini dihitung untuk Dinas Perhubungan" in result.output
+    assert open_workspace(ws.root).config["aliases"] == {"Dinas Perhubungn": "36.17"}
+    report = Season.open(ws.root).status("banten-2025-tahap-1")
     assert report.unmatched == []
     [dishub] = [a for a in report.agencies if a.agency.code == "36.17"]
     assert dishub.status != "belum_menyampaikan" and dishub.versions == 1
     assert [w["code"] for w in dishub.latest["warnings"] if w["code"].startswith("opd")] == []
-    assert Store(ws.store_path).submissions()[0]["agency"]["code"] == "36.17"
+    with Store(ws.store_path) as store:
+        assert store.submissions()[0]["agency"]["code"] == "36.17"
+
+
+def test_an_alias_written_by_hand_applies_at_the_next_batch(tmp_path, run):
+    ws = keep_periods_open(init_workspace(tmp_path / "ws", "banten"))
+    banten(ws.inbox / "dishub.xlsx", Facts(agency="Dinas Perhubungn"))
+    run("process", "-w", ws.root)
+    config = ws.root / "sopdoc.toml"
+    config.write_text(config.read_text() + '"Dinas Perhubungn" = "36.17"\n')
+    assert len(Season.open(ws.root).status("banten-2025-tahap-1").unmatched) == 1  # a read changes nothing
+    result = run("process", "-w", ws.root)
+    assert "Alias diterapkan: dishub.xlsx dihitung untuk kode 36.17." in result.output
+    assert Season.open(ws.root).status("banten-2025-tahap-1").unmatched == []
+
+
+def test_an_alias_is_refused_for_an_unknown_code_or_a_name_taken(tmp_path, run):
+    ws = init_workspace(tmp_path / "ws", "banten")
+    result = run("alias", "Dinas Antah", "99.99", "-w", ws.root)
+    assert result.exit_code == 2 and "Kode '99.99' tidak ada" in result.output
+    assert run("alias", "Dishub Prov", "36.17", "-w", ws.root).exit_code == 0
+    assert run("alias", "Dishub Prov", "36.17", "-w", ws.root).exit_code == 0  # the same again: nothing to do
+    result = run("alias", "Dishub Prov", "36.01", "-w", ws.root)
+    assert result.exit_code == 2 and "sudah dipakai untuk kode 36.17" in result.output
+    assert open_workspace(ws.root).config["aliases"] == {"Dishub Prov": "36.17"}
 
 
 def test_a_file_matched_late_by_an_alias_takes_its_place_in_arrival_order(tmp_path, run):
-    from sopdoc.outputs.status import period_status
-    from sopdoc.intake.store import Store
-    from sopdoc.workspace import init_workspace, open_workspace
-
     ws = init_workspace(tmp_path / "ws", "banten")
     early = banten(ws.inbox / "a.xlsx", Facts(agency="Dinas Perhubungn"))  # on time, misspelt
     late = banten(ws.inbox / "b.xlsx", Facts(agency="Dinas Perhubungan", sops=default_sops(5)))
@@ -197,9 +217,8 @@ def test_a_file_matched_late_by_an_alias_takes_its_place_in_arrival_order(tmp_pa
         stamp = dt.datetime(2025, 5, day, 10, tzinfo=ZoneInfo("Asia/Jakarta")).timestamp()
         os.utime(path, (stamp, stamp))
     run("process", "-w", ws.root, "--received-from", "mtime")
-    config = ws.root / "sopdoc.toml"
-    config.write_text(config.read_text() + '"Dinas Perhubungn" = "36.17"\n')
-    report = period_status(open_workspace(ws.root), Store(ws.store_path), "banten-2025-tahap-1")
+    Season.open(ws.root).add_alias("Dinas Perhubungn", "36.17")
+    report = Season.open(ws.root).status("banten-2025-tahap-1")
     [dishub] = [a for a in report.agencies if a.agency.code == "36.17"]
     assert dishub.status == "tepat_waktu" and dishub.versions == 2
     assert (dishub.first["source"]["file"], dishub.latest["source"]["file"]) == ("a.xlsx", "b.xlsx")

@@ -70,6 +70,7 @@ def test_the_alias_hint_is_a_toml_line_that_matches_the_sender(hostile_inbox, ru
     toml_line = hint.split("mis. ", 1)[1].split(", agar")[0].replace("KODE", "36.28")
     config = ws.root / "sopdoc.toml"
     config.write_text(config.read_text() + f"\n[aliases]\n{toml_line}\n")
+    run("process", "-w", ws.root)  # a hand-written alias applies at the next batch
     after = run("status", "--now", "2025-05-20T10:00", "-w", ws.root).output
     assert "[aliases]" not in after
 

@@ -170,12 +170,12 @@ def test_a_file_seen_before_midnight_is_on_time_when_processed_after(banten_ws):
     now[0] = dt.datetime(2025, 5, 17, 0, 10, tzinfo=WIB)
     [outcome] = watcher.tick(now=1.0)
     assert outcome.outcome == "accepted"
-    timeliness = outcome.document["timeliness"]
-    assert outcome.document["received_at"] == "2025-05-16T23:58:00+07:00"
+    with Store(ws.store_path) as store:
+        [document] = store.submissions()
+        assert store.files()[0]["processed_at"] == "2025-05-17T00:10:00+07:00"
+    timeliness = document["timeliness"]
+    assert document["received_at"] == "2025-05-16T23:58:00+07:00"
     assert (timeliness["status"], timeliness["working_days_late"]) == ("tepat_waktu", 0)
-    store = Store(ws.store_path)
-    assert store.files()[0]["processed_at"] == "2025-05-17T00:10:00+07:00"
-    store.close()
 
 
 def test_an_arrival_of_a_file_taken_away_by_hand_is_forgotten(banten_ws):
@@ -256,7 +256,8 @@ def test_a_file_whose_processing_fails_is_retried_not_left(banten_ws, monkeypatc
     watcher = Watcher(ws, settle=SETTLE, log=lines.append)
     assert watcher.tick(now=0.0) == []
     assert watcher.tick(now=1.0) == []  # failed: retried after 0.5 s
-    assert lines == ["GAGAL dinkes.xlsx: PermissionError: [Errno 13] Berkas sedang dipakai proses lain (dicoba lagi)"]
+    assert lines == ["DITUNDA dinkes.xlsx: Belum dapat diproses (PermissionError: [Errno 13] Berkas sedang dipakai "
+                     "proses lain); dicoba lagi pada putaran berikutnya."]
     assert watcher.tick(now=1.2) == []
     [outcome] = watcher.tick(now=1.6)
     assert outcome.outcome == "accepted" and failures == ["dinkes.xlsx"]

@@ -5,14 +5,13 @@ from pathlib import Path
 
 import click
 
-from sopdoc.cli.main import OperationalError, cli, now_option, parse_now, workspace_option
-from sopdoc.errors import SopdocError
-from sopdoc.workspace import open_workspace
+from sopdoc.app import Season
+from sopdoc.cli.options import now_option, parse_now, period_option, workspace_option
 
 
-@cli.command()
+@click.command()
 @workspace_option
-@click.option("--period", "period_id", default=None, help="Period id from periods.toml; default: the period open now.")
+@period_option
 @click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Write here instead of outbox/<period>/formulir/.")
 @click.option("--agency", "agency_codes", multiple=True, metavar="CODE",
@@ -26,18 +25,8 @@ def forms(workspace, period_id, outdir, agency_codes, now_text):
 
     Example: sopdoc forms -w "D:\\Evaluasi SOP 2025" --period banten-2025-tahap-2
     """
-    from sopdoc.intake.store import Store
-    from sopdoc.outputs.blanks import write_blanks
-
-    try:
-        ws = open_workspace(workspace)
-        store = Store(ws.store_path)
-        try:
-            run = write_blanks(ws, store, period_id, outdir, tuple(agency_codes), parse_now(now_text, ws))
-        finally:
-            store.close()
-    except SopdocError as e:
-        raise OperationalError(str(e)) from None
+    season = Season.open(workspace)
+    run = season.blank_forms(period_id, parse_now(now_text, season), outdir=outdir, agency_codes=agency_codes)
     for blank in run.written:
         history = (f"{blank.prefilled} SOP dari {blank.from_period}" if blank.from_period
                    else "tanpa SOP terdahulu")

@@ -1,18 +1,48 @@
-"""`sopdoc recap` and `sopdoc letters`, and the xlsx branch of `sopdoc export`: what the bureau
-hands upward and outward."""
+"""`sopdoc export`, `sopdoc recap` and `sopdoc letters`: what the bureau hands upward and outward."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
 
-from sopdoc.cli.main import OperationalError, cli, now_option, parse_now, workspace_option
-from sopdoc.errors import SopdocError
-from sopdoc.workspace import open_workspace
+from sopdoc.app import Season
+from sopdoc.cli.options import OperationalError, now_option, parse_now, period_option, workspace_option
+from sopdoc.outputs import export as formats
+from sopdoc.outputs.letters import unmatched_warning
+from sopdoc.outputs.recap import write_table
+from sopdoc.outputs.status import STATUS_LABELS
 
-period_option = click.option("--period", "period_id", default=None,
-                             help="Period id from periods.toml; default: the period open now.")
-@cli.command()
+
+@click.command()
+@workspace_option
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), default="json", show_default=True)
+@click.option("--rejected", is_flag=True, help="Export the refused files instead of the submissions.")
+@click.option("--all-versions", is_flag=True, help="Every version, not only the latest per agency and period.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of standard output.")
+@click.option("--delimiter", default=";", show_default=True, type=click.Choice([";", ",", "\t", "|"]),
+              help="CSV field separator. Excel with Indonesian settings expects ';' (',' is the decimal mark).")
+def export(workspace, fmt, rejected, all_versions, output, delimiter):
+    """Export the stored submissions (or refusals) as JSON, CSV or an Excel workbook.
+
+    Example: sopdoc export --format csv -o rekap.csv
+    """
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx memerlukan -o BERKAS.xlsx")
+    rows = Season.open(workspace).export_rows(rejected=rejected, all_versions=all_versions, flat=fmt != "json")
+    if fmt == "xlsx":
+        write_table(rows, output, "Data")
+        click.echo(f"Ditulis: {output}", err=True)
+        return
+    text = formats.json_text(rows) if fmt == "json" else formats.csv_text(rows, delimiter)
+    if output:
+        output.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+        click.echo(f"Ditulis: {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@click.command()
 @workspace_option
 @period_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -25,30 +55,18 @@ def recap(workspace, period_id, output, now_text):
 
     Example: sopdoc recap -w "D:\\Evaluasi SOP 2025" --period banten-2025-tahap-1
     """
-    from sopdoc.outputs.recap import recap_path, summarize, write_recap
-    from sopdoc.outputs.status import STATUS_LABELS, period_status
-    from sopdoc.intake.store import Store
-
-    try:
-        ws = open_workspace(workspace)
-        store = Store(ws.store_path)
-        try:
-            report = period_status(ws, store, period_id, parse_now(now_text, ws))
-            path = write_recap(report, output or recap_path(ws, report.period.id), store)
-        finally:
-            store.close()
-    except SopdocError as e:
-        raise OperationalError(str(e)) from None
-    summary = summarize(report)
+    season = Season.open(workspace)
+    result = season.recap(period_id, parse_now(now_text, season), output)
+    summary = result.summary
     counts = ", ".join(f"{summary.statuses[s]} {label.lower()}" for s, label in STATUS_LABELS.items())
     undetermined = (f", {summary.total.undetermined} tidak dapat dinilai (ada kriteria kosong atau tidak terbaca)"
                     if summary.total.undetermined else "")
-    click.echo(f"Rekap {report.period.name}: {summary.agencies} perangkat daerah ({counts}), "
+    click.echo(f"Rekap {result.status.period.name}: {summary.agencies} perangkat daerah ({counts}), "
                f"{summary.total.sops} SOP, {summary.total.meets_all} memenuhi 7 kriteria{undetermined}.")
-    click.echo(f"Ditulis: {path}")
+    click.echo(f"Ditulis: {result.path}")
 
 
-@cli.command()
+@click.command()
 @workspace_option
 @period_option
 @click.option("--kind", type=click.Choice(["undangan", "teguran", "laporan"]), default=None,
@@ -72,28 +90,18 @@ def letters(workspace, period_id, kind, pdf, reissue, draft, as_list, now_text):
 
     Example: sopdoc letters -w "D:\\Evaluasi SOP 2025" --kind teguran --pdf
     """
-    from sopdoc.outputs.letters import LettersError, issue_letters, list_letters, to_pdf, unmatched_warning
-    from sopdoc.outputs.status import period_status
-    from sopdoc.intake.store import Store
-
     if not as_list and kind is None:
         raise click.UsageError("Sebutkan --kind undangan|teguran|laporan, atau --list.")
-    try:
-        ws = open_workspace(workspace)
-        store = Store(ws.store_path)
-        try:
-            if as_list:
-                _echo_list(list_letters(store))
-                return
-            status = period_status(ws, store, period_id, parse_now(now_text, ws))
-            # before any letter: a teguran might otherwise go to an agency that did send
-            for line in unmatched_warning(status):
-                click.echo(line)
-            issue = issue_letters(ws, store, kind, reissue=reissue, draft=draft, status=status)
-        finally:
-            store.close()
-    except SopdocError as e:
-        raise OperationalError(str(e)) from None
+    season = Season.open(workspace)
+    if as_list:
+        _echo_list(season.letters())
+        return
+    result = season.issue_letters(kind, period_id, parse_now(now_text, season),
+                                  reissue=reissue, draft=draft, pdf=pdf)
+    # first: a teguran might otherwise go to an agency that did send
+    for line in unmatched_warning(result.status):
+        click.echo(line)
+    issue = result.issue
     for note in issue.skipped:
         click.echo(f"Catatan: {note}")
     if issue.already:
@@ -120,14 +128,10 @@ def letters(workspace, period_id, kind, pdf, reissue, draft, as_list, now_text):
             )
         else:
             click.echo("Ini draf: jalankan tanpa --draf untuk menerbitkan surat bernomor.")
-    # --pdf also converts the letters issued before for these recipients: asking again is how to get their PDFs
-    to_convert = issue.letters + [letter for letter in issue.already if letter.path.is_file()]
-    if pdf and to_convert:
-        try:
-            pdfs = to_pdf([letter.path for letter in to_convert])
-        except LettersError as e:
-            raise OperationalError(str(e)) from None
-        click.echo(f"{len(pdfs)} PDF dibuat di {pdfs[0].parent}.")
+    if result.pdf_error:
+        raise OperationalError(result.pdf_error)
+    if result.pdfs:
+        click.echo(f"{len(result.pdfs)} PDF dibuat di {result.pdfs[0].parent}.")
 
 
 def _echo_list(rows):
@@ -137,16 +141,3 @@ def _echo_list(rows):
     for r in rows:
         click.echo(f"{r['issued_at'][:16].replace('T', ' ')}  {r['kind']:<9} {r['number']:<32} "
                    f"{r['agency_code'] or '-':<10} {r['path']}")
-
-
-def export_xlsx(rows, output) -> None:
-    """The xlsx branch of `sopdoc export`: rows (dicts) into one sheet of `output`."""
-    from sopdoc.outputs.recap import write_table
-
-    if output is None:
-        raise click.UsageError("--format xlsx memerlukan -o BERKAS.xlsx")
-    try:
-        write_table(rows, output, "Data")
-    except SopdocError as e:
-        raise OperationalError(str(e)) from None
-    click.echo(f"Ditulis: {output}", err=True)

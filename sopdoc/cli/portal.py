@@ -8,7 +8,7 @@ import threading
 
 import click
 
-from sopdoc.cli.main import OperationalError, cli, workspace_option
+from sopdoc.cli.options import period_option, workspace_option
 from sopdoc.errors import SopdocError
 from sopdoc.workspace import open_workspace
 
@@ -24,7 +24,7 @@ def base_url_of(base_url, host, port) -> str:
     return (base_url or f"http://{host}:{port}").rstrip("/")
 
 
-@cli.command()
+@click.command()
 @workspace_option
 @host_option
 @port_option
@@ -45,11 +45,8 @@ def serve(workspace, host, port, base_url, no_watch, polling):
     from sopdoc.intake.watcher import Watcher
     from sopdoc.web.server import create_app
 
-    try:
-        ws = open_workspace(workspace)
-        app = create_app(ws.root, base_url=base_url_of(base_url, host, port) if base_url else None)
-    except SopdocError as e:
-        raise OperationalError(str(e)) from None
+    ws = open_workspace(workspace)
+    app = create_app(ws.root, base_url=base_url_of(base_url, host, port) if base_url else None)
     watcher = None
     if not no_watch:
         tz = ws.region().tz
@@ -71,9 +68,9 @@ def _watch(watcher) -> None:
         click.echo(f"Folder inbox tidak dipantau oleh portal ini: {e}", err=True)
 
 
-@cli.command()
+@click.command()
 @workspace_option
-@click.option("--period", "period_id", default=None, help="Period id; default: the period open now.")
+@period_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array for scripts.")
 @click.option("--rotate", "rotate_code", default=None, metavar="CODE",
               help="Revoke this agency's link and make a new one (a link that leaked).")
@@ -89,22 +86,16 @@ def links(workspace, period_id, as_json, rotate_code, host, port, base_url):
     from sopdoc.portal import links as upload_links
     from sopdoc.portal.secret import workspace_secret
 
-    try:
-        ws = open_workspace(workspace)
-        region = ws.region()
-        now = dt.datetime.now(region.tz)
-        period = upload_links.offered_period(region, period_id, now)
-        register = ws.register()
-        secret = workspace_secret(ws.root)
-        store = Store(ws.store_path)
-        try:
-            if rotate_code:
-                upload_links.rotate(store, secret, register, period.id, rotate_code.strip(), now)
-            found = upload_links.current_links(store, secret, register, period.id, now)
-        finally:
-            store.close()
-    except SopdocError as e:
-        raise OperationalError(str(e)) from None
+    ws = open_workspace(workspace)
+    region = ws.region()
+    now = dt.datetime.now(region.tz)
+    period = upload_links.offered_period(region, period_id, now)
+    register = ws.register()
+    secret = workspace_secret(ws.root)
+    with Store(ws.store_path) as store:
+        if rotate_code:
+            upload_links.rotate(store, secret, register, period.id, rotate_code.strip(), now)
+        found = upload_links.current_links(store, secret, register, period.id, now)
     url = base_url_of(base_url, host, port)
     if as_json:
         click.echo(json.dumps([link.as_dict(url) for link in found], ensure_ascii=False, indent=2))
@@ -115,7 +106,7 @@ def links(workspace, period_id, as_json, rotate_code, host, port, base_url):
         click.echo(f"{link.agency_code:<10} {link.agency_name}\n           {link.url(url)}{mark}")
 
 
-@cli.group()
+@click.group()
 def users():
     """Staff users of the web portal."""
 
@@ -136,13 +127,7 @@ def users_add(workspace, name, password_stdin):
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Kata sandi", hide_input=True, confirmation_prompt="Ulangi kata sandi")
-    try:
-        ws = open_workspace(workspace)
-        store = Store(ws.store_path)
-        try:
-            add_user(store, name, password, dt.datetime.now(ws.region().tz))
-        finally:
-            store.close()
-    except SopdocError as e:
-        raise OperationalError(str(e)) from None
+    ws = open_workspace(workspace)
+    with Store(ws.store_path) as store:
+        add_user(store, name, password, dt.datetime.now(ws.region().tz))
     click.echo(f"Pengguna {name} disimpan.")

@@ -1,17 +1,15 @@
 """`sopdoc move`, `sopdoc rebuild` and `sopdoc backup`: keeping a season right and safe."""
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import click
 
-from sopdoc.cli.main import OperationalError, cli, workspace_option
-from sopdoc.errors import SopdocError
-from sopdoc.workspace import open_workspace
+from sopdoc.app import Season
+from sopdoc.cli.options import workspace_option
 
 
-@cli.command()
+@click.command()
 @click.argument("file_or_sha256")
 @click.option("--period", "period_id", required=True, help="Period id from periods.toml to move it into.")
 @workspace_option
@@ -25,23 +23,15 @@ def move(file_or_sha256, period_id, workspace):
 
     Example: sopdoc move "archive/banten-2025-tahap-2/Evaluasi Dinkes.xlsx" --period banten-2025-tahap-1
     """
-    from sopdoc.intake.batch import refresh_outputs
-    from sopdoc.intake.moving import move_submission
-
-    try:
-        ws = open_workspace(workspace)
-        moved = move_submission(ws, file_or_sha256, period_id)
-    except SopdocError as e:
-        raise OperationalError(str(e)) from None
+    moved = Season.open(workspace).move(file_or_sha256, period_id)
     timeliness = moved.timeliness
     when = ("tepat waktu" if timeliness["status"] == "tepat_waktu"
             else f"terlambat {timeliness['working_days_late']} hari kerja")
     click.echo(f"Dipindahkan: {moved.file} dari {moved.from_period} ke {moved.to_period} "
                f"→ {moved.stored_as.replace(chr(92), '/')} ({when}).")
-    refresh_outputs(ws)
 
 
-@cli.command()
+@click.command()
 @workspace_option
 def rebuild(workspace):
     """Make the store (sopdoc.db) again from archive/, rejected/ and the journal (sopdoc.journal).
@@ -52,15 +42,8 @@ def rebuild(workspace):
 
     Example: sopdoc rebuild -w "D:\\Evaluasi SOP 2025"
     """
-    from sopdoc.intake.batch import refresh_outputs
-    from sopdoc.intake.rebuild import rebuild_store
-
-    try:
-        ws = open_workspace(workspace, need_store=False)
-        report = rebuild_store(ws)
-    except SopdocError as e:
-        raise OperationalError(str(e)) from None
-    click.echo(f"Basis data dibuat ulang: {ws.store_path}")
+    season, report = Season.rebuild(workspace)
+    click.echo(f"Basis data dibuat ulang: {season.ws.store_path}")
     click.echo(f"  {report.accepted} kiriman diterima, {report.duplicates} duplikat, {report.refused} ditolak, "
                f"{report.letters} surat, {report.waiting} berkas menunggu periode.")
     if report.unjournaled:
@@ -72,10 +55,9 @@ def rebuild(workspace):
         click.echo(f"  {len(report.missing)} catatan jurnal tanpa berkasnya (tidak dimasukkan):")
         for stored_as, why in report.missing:
             click.echo(f"    {stored_as}: {why}")
-    refresh_outputs(ws)
 
 
-@cli.command()
+@click.command()
 @workspace_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the copy here (default: cadangan/sopdoc-YYYYMMDD-HHMMSS.db in the workspace).")
@@ -86,22 +68,5 @@ def backup(workspace, output):
 
     Example: sopdoc backup -w "D:\\Evaluasi SOP 2025" -o "E:\\cadangan\\sopdoc.db"
     """
-    from sopdoc.intake.store import Store
-
-    try:
-        ws = open_workspace(workspace)
-        now = dt.datetime.now(ws.region().tz)
-        target = output or ws.root / "cadangan" / f"sopdoc-{now:%Y%m%d-%H%M%S}.db"
-        if target.exists():
-            raise OperationalError(f"{target} sudah ada; pilih nama lain dengan -o")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        store = Store(ws.store_path)
-        try:
-            store.backup(target)
-        finally:
-            store.close()
-    except SopdocError as e:
-        raise OperationalError(str(e)) from None
-    except OSError as e:
-        raise OperationalError(f"Cadangan tidak dapat ditulis: {e}") from None
+    target = Season.open(workspace).backup(output)
     click.echo(f"Cadangan basis data ditulis: {target}")

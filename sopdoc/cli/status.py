@@ -5,22 +5,20 @@ import json
 
 import click
 
-from sopdoc.cli.main import OperationalError, cli, now_option, parse_now, workspace_option
+from sopdoc.app import Season
+from sopdoc.cli.options import now_option, parse_now, period_option, workspace_option
+from sopdoc.outputs.status import PeriodStatus, status_dict, waiting_note
 from sopdoc.rules.indonesian import moment_text, short_moment
-from sopdoc.errors import SopdocError
 from sopdoc.outputs.safe_text import for_terminal, toml_quoted
-from sopdoc.outputs.status import STATUS_LABELS, PeriodStatus, period_status, waiting_note
-from sopdoc.workspace import open_workspace
 
 COLUMNS = ("Kode", "Perangkat Daerah", "Status", "Versi", "Jumlah SOP", "Diterima")
 NUMERIC = {"Versi", "Jumlah SOP"}
 NAME_WIDTH = 50  # longer register names are cut in the table (the JSON has them whole)
 
 
-@cli.command()
+@click.command()
 @workspace_option
-@click.option("--period", "period_id", default=None,
-              help="Period id from periods.toml; default: the period open now.")
+@period_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object for scripts.")
 @now_option
 def status(workspace, period_id, as_json, now_text):
@@ -29,18 +27,8 @@ def status(workspace, period_id, as_json, now_text):
 
     Example: sopdoc status -w "D:\\Evaluasi SOP 2025" --period banten-2025-tahap-1
     """
-    from sopdoc.intake.store import Store
-
-    try:
-        ws = open_workspace(workspace)
-        now = parse_now(now_text, ws)
-        store = Store(ws.store_path)
-        try:
-            report = period_status(ws, store, period_id, now)
-        finally:
-            store.close()
-    except SopdocError as e:
-        raise OperationalError(str(e)) from None
+    season = Season.open(workspace)
+    report = season.status(period_id, parse_now(now_text, season))
     if as_json:
         click.echo(for_terminal(json.dumps(status_dict(report), ensure_ascii=False, indent=2), lines=True))
     else:
@@ -79,10 +67,11 @@ def status_lines(report: PeriodStatus) -> list:
                 f"  {d['agency']['as_written']!r} — {for_terminal(d['source']['file'])}, {len(d['sops'])} SOP, "
                 f"diterima {short_moment(d['received_at'], region.timezone)}"
             )
-        example = report.unmatched[0]["agency"]["as_written"] or "nama tertulis"
+        quoted = toml_quoted(report.unmatched[0]["agency"]["as_written"] or "nama tertulis")
         lines.append(
-            f'  Tambahkan alias di sopdoc.toml bagian [aliases], mis. {toml_quoted(example)} = "KODE", '
-            "agar kiriman itu (juga yang sudah tersimpan) dihitung untuk perangkat daerah tersebut."
+            f'  Tambahkan alias di sopdoc.toml bagian [aliases], mis. {quoted} = "KODE", '
+            "agar kiriman itu (juga yang sudah tersimpan) dihitung untuk perangkat daerah tersebut; berlaku "
+            f"pada sopdoc process berikutnya, atau seketika dengan: sopdoc alias {quoted} KODE"
         )
     if report.waiting:
         lines += ["", waiting_note(report.waiting) + ":"]
@@ -115,48 +104,3 @@ def _table(rows: list) -> list:
         return "  ".join(cells).rstrip()
 
     return [line({c: c for c in COLUMNS}), line({c: "-" * widths[c] for c in COLUMNS})] + [line(r) for r in rows]
-
-
-# -- JSON ---------------------------------------------------------------------------------------
-
-
-def status_dict(report: PeriodStatus) -> dict:
-    """The report as a JSON-ready object (schema "sopdoc.status/1")."""
-    period = report.period
-    return {
-        "schema": "sopdoc.status/1",
-        "region": {"key": report.region.key, "code": report.region.code, "name": report.region.name},
-        "period": {"id": period.id, "name": period.name, "opens": period.opens.isoformat()},
-        "deadline": report.deadline.isoformat(),
-        "now": report.now.isoformat(timespec="seconds"),
-        "working_days_left": report.working_days_left,
-        "totals": {"agencies": len(report.agencies), **{s: report.count(s) for s in STATUS_LABELS},
-                   "unmatched": len(report.unmatched)},
-        "agencies": [_agency_dict(a) for a in report.agencies],
-        "waiting": [
-            {"file": w["name"], "as_written": w["agency_as_written"], "received_at": w["received_at"],
-             "reason": w["reason"]}
-            for w in report.waiting
-        ],
-        "unmatched": [
-            {"as_written": d["agency"]["as_written"], "file": d["source"]["file"],
-             "received_at": d["received_at"], "status": (d["timeliness"] or {}).get("status"),
-             "sops": len(d["sops"])}
-            for d in report.unmatched
-        ],
-    }
-
-
-def _agency_dict(a) -> dict:
-    return {
-        "code": a.agency.code,
-        "name": a.agency.name,
-        "status": a.status,
-        "label": a.label,
-        "working_days_late": a.working_days_late,
-        "versions": a.versions,
-        "sops": len(a.latest["sops"]) if a.latest else None,
-        "received_at": a.received_at,
-        "latest_received_at": a.latest["received_at"] if a.latest else None,
-        "latest_file": a.latest["source"]["file"] if a.latest else None,
-    }

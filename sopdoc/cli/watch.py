@@ -5,13 +5,13 @@ import datetime as dt
 
 import click
 
-from sopdoc.cli.main import OperationalError, cli, workspace_option
-from sopdoc.errors import SopdocError
+from sopdoc.cli.options import workspace_option
+from sopdoc.intake.watcher import Watcher
 from sopdoc.outputs.safe_text import for_terminal
 from sopdoc.workspace import open_workspace
 
 
-@cli.command()
+@click.command()
 @workspace_option
 @click.option("--polling", is_flag=True,
               help="Look at the folder every --interval seconds instead of waiting for system events. "
@@ -30,15 +30,10 @@ def watch(workspace, polling, interval, settle, rescan):
 
     Example: sopdoc watch -w "D:\\Evaluasi SOP 2025" --polling
     """
-    from sopdoc.intake.watcher import Watcher
+    ws = open_workspace(workspace)
+    tz = ws.region().tz
 
-    try:
-        ws = open_workspace(workspace)
-        tz = ws.region().tz
+    def log(line):
+        click.echo(f"[{dt.datetime.now(tz):%d-%m-%Y %H.%M.%S}] {for_terminal(line)}")
 
-        def log(line):
-            click.echo(f"[{dt.datetime.now(tz):%d-%m-%Y %H.%M.%S}] {for_terminal(line)}")
-
-        Watcher(ws, polling=polling, interval=interval, settle=settle, rescan=rescan, log=log).run()
-    except SopdocError as e:
-        raise OperationalError(str(e)) from None
+    Watcher(ws, polling=polling, interval=interval, settle=settle, rescan=rescan, log=log).run()

@@ -14,11 +14,8 @@ from zoneinfo import ZoneInfo
 
 from sopdoc.demo import formgen as fg
 from sopdoc.errors import WorkspaceError
-from sopdoc.outputs.letters import issue_letters
-from sopdoc.outputs.recap import recap_path, write_recap
-from sopdoc.outputs.status import period_status
-from sopdoc.intake.store import Store
-from sopdoc.workspace import init_workspace, open_workspace
+from sopdoc.app import Season
+from sopdoc.workspace import init_workspace
 
 MARKER = ".sopdoc-demo"
 WIB = ZoneInfo("Asia/Jakarta")
@@ -122,39 +119,29 @@ def _prepare(directory: Path) -> Path:
 
 
 def run_demo(directory: Path, echo: Callable[[str], None] = print) -> tuple:
-    """Build the demo workspace in `directory` and run the cycle: process, recap, the three
-    letter kinds. Returns (workspace root, the period's status as of the demo's "now")."""
-    from sopdoc.intake.batch import process_inbox
-
+    """Build the demo workspace in `directory` and run the cycle: process, an alias, recap, the
+    three letter kinds. Returns (workspace root, the period's status as of the demo's "now")."""
     directory = _prepare(directory)
     ws = init_workspace(directory, "banten")
     with open(ws.root / "sopdoc.toml", "a", encoding="utf-8") as f:
         f.write(DEMO_LETTERS)
-    ws = open_workspace(ws.root)  # read the configuration again, with the letters' signatory
-    _write_season(ws.inbox)
-    echo(f"Ruang kerja demo dibuat di {ws.root} dengan {len(list(ws.inbox.iterdir())) - 1} berkas di inbox.")
+    season = Season.open(ws.root)  # the configuration with the letters' signatory
+    _write_season(season.ws.inbox)
+    echo(f"Ruang kerja demo dibuat di {season.ws.root} dengan {len(list(season.ws.inbox.iterdir())) - 1} berkas di inbox.")
 
-    outcomes = process_inbox(ws, received_from="mtime")
-    for o in outcomes:
+    batch = season.run_batch(DEMO_NOW, received_from="mtime")
+    for o in batch.outcomes:
         echo(f"  {o.summary()}")
 
     # what staff do about the misspelt agency name the process run warned about
-    config = ws.root / "sopdoc.toml"
-    text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace("\n[aliases]\n", '\n[aliases]\n"Dinas Pertanain" = "36.25"\n', 1), encoding="utf-8")
-    ws = open_workspace(ws.root)
-    echo('Staf menambahkan alias "Dinas Pertanain" = "36.25" (Dinas Pertanian) di sopdoc.toml.')
-    store = Store(ws.store_path)
-    try:
-        report = period_status(ws, store, PERIOD, DEMO_NOW)
-        recap = write_recap(report, recap_path(ws, PERIOD), store)
-        echo(f"Rekap: {recap}")
-        for kind in ("undangan", "teguran", "laporan"):
-            issue = issue_letters(ws, store, kind, PERIOD, DEMO_NOW)
-            echo(f"Surat {kind}: {len(issue.letters)} dibuat di {ws.outbox / PERIOD / 'surat'}")
-    finally:
-        store.close()
-    return ws.root, report
+    season.add_alias("Dinas Pertanain", "36.25")
+    echo('Staf menambahkan alias "Dinas Pertanain" = "36.25" (Dinas Pertanian): sopdoc alias "Dinas Pertanain" 36.25')
+    recap = season.recap(PERIOD, DEMO_NOW)
+    echo(f"Rekap: {recap.path}")
+    for kind in ("undangan", "teguran", "laporan"):
+        issued = season.issue_letters(kind, PERIOD, DEMO_NOW)
+        echo(f"Surat {kind}: {len(issued.issue.letters)} dibuat di {season.ws.outbox / PERIOD / 'surat'}")
+    return season.ws.root, recap.status
 
 
 def where_to_look(root: Path) -> list:

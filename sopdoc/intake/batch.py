@@ -17,20 +17,20 @@ import datetime as dt
 import errno
 import os
 import shutil
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
-from filelock import FileLock, Timeout
+from filelock import FileLock
 
 from sopdoc.rules import deadlines
 from sopdoc.reading import parsing
 from sopdoc.errors import Refusal, WorkspaceError
+from sopdoc.files import free_name, write_atomically
 from sopdoc.rules.indonesian import short_moment
 from sopdoc.model import Warning, submission_dict
 from sopdoc.outputs.safe_text import for_terminal
-from sopdoc.intake.journal import Journal, journal_alias
+from sopdoc.intake.journal import Journal
 from sopdoc.intake.store import Store
 from sopdoc.workspace import Workspace
 
@@ -180,25 +180,13 @@ def reason_text(outcome: Outcome, received_at: str, timezone: str) -> str:
     )
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8", newline="\r\n") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-
-
 def free_destination(root: Path, store: Store, folder: Path, name: str) -> str:
-    """A free path for `name` in `folder` (relative to `root`): "name (2).xlsx" if taken."""
-    stem, suffix = os.path.splitext(name)
-    n = 1
-    while True:
-        candidate = folder / (name if n == 1 else f"{stem} ({n}){suffix}")
-        relative = os.path.relpath(candidate, root)
-        if not candidate.exists() and not store.is_destination(relative):
-            return relative
-        n += 1
+    """A free path for `name` in `folder` (relative to `root`): "name (2).xlsx" if taken, by a
+    file or by a move the store has recorded but not finished."""
+    def recorded(path: Path) -> bool:
+        return store.is_destination(os.path.relpath(path, root))
+
+    return os.path.relpath(free_name(folder, name, taken=recorded), root)
 
 
 def move_file(source: Path, target: Path) -> None:
@@ -237,8 +225,6 @@ class Intake:
         self.store = Store(workspace.store_path)
         self.journal = Journal(workspace.journal_path)
         self._files_done = 0
-        # aliases added since the last batch
-        self.store.rematch_agencies(self.register, on_match=journal_alias(self.journal))
 
     def close(self):
         self.store.close()
@@ -284,31 +270,46 @@ class Intake:
             return dt.datetime.fromisoformat(recorded["received_at"]).astimezone(self.region.tz)
         return self.clock().replace(microsecond=0)
 
-    def process_all(self, progress: Callable[[Outcome, int, int], None] = None) -> list:
-        """Process every waiting file; `progress(outcome, done, total)` after each. Hold `lock()`.
-
-        A file that cannot be read or moved right now (locked by the program copying it, a
-        network share gone, the store busy) is left waiting in inbox/ with outcome "deferred".
-        """
+    def process_all(self, progress: Callable[[Outcome, int, int], None] = None,
+                    should_stop: Callable[[], bool] = None) -> list:
+        """Process every waiting file; `progress(outcome, done, total)` after each. Hold `lock()`."""
         paths = self.pending()
         # an arrival whose file left inbox/ unprocessed (a crash, taken away by hand) must not
         # date a later file of the same name
         self.store.forget_missing_arrivals(self.ws.inbox)
         self.note_arrivals(paths)
+        return self.process_paths(paths, progress, should_stop)
+
+    def process_paths(self, paths: list, progress: Callable[[Outcome, int, int], None] = None,
+                      should_stop: Callable[[], bool] = None, *, followed: bool = False) -> list:
+        """Process `paths` in order, stopping early when `should_stop()` says so. Files no longer
+        there are skipped. `followed`: a watcher saw each file grow until complete, so its
+        recorded arrival takes the size it finished at. Hold `lock()`."""
         results = []
         for done, path in enumerate(paths, start=1):
+            if should_stop is not None and should_stop():
+                break
             if not path.exists():  # taken away while the batch ran
                 continue
-            try:
-                outcome = self.process_file(path)
-            except (OSError, sqlite3.OperationalError) as e:
-                outcome = Outcome(path.name, "deferred", os.path.relpath(path, self.ws.root),
-                                  "ditunda", f"Belum dapat diproses ({e}); dicoba lagi pada putaran berikutnya.")
+            outcome = self.take(path, followed=followed)
             if progress:
                 progress(outcome, done, len(paths))
             # keep the summary only: a batch's memory must not grow with every form's content
             results.append(dataclasses.replace(outcome, document=None))
         return results
+
+    def take(self, path: Path, *, followed: bool = False) -> Outcome:
+        """Process one file. Whatever stops it now (a program holding it, a network share gone,
+        the store busy, a fault in sopdoc itself) leaves it waiting in inbox/ with outcome
+        "deferred" and the cause as its reason: it is tried again next time, nothing is lost."""
+        try:
+            if followed:
+                st = path.stat()
+                self.store.update_arrival(path.name, st.st_size, st.st_mtime_ns)
+            return self.process_file(path)
+        except Exception as e:
+            return Outcome(path.name, "deferred", os.path.relpath(path, self.ws.root), "ditunda",
+                           f"Belum dapat diproses ({e.__class__.__name__}: {e}); dicoba lagi pada putaran berikutnya.")
 
     def process_file(self, path: Path) -> Outcome:
         self._files_done += 1
@@ -385,30 +386,10 @@ class Intake:
                             reason_code=outcome.reason_code, reason=outcome.reason)
         if outcome.reason_code:
             target.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomically(target.with_name(target.name + ".alasan.txt"), reason_text(outcome, received_at, self.region.timezone))
+            write_atomically(target.with_name(target.name + ".alasan.txt"),
+                             reason_text(outcome, received_at, self.region.timezone), newline="\r\n")
         move_file(path, target)
         # a file put back into inbox/ later (by hand, after fixing it) is then a new arrival,
         # not the rest of this move
         self.store.mark_moved(outcome.stored_as)
         return outcome
-
-
-def process_inbox(workspace: Workspace, *, received_from: str = "now", progress=None,
-                  lock_timeout: float = 600) -> list:
-    """One batch over the inbox under the workspace's batch lock."""
-    intake = Intake(workspace, received_from=received_from)
-    try:
-        try:
-            with intake.lock(lock_timeout):
-                return intake.process_all(progress)
-        except Timeout:
-            raise WorkspaceError("Ruang kerja sedang diproses oleh sopdoc lain; coba lagi nanti") from None
-    finally:
-        intake.close()
-
-
-def refresh_outputs(workspace: Workspace) -> None:
-    """Refresh what depends on the data (the recap of the current period) after a batch."""
-    from sopdoc.outputs import recap
-
-    recap.refresh_after_batch(workspace)

@@ -148,15 +148,20 @@ WORKSPACE_LOCK_NAME = ".sopdoc.lock"
 
 
 class Store:
-    """The store at `path`. Creating or migrating it happens under the file lock `lock_path`
-    (default: the workspace lock beside it), so two sopdoc commands started together on a new
-    workspace do not both create the tables."""
+    """The store at `path`, opened for writing, or with `readonly` for reading only: then nothing
+    is written and a store that does not exist yet reads as empty. Creating or migrating it
+    happens under the file lock `lock_path` (default: the workspace lock beside it), so two sopdoc
+    commands started together on a new workspace do not both create the tables. Use it as a
+    context manager (`with Store(path) as store:`)."""
 
-    def __init__(self, path: Path, lock_path: Optional[Path] = None):
+    def __init__(self, path: Path, lock_path: Optional[Path] = None, *, readonly: bool = False):
         self.path = Path(path)
         self.lock_path = Path(lock_path) if lock_path else self.path.with_name(WORKSPACE_LOCK_NAME)
+        self.readonly = readonly
         try:
-            if not self.path.exists():
+            if readonly:
+                self._connect_readonly()
+            elif not self.path.exists():
                 with FileLock(str(self.lock_path), timeout=600):
                     self._connect()
                     self._migrate()
@@ -179,8 +184,32 @@ class Store:
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.execute("PRAGMA synchronous=FULL")
 
+    def _connect_readonly(self) -> None:
+        if not self.path.exists():  # nothing processed yet: an empty store of the current schema
+            self.db = sqlite3.connect(":memory:", isolation_level=None)
+            self.db.row_factory = sqlite3.Row
+            self._migrate()
+            return
+        self.db = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True, timeout=30,
+                                  isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version < SCHEMA_VERSION:
+            # a store of an earlier release is brought up to date once, the only write a reader makes
+            self.db.close()
+            Store(self.path, self.lock_path).close()
+            self._connect_readonly()
+        elif version > SCHEMA_VERSION:
+            self._migrate()  # refuses a store newer than this sopdoc
+
     def close(self):
         self.db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     def _migrate(self):
         version = self.db.execute("PRAGMA user_version").fetchone()[0]

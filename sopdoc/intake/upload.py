@@ -13,6 +13,7 @@ import secrets
 import unicodedata
 from pathlib import Path
 
+from sopdoc.files import free_name
 from sopdoc.intake.batch import Intake, Outcome, is_ignored
 
 MAX_NAME = 120
@@ -43,27 +44,14 @@ def partial_path(inbox: Path) -> Path:
     return inbox / f".unggah-{secrets.token_hex(8)}.part"
 
 
-def _free_name(intake: Intake, name: str) -> Path:
-    stem, suffix = os.path.splitext(name)
-    n = 1
-    while True:
-        candidate = intake.ws.inbox / (name if n == 1 else f"{stem} ({n}){suffix}")
-        if not candidate.exists() and intake.store.arrival(candidate.name) is None:
-            return candidate
-        n += 1
-
-
 def take_upload(intake: Intake, partial: Path, name: str, received_at: dt.datetime) -> Outcome:
     """Process the complete upload at `partial` as `name` (already safe), received at
     `received_at`. Hold `intake.lock()`. A file that cannot be processed now stays waiting in
     inbox/ (outcome "deferred") with its arrival kept, like any file there."""
-    target = _free_name(intake, name)
+    # a name in inbox/ or one whose arrival is recorded (a file just taken away) is not reused
+    target = free_name(intake.ws.inbox, name, taken=lambda path: intake.store.arrival(path.name) is not None)
     os.replace(partial, target)
     st = target.stat()
     intake.store.record_arrival(target.name, received_at.isoformat(timespec="seconds"), st.st_size,
                                 st.st_mtime_ns)
-    try:
-        return intake.process_file(target)
-    except OSError as e:
-        return Outcome(target.name, "deferred", os.path.relpath(target, intake.ws.root), "ditunda",
-                       f"Belum dapat diproses ({e}); dicoba lagi pada putaran berikutnya.")
+    return intake.take(target)

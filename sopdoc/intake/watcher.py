@@ -23,10 +23,11 @@ from typing import Callable, Optional
 
 from filelock import FileLock, Timeout
 
+from sopdoc.app import Busy, Season
 from sopdoc.errors import SopdocError, WorkspaceError
-from sopdoc.intake.batch import Intake, is_ignored, refresh_outputs
+from sopdoc.intake.batch import Intake, is_ignored
 from sopdoc.outputs.safe_text import for_terminal
-from sopdoc.workspace import Workspace, open_workspace
+from sopdoc.workspace import Workspace
 
 # An empty file is usually a copy that has created its target but not written yet; taking it too
 # early would move it to rejected/ and send the rest of the copy there too, so it waits longer.
@@ -295,56 +296,35 @@ class Watcher:
             self._arrivals.note_arrivals(new)
 
     def _batch(self, paths: list, now: float) -> list:
-        """Process `paths` under the batch lock, stopping early when asked to; then refresh."""
+        """Process `paths` as one batch (see `Season.run_batch`), stopping early when asked to."""
         try:
-            intake = Intake(open_workspace(self.ws.root), clock=self.clock)
+            # opened afresh each batch: the bureau may have edited sopdoc.toml or agencies.csv meanwhile
+            season = Season.open(self.ws.root, clock=self.clock)
+            result = season.run_batch(paths=paths, should_stop=self._stop.is_set, lock_timeout=1)
+        except Busy:
+            return []  # a `sopdoc process` run holds the inbox; these files stay ready for the next round
         except WorkspaceError as e:  # the bureau may be halfway through editing sopdoc.toml
             self.log(f"Konfigurasi tidak dapat dibaca, dicoba lagi: {e}")
             for path in paths:
                 self.settler.retry_later(path.name, now)
             return []
-        outcomes = []
-        try:
-            with intake.lock(timeout=1):
-                for path in paths:
-                    if self._stop.is_set():
-                        break
-                    outcome = self._one(intake, path, now)
-                    if outcome is not None:
-                        outcomes.append(outcome)
-        except Timeout:
-            pass  # a `sopdoc process` run holds the inbox; these files stay ready for the next round
-        finally:
-            intake.close()
-        if outcomes:
-            self._refresh(intake.ws)
-        return outcomes
-
-    def _one(self, intake: Intake, path: Path, now: float):
-        name = path.name
-        if not path.exists():  # taken by a `sopdoc process` run meanwhile
-            self.settler.forget(name)
-            return None
-        try:
-            # followed since it was first seen: it is the same file, now complete
-            st = path.stat()
-            intake.store.update_arrival(name, st.st_size, st.st_mtime_ns)
-            outcome = intake.process_file(path)
-        except Exception as e:  # noqa: BLE001 -- a watcher must outlive one bad file; it is retried
-            attempts = self.settler.retry_later(name, now)
-            if attempts == 1 or attempts % BUSY_REPORT_AFTER == 0:
-                self.log(f"GAGAL {for_terminal(name)}: {e.__class__.__name__}: {for_terminal(e)} (dicoba lagi)")
-            return None
-        self.settler.forget(name)
-        self.log(outcome.summary())
-        return outcome
+        taken = {o.name: o for o in result.outcomes}
+        for path in paths:
+            outcome = taken.get(path.name)
+            if outcome is None:
+                if not path.exists():  # taken by a `sopdoc process` run meanwhile
+                    self.settler.forget(path.name)
+            elif outcome.outcome == "deferred":
+                attempts = self.settler.retry_later(path.name, now)
+                if attempts == 1 or attempts % BUSY_REPORT_AFTER == 0:
+                    self.log(outcome.summary())
+            else:
+                self.settler.forget(path.name)
+                self.log(outcome.summary())
+        if result.recap_error:
+            self.log(f"Rekap tidak dapat diperbarui: {for_terminal(result.recap_error)}")
+        return [o for o in result.outcomes if o.outcome != "deferred"]
 
     def _busy(self, name: str, attempts: int) -> None:
         if attempts == BUSY_REPORT_AFTER:
             self.log(f"MENUNGGU {for_terminal(name)}: masih dipakai program lain, dicoba lagi")
-
-    def _refresh(self, ws: Workspace) -> None:
-        try:
-            refresh_outputs(ws)
-        except Exception as e:  # noqa: BLE001 -- the data is safe; only a derived output is stale
-            self.log(f"Rekap tidak dapat diperbarui: {for_terminal(e)}")

@@ -20,7 +20,6 @@ import datetime as dt
 import io
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -28,6 +27,7 @@ from typing import Optional
 
 from sopdoc.rules.deadlines import format_date
 from sopdoc.errors import SopdocError
+from sopdoc.files import free_name, replacing
 from sopdoc.model import CRITERIA, CRITERIA_LABELS
 from sopdoc.reading.office import TimedOut, find_soffice, run_soffice
 from sopdoc.rules.indonesian import long_date, moment_text, short_moment
@@ -380,7 +380,8 @@ def unmatched_warning(status: PeriodStatus) -> list:
              "tidak dikenali dalam daftar:"]
     lines += [f"  - {for_terminal(name)} (tertulis \"{for_terminal(as_written)}\")" for name, as_written in files]
     lines.append(
-        f"Tambahkan dahulu alias nama itu di {CONFIG_NAME} bagian [aliases] (mis. \"Nama Tertulis\" = \"KODE\"). "
+        f"Tambahkan dahulu alias nama itu: sopdoc alias \"Nama Tertulis\" KODE (dicatat di {CONFIG_NAME} "
+        "bagian [aliases]). "
         "Sampai itu dilakukan, kiriman tersebut tidak dihitung: perangkat daerah yang sebenarnya sudah mengirim "
         "dapat dianggap belum menyampaikan dan ikut menerima teguran."
     )
@@ -524,13 +525,7 @@ def _safe(stem: str) -> str:
 
 
 def _free_path(folder: Path, stem: str) -> Path:
-    stem = _safe(stem)
-    path = folder / f"{stem}.docx"
-    n = 2
-    while path.exists():
-        path = folder / f"{stem} ({n}).docx"
-        n += 1
-    return path
+    return free_name(folder, f"{_safe(stem)}.docx")
 
 
 def _render(template: Template, context: dict, path: Path) -> None:
@@ -545,18 +540,12 @@ def _render(template: Template, context: dict, path: Path) -> None:
         raise LettersError(f"Templat {template.name} tidak dapat diisi: {e}") from None
     except Exception as e:  # a template edited into something docx/zip cannot read
         raise LettersError(f"Templat {template.name} tidak dapat dibaca: {e}") from None
-    fd, tmp = tempfile.mkstemp(prefix=".surat-", suffix=".docx.tmp", dir=path.parent)
-    os.close(fd)
     try:
-        doc.save(tmp)
-        os.replace(tmp, path)
+        with replacing(path) as tmp:
+            doc.save(tmp)
     except OSError as e:
-        Path(tmp).unlink(missing_ok=True)
         raise LettersError(f"{path.name} tidak dapat ditulis ({e.strerror or e}); bila sedang dibuka di Word, "
                            "tutup lalu jalankan lagi.") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def list_letters(store: Store) -> list:

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +31,7 @@ from openpyxl.worksheet.header_footer import HeaderFooter
 
 from sopdoc.rules import deadlines
 from sopdoc.errors import SopdocError
+from sopdoc.files import replacing
 from sopdoc.rules.indonesian import moment_text
 from sopdoc.model import CRITERIA, CRITERIA_LABELS
 from sopdoc.outputs.status import STATUS_LABELS, PeriodStatus, meets_all, period_status
@@ -633,22 +632,13 @@ def write_table(rows: Iterable[dict], path, title: str = "Data") -> Path:
 def _save(wb: Workbook, path: Path) -> Path:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".rekap-", suffix=".xlsx.tmp", dir=path.parent)
-        os.close(fd)
+        with replacing(path) as tmp:
+            wb.save(tmp)
     except OSError as e:
-        raise RecapError(f"Folder {path.parent} tidak dapat ditulisi: {e.strerror or e}") from None
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except OSError as e:
-        Path(tmp).unlink(missing_ok=True)
         raise RecapError(
             f"{path.name} tidak dapat ditulis ({e.strerror or e}); bila sedang dibuka di Excel, tutup lalu "
             "jalankan: sopdoc recap"
         ) from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path
 
 
@@ -669,23 +659,20 @@ def refresh_after_batch(ws, now: Optional[dt.datetime] = None) -> list:
     region = ws.region()
     if not region.periods:
         return []
-    store = Store(ws.store_path)
-    try:
-        now = now or dt.datetime.now(region.tz)
-        current, _ = deadlines.resolve_period(region, now, calendar=ws.calendar())
+    now = now or dt.datetime.now(region.tz)
+    current, _ = deadlines.resolve_period(region, now, calendar=ws.calendar())
+    written = []
+    with Store(ws.store_path, readonly=True) as store:
         # no period open now (periods.toml not yet updated for this year): only recaps a batch changed
         wanted = ([current.id] if current else []) + [
             p for p in _stale_periods(ws, store) if current is None or p != current.id]
-        written = []
         for period_id in wanted:
             path = recap_path(ws, period_id)
             try:
                 written.append(write_recap(period_status(ws, store, period_id, now), path, store))
             except SopdocError as e:  # a batch must not fail because its recap could not be written
                 log.warning("Rekap tidak diperbarui: %s", e)
-        return written
-    finally:
-        store.close()
+    return written
 
 
 def _stale_periods(ws, store: Store) -> list:

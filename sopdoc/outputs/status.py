@@ -8,7 +8,6 @@ from typing import Optional
 from sopdoc.rules import deadlines
 from sopdoc.rules.agencies import Agency
 from sopdoc.errors import WorkspaceError
-from sopdoc.intake.journal import Journal, journal_alias
 from sopdoc.intake.store import Store
 from sopdoc.workspace import Workspace
 
@@ -72,6 +71,9 @@ def pick_period(region: deadlines.Region, period_id: Optional[str], now: dt.date
 
 def period_status(ws: Workspace, store: Store, period_id: Optional[str] = None,
                   now: Optional[dt.datetime] = None) -> PeriodStatus:
+    """Every register agency's status in a period (default: the one open at `now`). Only reads
+    the store: names matched by an alias since are applied when the store changes
+    (`sopdoc.app.Season.run_batch`, `Season.add_alias`)."""
     region = ws.region()
     calendar = ws.calendar()
     now = (now or dt.datetime.now(region.tz)).astimezone(region.tz)
@@ -87,8 +89,6 @@ def period_status(ws: Workspace, store: Store, period_id: Optional[str] = None,
     left = calendar.working_days_between(today, deadline_at.date()) if today < deadline_at.date() else 0
 
     register = ws.register()
-    # aliases added since a file arrived apply to it too
-    store.rematch_agencies(register, on_match=journal_alias(Journal(ws.journal_path)))
     by_agency: dict = {}
     unmatched = []
     for document in store.submissions(all_versions=True, period=period.id):
@@ -140,3 +140,45 @@ def meets_all(sop: dict) -> Optional[bool]:
     if all(v is True for v in values):
         return True
     return None
+
+
+def status_dict(report: PeriodStatus) -> dict:
+    """The report as a JSON-ready object (schema "sopdoc.status/1")."""
+    period = report.period
+    return {
+        "schema": "sopdoc.status/1",
+        "region": {"key": report.region.key, "code": report.region.code, "name": report.region.name},
+        "period": {"id": period.id, "name": period.name, "opens": period.opens.isoformat()},
+        "deadline": report.deadline.isoformat(),
+        "now": report.now.isoformat(timespec="seconds"),
+        "working_days_left": report.working_days_left,
+        "totals": {"agencies": len(report.agencies), **{s: report.count(s) for s in STATUS_LABELS},
+                   "unmatched": len(report.unmatched)},
+        "agencies": [_agency_dict(a) for a in report.agencies],
+        "waiting": [
+            {"file": w["name"], "as_written": w["agency_as_written"], "received_at": w["received_at"],
+             "reason": w["reason"]}
+            for w in report.waiting
+        ],
+        "unmatched": [
+            {"as_written": d["agency"]["as_written"], "file": d["source"]["file"],
+             "received_at": d["received_at"], "status": (d["timeliness"] or {}).get("status"),
+             "sops": len(d["sops"])}
+            for d in report.unmatched
+        ],
+    }
+
+
+def _agency_dict(a: AgencyStatus) -> dict:
+    return {
+        "code": a.agency.code,
+        "name": a.agency.name,
+        "status": a.status,
+        "label": a.label,
+        "working_days_late": a.working_days_late,
+        "versions": a.versions,
+        "sops": len(a.latest["sops"]) if a.latest else None,
+        "received_at": a.received_at,
+        "latest_received_at": a.latest["received_at"] if a.latest else None,
+        "latest_file": a.latest["source"]["file"] if a.latest else None,
+    }
