@@ -125,21 +125,22 @@ def run_demo(directory: Path, echo: Callable[[str], None] = print) -> tuple:
     ws = init_workspace(directory, "banten")
     with open(ws.root / "sopdoc.toml", "a", encoding="utf-8") as f:
         f.write(DEMO_LETTERS)
-    season = Season.open(ws.root)  # the configuration with the letters' signatory
+    # read again for the letters' signatory; the season is seen as on DEMO_NOW
+    season = Season.open(ws.root, clock=lambda: DEMO_NOW)
     _write_season(season.ws.inbox)
     echo(f"Ruang kerja demo dibuat di {season.ws.root} dengan {len(list(season.ws.inbox.iterdir())) - 1} berkas di inbox.")
 
-    batch = season.run_batch(DEMO_NOW, received_from="mtime")
+    batch = season.run_batch(received_from="mtime")
     for o in batch.outcomes:
         echo(f"  {o.summary()}")
 
     # what staff do about the misspelt agency name the process run warned about
     season.add_alias("Dinas Pertanain", "36.25")
     echo('Staf menambahkan alias "Dinas Pertanain" = "36.25" (Dinas Pertanian): sopdoc alias "Dinas Pertanain" 36.25')
-    recap = season.recap(PERIOD, DEMO_NOW)
+    recap = season.recap(PERIOD)
     echo(f"Rekap: {recap.path}")
     for kind in ("undangan", "teguran", "laporan"):
-        issued = season.issue_letters(kind, PERIOD, DEMO_NOW)
+        issued = season.issue_letters(kind, PERIOD)
         echo(f"Surat {kind}: {len(issued.issue.letters)} dibuat di {season.ws.outbox / PERIOD / 'surat'}")
     return season.ws.root, recap.status
 
