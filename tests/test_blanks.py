@@ -21,7 +21,7 @@ from sopdoc.intake.batch import Intake
 from sopdoc.intake.store import Store
 from sopdoc.model import CRITERIA
 from sopdoc.outputs.blanks import BlanksError, write_blanks
-from sopdoc.workspace import init_workspace
+from sopdoc.workspace import init_workspace, open_workspace
 
 CODES = {"banten": "36.09", "bontang": "64.74.09", "tanjungbalai": "12.72.07", "sidoarjo": "35.15.07",
          "bengkulu": "17.71.07"}
@@ -61,7 +61,7 @@ def workspace_with_history(root, region):
         intake.close()
     with open(ws.root / "periods.toml", "a", encoding="utf-8") as f:
         f.write(NEW_PERIOD.format(region=region))
-    return ws
+    return open_workspace(ws.root)  # a workspace reads periods.toml once
 
 
 def send_back(ws, region, path):
