@@ -99,7 +99,7 @@ def test_a_lost_store_is_rebuilt_from_the_folders_and_the_journal(tmp_path, run)
 
 def test_rebuild_leaves_an_existing_store_alone(tmp_path, run):
     ws = init_workspace(tmp_path / "ws", "banten")
-    run("status", "-w", ws.root, "--period", TAHAP_1)
+    run("process", "-w", ws.root)  # makes the store
     result = run("rebuild", "-w", ws.root)
     assert result.exit_code == 2 and "masih ada" in result.output
 
