@@ -7,6 +7,7 @@ import click
 
 from sopdoc.app import Season
 from sopdoc.cli.options import workspace_option
+from sopdoc.outputs.safe_text import for_terminal
 
 
 @click.command()
@@ -27,8 +28,8 @@ def move(file_or_sha256, period_id, workspace):
     timeliness = moved.timeliness
     when = ("tepat waktu" if timeliness["status"] == "tepat_waktu"
             else f"terlambat {timeliness['working_days_late']} hari kerja")
-    click.echo(f"Dipindahkan: {moved.file} dari {moved.from_period} ke {moved.to_period} "
-               f"→ {moved.stored_as.replace(chr(92), '/')} ({when}).")
+    click.echo(f"Dipindahkan: {for_terminal(moved.file)} dari {moved.from_period} ke {moved.to_period} "
+               f"→ {for_terminal(moved.stored_as.replace(chr(92), '/'))} ({when}).")
 
 
 @click.command()
@@ -50,11 +51,11 @@ def rebuild(workspace):
         click.echo(f"  {len(report.unjournaled)} berkas tidak tercatat di jurnal; waktu terimanya diambil dari "
                    "waktu berkas:")
         for stored_as in report.unjournaled:
-            click.echo(f"    {stored_as}")
+            click.echo(f"    {for_terminal(stored_as)}")
     if report.missing:
         click.echo(f"  {len(report.missing)} catatan jurnal tanpa berkasnya (tidak dimasukkan):")
         for stored_as, why in report.missing:
-            click.echo(f"    {stored_as}: {why}")
+            click.echo(f"    {for_terminal(stored_as)}: {for_terminal(why)}")
 
 
 @click.command()
