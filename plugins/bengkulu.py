@@ -116,7 +116,7 @@ def _has_sop_paragraph(found: list) -> bool:
 
 @hookimpl
 def sopdoc_parser_info():
-    return ParserInfo(NAME, VERSION, "bengkulu", ("docx",))
+    return ParserInfo(NAME, VERSION, "bengkulu", ("docx",), absent_fields=("implementation",))
 
 
 @hookimpl

@@ -39,7 +39,7 @@ def _legend(grid, header):
 
 @hookimpl
 def sopdoc_parser_info():
-    return ParserInfo(NAME, VERSION, "bontang", ("xlsx",))
+    return ParserInfo(NAME, VERSION, "bontang", ("xlsx",), absent_fields=("implementation",))
 
 
 def _layout(document):

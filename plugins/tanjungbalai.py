@@ -22,7 +22,7 @@ def _checks(grid, rows, header):
 
 @hookimpl
 def sopdoc_parser_info():
-    return ParserInfo(NAME, VERSION, "tanjungbalai", ("xlsx",))
+    return ParserInfo(NAME, VERSION, "tanjungbalai", ("xlsx",), absent_fields=("implementation", "follow_up"))
 
 
 @hookimpl

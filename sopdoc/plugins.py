@@ -73,3 +73,16 @@ def blank_parsers(pm=None) -> set:
     pm = pm or get_manager()
     writers = {impl.plugin_name for impl in pm.hook.sopdoc_blank_form.get_hookimpls()}
     return {info.name for info, plugin_name, _ in parser_infos(pm) if plugin_name in writers}
+
+
+def absent_fields(parser_name: str, pm=None) -> frozenset:
+    """The SOP fields the form read by `parser_name` has no column for (empty for an unknown parser)."""
+    pm = pm or get_manager()
+    cache = _absent_by_manager.setdefault(id(pm), {})
+    if parser_name not in cache:
+        found = next((info.absent_fields for info, _, _ in parser_infos(pm) if info.name == parser_name), ())
+        cache[parser_name] = frozenset(found)
+    return cache[parser_name]
+
+
+_absent_by_manager: dict = {}

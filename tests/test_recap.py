@@ -145,10 +145,11 @@ def test_summary_has_every_register_agency_with_stored_numbers(recap, season):
         "No", "Kode", "Perangkat Daerah", "Kelompok", "Diterima", "Status", "Hari Kerja Terlambat", "Versi"]
     rows = table(sheet)
     register = season.register().agencies
-    assert [r[1].value for r in rows] == [a.code for a in register]  # all 40, senders or not
+    # all 39 but the organiser (it sent nothing, and owes itself nothing), senders or not
+    assert [r[1].value for r in rows] == [a.code for a in register if a.code != "36.05"]
     by_code = {r[1].value: [c.value for c in r] for r in rows}
     assert {code for code in by_code if by_code[code][5] != "Belum Menyampaikan"} == set(latest) - {None}
-    assert Counter(v[5] for v in by_code.values()) == {"Tepat Waktu": 3, "Terlambat": 1, "Belum Menyampaikan": 36}
+    assert Counter(v[5] for v in by_code.values()) == {"Tepat Waktu": 3, "Terlambat": 1, "Belum Menyampaikan": 35}
     assert by_code["36.12"][5:8] == ["Terlambat", 2, 1]  # Tuesday after a Friday deadline
     assert by_code["36.13"][4] == dt.datetime(2025, 5, 15, 8, 0)  # status and arrival of the first version
     assert by_code["36.13"][5:8] == ["Tepat Waktu", 0, 2]  # ... counts of the latest
@@ -170,7 +171,7 @@ def test_summary_has_every_register_agency_with_stored_numbers(recap, season):
     assert totals[9] == sum(1 for d in known for s in d["sops"] if all7(s))
     assert totals[10] == sum(1 for d in known for s in d["sops"] if undetermined(s)) >= 2
     assert totals[16] == sum(len(d["warnings"]) for d in known)
-    assert totals[5] == "4 dari 40 menyampaikan"
+    assert totals[5] == "4 dari 39 menyampaikan"
 
 
 def test_status_table_and_unmatched_note(recap):
@@ -178,9 +179,9 @@ def test_status_table_and_unmatched_note(recap):
     values = [[c for c in row if c is not None] for row in wb["Ringkasan"].iter_rows(values_only=True)]
     status_rows = {row[0]: row[1:] for row in values if row and row[0] in ("Tepat Waktu", "Terlambat",
                                                                              "Belum Menyampaikan")}
-    assert status_rows["Tepat Waktu"] == [3, pytest.approx(3 / 40)]
-    assert status_rows["Terlambat"] == [1, pytest.approx(1 / 40)]
-    assert status_rows["Belum Menyampaikan"] == [36, pytest.approx(36 / 40)]
+    assert status_rows["Tepat Waktu"] == [3, pytest.approx(3 / 39)]
+    assert status_rows["Terlambat"] == [1, pytest.approx(1 / 39)]
+    assert status_rows["Belum Menyampaikan"] == [35, pytest.approx(35 / 39)]
     assert any("1 berkas diterima dari perangkat daerah yang tidak dikenali" in str(row[0])
                for row in values if row)
     assert any(str(row[0]).startswith("2 SOP tidak dapat dinilai terhadap 7 kriteria") for row in values if row)
@@ -233,7 +234,7 @@ def test_criteria_sheet(recap):
     assert [c.value for c in sheet[HEADER_ROW]][5:8] == [
         "1. Mendorong kinerja — Ya", "1. Mendorong kinerja — %", "1. Mendorong kinerja — tak terbaca"]
     rows = {r[1].value: [c.value for c in r] for r in table(sheet)}
-    assert len(rows) == 40
+    assert len(rows) == 39
     for code in ("36.02", "36.09"):
         agency_sops = latest[code]["sops"]
         for i, key in enumerate(CRITERIA):
@@ -347,7 +348,7 @@ def test_recap_and_export_commands(season, tmp_path):
     result = runner.invoke(cli, ["recap", "-w", str(season.root), "--period", PERIOD,
                                  "--now", NOW.isoformat(), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert "40 perangkat daerah (3 tepat waktu, 1 terlambat, 36 belum menyampaikan)" in result.output
+    assert "39 perangkat daerah (3 tepat waktu, 1 terlambat, 35 belum menyampaikan)" in result.output
     assert ", 2 tidak dapat dinilai (ada kriteria kosong atau tidak terbaca)." in result.output
     assert out.is_file()
     result = runner.invoke(cli, ["recap", "-w", str(season.root), "--period", "tidak-ada"])

@@ -81,7 +81,7 @@ def test_table_shows_every_agency_with_its_status(season, run):
     assert lines[4].split() == ["Kode", "Perangkat", "Daerah", "Status", "Versi", "Jumlah", "SOP", "Diterima"]
 
     rows = table_rows(result.output)
-    assert len(rows) == 40
+    assert len(rows) == 39  # the register but the organiser (Biro Organisasi, 36.05)
     # the revision is version 2 and its 5 SOPs count; the status stays that of version 1
     assert rows["36.09"] == ["36.09", "Dinas Kesehatan", "Tepat Waktu", "2", "5", "14 Mei 2025 09.00"]
     assert rows["36.02"] == ["36.02", "Biro Hukum", "Tepat Waktu", "1", "3", "16 Mei 2025 23.59"]
@@ -92,10 +92,12 @@ def test_table_shows_every_agency_with_its_status(season, run):
 
     # columns line up: every row starts its status where the header does
     header = lines[4]
-    for line in lines[6:46]:
+    for line in lines[6:45]:
         assert line[header.index("Status") - 2:header.index("Status")] == "  "
 
-    assert "Jumlah: 40 perangkat daerah — 2 tepat waktu, 2 terlambat, 36 belum menyampaikan." in lines
+    assert "Jumlah: 39 perangkat daerah — 2 tepat waktu, 2 terlambat, 35 belum menyampaikan." in lines
+    assert ("Penyelenggara (Biro Organisasi dan Reformasi Birokrasi Sekretariat Daerah Provinsi Banten) tidak "
+            "dihitung sebagai perangkat daerah yang wajib menyampaikan.") in lines
     assert "Kiriman yang perangkat daerahnya tidak dikenali (1):" in lines
     assert "  'Dinas Antah Berantah' — antah.xlsx, 3 SOP, diterima 15 Mei 2025 11.30" in lines
     assert any('sopdoc alias "Dinas Antah Berantah" KODE' in line for line in lines)
@@ -110,7 +112,7 @@ def test_json_for_scripts(season, run):
     assert report["period"]["id"] == PERIOD
     assert report["deadline"] == "2025-05-16T23:59:59+07:00"
     assert report["working_days_left"] == 2  # Thursday 15 and Friday 16 May
-    assert report["totals"] == {"agencies": 40, "tepat_waktu": 2, "terlambat": 2, "belum_menyampaikan": 36,
+    assert report["totals"] == {"agencies": 39, "tepat_waktu": 2, "terlambat": 2, "belum_menyampaikan": 35,
                                 "unmatched": 1}
     by_code = {a["code"]: a for a in report["agencies"]}
     assert by_code["36.09"] == {
@@ -157,7 +159,7 @@ def test_submission_of_an_agency_removed_from_the_register_is_not_lost(season, r
     register.write_text("".join(line for line in register.read_text(encoding="utf-8").splitlines(True)
                                 if not line.startswith("36.17,")), encoding="utf-8")
     report = json.loads(run("status", "-w", season.root, "--period", PERIOD, "--json").output)
-    assert report["totals"]["agencies"] == 39
+    assert report["totals"]["agencies"] == 38
     assert {u["file"] for u in report["unmatched"]} == {"antah.xlsx", "dishub.xlsx"}
 
 

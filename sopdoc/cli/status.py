@@ -60,6 +60,9 @@ def status_lines(report: PeriodStatus) -> list:
         f"Jumlah: {len(report.agencies)} perangkat daerah — {report.count('tepat_waktu')} tepat waktu, "
         f"{report.count('terlambat')} terlambat, {report.count('belum_menyampaikan')} belum menyampaikan."
     )]
+    if not any(report.is_organizer(a) for a in report.agencies) and report.region.organizer_code:
+        lines.append(f"Penyelenggara ({report.region.organizer}) tidak dihitung sebagai perangkat daerah "
+                     "yang wajib menyampaikan.")
     if report.unmatched:
         lines += ["", f"Kiriman yang perangkat daerahnya tidak dikenali ({len(report.unmatched)}):"]
         for d in report.unmatched:

@@ -11,6 +11,8 @@ class ParserInfo:
     version: str
     region: str
     kinds: tuple = ("xlsx",)
+    # SOP fields the form has no column for ("implementation", "follow_up"): absent, not zero
+    absent_fields: tuple = ()
 
 
 @dataclass(frozen=True)

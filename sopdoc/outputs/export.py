@@ -7,6 +7,7 @@ import json
 from typing import Iterable
 
 from sopdoc.model import CRITERIA
+from sopdoc.outputs.recap import ABSENT, absent_fields
 from sopdoc.outputs.safe_text import inert
 
 YES_NO = {True: "Ya", False: "Tidak"}
@@ -17,6 +18,7 @@ def sop_rows(documents: Iterable[dict]) -> list:
     rows = []
     for d in documents:
         timeliness = d["timeliness"] or {}
+        absent = absent_fields(d)  # a column the form does not have: "–", not empty
         for s in d["sops"]:
             row = {
                 "periode": d["period"], "kode_opd": d["agency"]["code"], "nama_opd": d["agency"]["name"],
@@ -27,7 +29,8 @@ def sop_rows(documents: Iterable[dict]) -> list:
             }
             for key in CRITERIA:
                 row[key] = YES_NO.get((s["criteria"] or {}).get(key), "")
-            row.update(penerapan=s["implementation"], catatan=s["notes"], tindak_lanjut=s["follow_up"],
+            row.update(penerapan=ABSENT if "implementation" in absent else s["implementation"], catatan=s["notes"],
+                       tindak_lanjut=ABSENT if "follow_up" in absent else s["follow_up"],
                        berkas=d["source"]["file"])
             rows.append(row)
     return rows

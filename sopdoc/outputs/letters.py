@@ -31,7 +31,7 @@ from sopdoc.files import free_name, replacing
 from sopdoc.model import CRITERIA, CRITERIA_LABELS
 from sopdoc.reading.office import TimedOut, find_soffice, run_soffice
 from sopdoc.rules.indonesian import long_date, moment_text, short_moment
-from sopdoc.outputs.recap import FOLLOW_UP_LABELS, STATUSES, recap_path, summarize
+from sopdoc.outputs.recap import ABSENT, ABSENT_TEXT, FOLLOW_UP_LABELS, STATUSES, recap_path, summarize
 from sopdoc.outputs.safe_text import for_terminal
 from sopdoc.outputs.status import STATUS_LABELS, PeriodStatus, period_status
 from sopdoc.intake.journal import Journal, current_user
@@ -218,7 +218,8 @@ def _undangan(status: PeriodStatus, config: LettersConfig, today: dt.date, skipp
         )
     drafts = []
     for meeting in status.period.meetings:
-        invited = [a for a in status.agencies if a.status == "tepat_waktu" and a.agency.group in meeting.groups]
+        invited = [a for a in status.agencies if a.status == "tepat_waktu" and a.agency.group in meeting.groups
+                   and not status.is_organizer(a)]
         groups = " dan ".join(str(g) for g in meeting.groups)
         if not invited:
             skipped.append(f"Pertemuan {long_date(meeting.date)} (kelompok {groups}): tidak ada perangkat daerah "
@@ -248,7 +249,7 @@ def _teguran(status: PeriodStatus, config: LettersConfig, today: dt.date, calend
     send_by = calendar.add_working_days(today, config.days_to_resend)
     drafts = []
     for a in status.agencies:
-        if a.status == "tepat_waktu":
+        if a.status == "tepat_waktu" or status.is_organizer(a):
             continue
         late = a.status == "terlambat"
         context = _common(status, config, today) | {
@@ -269,19 +270,31 @@ def _teguran(status: PeriodStatus, config: LettersConfig, today: dt.date, calend
     return drafts
 
 
+def _follow_up_rows(total) -> list:
+    """Follow-up counts for the laporan, shares over the SOPs whose form has a follow-up column:
+    a form without one (Tanjungbalai's) is "tidak ada di formulir", never "belum ditentukan"."""
+    known = total.with_follow_up
+    if not known:
+        return [{"label": f"Tindak lanjut {ABSENT_TEXT}", "jumlah": ABSENT, "persen": ABSENT}]
+    rows = [{"label": FOLLOW_UP_LABELS[f], "jumlah": total.follow_up[f], "persen": _percent(total.follow_up[f], known)}
+            for f in FOLLOW_UP_LABELS]
+    undecided = total.follow_up[None]
+    if undecided:
+        rows.append({"label": "Belum ditentukan", "jumlah": undecided, "persen": _percent(undecided, known)})
+    rows.append({"label": "Jumlah", "jumlah": known, "persen": _percent(known, known)})
+    if total.sops > known:
+        rows.append({"label": f"SOP yang formulirnya tanpa kolom tindak lanjut ({ABSENT_TEXT})",
+                     "jumlah": total.sops - known, "persen": ABSENT})
+    return rows
+
+
 def _laporan(ws, status: PeriodStatus, config: LettersConfig, today: dt.date) -> list:
     summary = summarize(status)
     total, agencies = summary.total, summary.agencies
     status_rows = [{"label": STATUS_LABELS[s], "jumlah": summary.statuses[s],
                     "persen": _percent(summary.statuses[s], agencies)} for s in STATUSES]
     status_rows.append({"label": "Jumlah", "jumlah": agencies, "persen": _percent(agencies, agencies)})
-    follow_rows = [{"label": FOLLOW_UP_LABELS[f], "jumlah": total.follow_up[f],
-                    "persen": _percent(total.follow_up[f], total.sops)} for f in FOLLOW_UP_LABELS]
-    undecided = total.follow_up[None]
-    if undecided:
-        follow_rows.append({"label": "Belum ditentukan", "jumlah": undecided,
-                            "persen": _percent(undecided, total.sops)})
-    follow_rows.append({"label": "Jumlah", "jumlah": total.sops, "persen": _percent(total.sops, total.sops)})
+    follow_rows = _follow_up_rows(total)
 
     def names(state):
         found = [a.agency.name for a in status.agencies if a.status == state]

@@ -29,6 +29,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.header_footer import HeaderFooter
 
+from sopdoc import plugins
 from sopdoc.rules import deadlines
 from sopdoc.errors import SopdocError
 from sopdoc.files import replacing
@@ -51,6 +52,8 @@ CRITERIA_SHORT = {
     "jawab_kebutuhan": "Jawab kebutuhan",
     "sinergi": "Sinergi",
 }
+ABSENT = "–"  # a field the region's form does not have: shown apart from 0 and from "not filled in"
+ABSENT_TEXT = "tidak ada di formulir"
 _STATUS_COLOURS = {"tepat_waktu": "63BE7B", "terlambat": "FFC000", "belum_menyampaikan": "F8696B"}
 
 
@@ -74,8 +77,11 @@ class Tally:
     implementation: Counter = field(default_factory=Counter)  # baik / tidak_baik / None
     follow_up: Counter = field(default_factory=Counter)  # dipertahankan / direvisi / dicabut / None
     warnings: int = 0
+    # SOPs whose form has the column at all: the others are absent, not "belum ditentukan"
+    with_implementation: int = 0
+    with_follow_up: int = 0
 
-    def add_sop(self, sop: dict) -> None:
+    def add_sop(self, sop: dict, absent: frozenset = frozenset()) -> None:
         self.sops += 1
         criteria = sop.get("criteria") or {}
         for key in CRITERIA:
@@ -84,8 +90,12 @@ class Tally:
         verdict = meets_all(sop)
         self.meets_all += verdict is True
         self.undetermined += verdict is None
-        self.implementation[sop.get("implementation")] += 1
-        self.follow_up[sop.get("follow_up")] += 1
+        if "implementation" not in absent:
+            self.with_implementation += 1
+            self.implementation[sop.get("implementation")] += 1
+        if "follow_up" not in absent:
+            self.with_follow_up += 1
+            self.follow_up[sop.get("follow_up")] += 1
 
     def __iadd__(self, other: "Tally") -> "Tally":
         self.sops += other.sops
@@ -95,6 +105,8 @@ class Tally:
                              (self.implementation, other.implementation), (self.follow_up, other.follow_up)):
             mine.update(theirs)
         self.warnings += other.warnings
+        self.with_implementation += other.with_implementation
+        self.with_follow_up += other.with_follow_up
         return self
 
     @property
@@ -121,12 +133,18 @@ class Tally:
         return self.meets_all / judged if judged else None
 
 
+def absent_fields(document: dict) -> frozenset:
+    """The SOP fields the form of `document` has no column for."""
+    return plugins.absent_fields(document["source"]["parser"])
+
+
 def tally(document: Optional[dict]) -> Tally:
     """Counts of one canonical submission (an empty Tally for None)."""
     result = Tally()
     if document:
+        absent = absent_fields(document)
         for sop in document["sops"]:
-            result.add_sop(sop)
+            result.add_sop(sop, absent)
         result.warnings = len(document["warnings"])
     return result
 
@@ -382,6 +400,13 @@ def _summary_sheet(wb, status: PeriodStatus, summary: Summary) -> None:
     sheet.append([None, None, c("Jumlah", "texttotal"), c(summary.agencies, "numtotal"),
                   c(1 if summary.agencies else None, "pcttotal")])
     _status_chart(sheet, first)
+    missing = [label for label, n in (("Penilaian Penerapan (Baik, Tidak Baik)", t.with_implementation),
+                                      ("Tindak Lanjut", t.with_follow_up)) if n < t.sops]
+    if missing:
+        sheet.append([])
+        sheet.append([None, None, c(
+            f"{ABSENT} : {' dan '.join(missing)} {ABSENT_TEXT} (formulir daerah ini tidak memuat kolom itu); "
+            "jumlahnya hanya dari SOP yang formulirnya memuat kolom tersebut.", "note")])
     if t.undetermined:
         sheet.append([])
         sheet.append([None, None, c(
@@ -396,8 +421,10 @@ def _summary_sheet(wb, status: PeriodStatus, summary: Summary) -> None:
 
 
 def _summary_counts(t: Tally) -> list:
-    return [t.sops, t.meets_all, t.undetermined, t.implementation["baik"], t.implementation["tidak_baik"],
-            t.follow_up["dipertahankan"], t.follow_up["direvisi"], t.follow_up["dicabut"], t.warnings]
+    implementation = ([t.implementation["baik"], t.implementation["tidak_baik"]] if t.with_implementation
+                      else [ABSENT] * 2)
+    follow_up = ([t.follow_up[f] for f in FOLLOW_UP_LABELS] if t.with_follow_up else [ABSENT] * 3)
+    return [t.sops, t.meets_all, t.undetermined, *implementation, *follow_up, t.warnings]
 
 
 def _status_chart(sheet: Sheet, header_row: int) -> None:
@@ -440,6 +467,7 @@ def _sop_sheet(wb, status: PeriodStatus) -> None:
     for code, name, state, document in sources:
         version, file_name = document["source"]["version"], document["source"]["file"]
         state_label = STATUS_LABELS.get(state)
+        absent = absent_fields(document)
         for sop in document["sops"]:
             n += 1
             criteria = sop.get("criteria") or {}
@@ -450,8 +478,8 @@ def _sop_sheet(wb, status: PeriodStatus) -> None:
                  version, sop["row"], c.text(sop.get("number")), c.text(sop.get("title"))]
                 + [_yes_no(criteria.get(key)) for key in CRITERIA]
                 + [_MEETS_ALL_LABELS[meets_all(sop)],
-                   IMPLEMENTATION_LABELS.get(sop.get("implementation")),
-                   FOLLOW_UP_LABELS.get(sop.get("follow_up")),
+                   ABSENT if "implementation" in absent else IMPLEMENTATION_LABELS.get(sop.get("implementation")),
+                   ABSENT if "follow_up" in absent else FOLLOW_UP_LABELS.get(sop.get("follow_up")),
                    c.text(sop.get("notes")), c.text(file_name)]
             )
     sheet.filter_to(sheet.row)

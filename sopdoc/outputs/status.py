@@ -43,12 +43,17 @@ class PeriodStatus:
     deadline: dt.datetime
     now: dt.datetime
     working_days_left: int  # working days after today up to the deadline; 0 once it has passed
-    agencies: list = field(default_factory=list)  # AgencyStatus, in register order
+    # AgencyStatus, in register order; the organiser only when it filled in a form of its own
+    agencies: list = field(default_factory=list)
     unmatched: list = field(default_factory=list)  # canonical objects whose agency is not in the register
     waiting: list = field(default_factory=list)  # forms in inbox/ that no period holds yet (store.waiting())
 
     def count(self, status: str) -> int:
         return sum(1 for a in self.agencies if a.status == status)
+
+    def is_organizer(self, agency_status: AgencyStatus) -> bool:
+        """The bureau itself (periods.toml `organizer_code`): it sends itself no letters."""
+        return agency_status.agency.code == self.region.organizer_code
 
 
 def pick_period(region: deadlines.Region, period_id: Optional[str], now: dt.datetime) -> deadlines.Period:
@@ -102,7 +107,8 @@ def period_status(ws: Workspace, store: Store, period_id: Optional[str] = None,
     for agency in register.agencies:
         versions = sorted(by_agency.get(agency.code, []), key=lambda d: d["source"]["version"])
         if not versions:
-            statuses.append(AgencyStatus(agency, "belum_menyampaikan"))
+            if agency.code != region.organizer_code:  # the bureau owes itself no form
+                statuses.append(AgencyStatus(agency, "belum_menyampaikan"))
             continue
         first, latest = versions[0], versions[-1]
         timeliness = first["timeliness"] or {}
