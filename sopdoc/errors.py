@@ -37,8 +37,10 @@ REASON_CODES = {
     "bukan_formulir": "Berkas bukan formulir evaluasi SOP yang dikenali.",
     "formulir_kosong": "Formulir belum diisi: tidak ada baris SOP.",
     "daerah_lain": "Formulir milik daerah lain.",
-    "format_lama_tanpa_libreoffice": "Berkas format lama (.xls/.doc) memerlukan LibreOffice untuk dikonversi.",
-    "konversi_terlalu_lama": "Konversi berkas format lama (.xls/.doc) dengan LibreOffice tidak selesai pada waktunya.",
+    "format_lama_tanpa_libreoffice": (
+        "Berkas format lama (.xls/.doc) atau OpenDocument (.ods/.odt) memerlukan LibreOffice untuk dikonversi."
+    ),
+    "konversi_terlalu_lama": "Konversi berkas format lama atau OpenDocument dengan LibreOffice tidak selesai pada waktunya.",
     "terlalu_besar": "Berkas melebihi batas ukuran.",
     "berkas_berbahaya": "Berkas memuat struktur berbahaya (bom zip atau entitas XML) dan tidak dibuka.",
     "pengurai_gagal": "Pengurai formulir gagal membaca berkas.",

@@ -91,6 +91,15 @@ def test_without_soffice_refuses_with_install_hint(tmp_path, monkeypatch):
     assert "libreoffice.org" in caught.value.reason
 
 
+@pytest.mark.parametrize("kind", ["ods", "odt"])
+def test_opendocument_without_soffice_is_refused_like_legacy_files(tmp_path, monkeypatch, kind):
+    monkeypatch.setattr(convert, "find_soffice", lambda: None)
+    with pytest.raises(Refusal) as caught:
+        convert_legacy(tmp_path / f"f.{kind}", kind, tmp_path / "work")
+    assert caught.value.code == "format_lama_tanpa_libreoffice"
+    assert f"OpenDocument (.{kind})" in caught.value.reason
+
+
 def test_unknown_kind_is_a_programming_error(tmp_path):
     with pytest.raises(ValueError):
         convert_legacy(tmp_path / "f.xls", "pdf", tmp_path)
@@ -252,3 +261,27 @@ def test_real_soffice_on_damaged_xls_is_berkas_rusak(tmp_path):
     with pytest.raises(Refusal) as caught:
         convert_legacy(damaged, "xls", tmp_path / "work")
     assert caught.value.code == "berkas_rusak"
+
+
+@needs_soffice
+@pytest.mark.parametrize("fmt,builder,region", [("ods", "banten", "banten"), ("odt", "bengkulu", "bengkulu")])
+def test_real_opendocument_forms_are_read_like_the_others(tmp_path, fmt, builder, region):
+    from dataclasses import asdict
+
+    import excelforms as xf
+    from sopdoc.reading import parsing
+    from wordforms import BengkuluForm, build_bengkulu
+
+    source = (xf.banten(tmp_path / "asal.xlsx") if builder == "banten"
+              else build_bengkulu(BengkuluForm(), tmp_path / "asal.docx"))
+    made = _soffice_save_as(source, fmt, tmp_path)
+    named = tmp_path / f"Evaluasi SOP Dinkes.{fmt}"
+    os.replace(made, named)
+    assert sniff(named) == fmt
+    form = parsing.read_file(named, region_key=region).form
+    assert form.agency_as_written == "Dinas Kesehatan"
+    if region == "banten":
+        assert [asdict(s) for s in form.sops] == xf.expected_sops(xf.Facts(), "banten")
+    else:
+        assert [s.title for s in form.sops] == ["Pelayanan Pengaduan Masyarakat", "Pengelolaan Surat Keluar",
+                                                "Penyusunan Rencana Kerja"]

@@ -263,14 +263,33 @@ def test_rtf_is_bukan_formulir(tmp_path):
     assert refused(tmp_path / "f.doc").code == "bukan_formulir"
 
 
-def test_plain_zip_and_opendocument_are_bukan_formulir(tmp_path):
+def test_plain_zip_is_bukan_formulir(tmp_path):
     with zipfile.ZipFile(tmp_path / "plain.xlsx", "w") as z:
         z.writestr("laporan.txt", "isi")
-    with zipfile.ZipFile(tmp_path / "sheet.xlsx", "w") as z:
-        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
-        z.writestr("content.xml", "<office:document-content/>")
     assert refused(tmp_path / "plain.xlsx").code == "bukan_formulir"
-    assert "OpenDocument" in refused(tmp_path / "sheet.xlsx").reason
+
+
+def _opendocument(path, mimetype):
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", mimetype, compress_type=zipfile.ZIP_STORED)
+        z.writestr("content.xml", "<office:document-content/>")
+    return path
+
+
+@pytest.mark.parametrize("mimetype,kind", [
+    ("application/vnd.oasis.opendocument.spreadsheet", "ods"),
+    ("application/vnd.oasis.opendocument.spreadsheet-template", "ods"),
+    ("application/vnd.oasis.opendocument.text", "odt"),
+    ("application/vnd.oasis.opendocument.text-template", "odt"),
+])
+def test_opendocument_is_known_by_its_mimetype_member_whatever_its_name(tmp_path, mimetype, kind):
+    assert sniff(_opendocument(tmp_path / "formulir.xlsx", mimetype)) == kind
+
+
+def test_opendocument_presentation_is_bukan_formulir(tmp_path):
+    refusal = refused(_opendocument(tmp_path / "f.odp", "application/vnd.oasis.opendocument.presentation"))
+    assert refusal.code == "bukan_formulir"
+    assert "OpenDocument" in refusal.reason
 
 
 def test_sniff_leaves_the_file_untouched(tmp_path):

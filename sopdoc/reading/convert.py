@@ -1,6 +1,7 @@
-"""Turn legacy .xls/.doc into .xlsx/.docx with LibreOffice, so one set of parsers reads everything.
+"""Turn legacy .xls/.doc and OpenDocument .ods/.odt into .xlsx/.docx with LibreOffice, so one set of
+parsers reads everything.
 
-Call only on files `sniff` accepted as "xls" or "doc".
+Call only on files `sniff` accepted as "xls", "doc", "ods" or "odt".
 """
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from sopdoc.errors import Refusal
 from sopdoc.reading.office import TimedOut, find_soffice, run_soffice  # noqa: F401 (find_soffice: tests patch it here)
 from sopdoc.reading.sniff import stream_head
 
-_TARGET = {"xls": "xlsx", "doc": "docx"}
+_TARGET = {"xls": "xlsx", "doc": "docx", "ods": "xlsx", "odt": "docx"}
+_OPENDOCUMENT_FILTERS = {"ods": "calc8", "odt": "writer8"}
+CONVERTED_KINDS = frozenset(_TARGET)
 _INSTALL = (
     "Pasang LibreOffice: di Debian/Ubuntu `apt install libreoffice-calc-nogui libreoffice-writer-nogui`, "
     "di Windows pemasang dari libreoffice.org. Atau minta pengirim menyimpan ulang sebagai .xlsx/.docx."
@@ -23,7 +26,7 @@ _INSTALL = (
 
 
 def convert_legacy(path, kind: str, workdir, timeout: float = 120) -> Path:
-    """Convert `path` (kind "xls" or "doc") to .xlsx/.docx inside `workdir` and return the new file.
+    """Convert `path` (kind "xls", "doc", "ods" or "odt") to .xlsx/.docx inside `workdir` and return the new file.
 
     Runs LibreOffice headless with a throw-away profile and the import filter forced, so a file it
     does not recognise fails instead of being imported as text. Raises Refusal("format_lama_tanpa_libreoffice")
@@ -31,12 +34,13 @@ def convert_legacy(path, kind: str, workdir, timeout: float = 120) -> Path:
     when conversion fails or writes nothing.
     """
     if kind not in _TARGET:
-        raise ValueError(f"kind must be 'xls' or 'doc', not {kind!r}")
+        raise ValueError(f"kind must be one of {sorted(_TARGET)}, not {kind!r}")
     soffice = find_soffice()
     if soffice is None:
+        what = "OpenDocument" if kind in _OPENDOCUMENT_FILTERS else "format lama"
         raise Refusal(
             "format_lama_tanpa_libreoffice",
-            f"Berkas format lama (.{kind}) perlu LibreOffice untuk dikonversi, tetapi LibreOffice tidak ditemukan. "
+            f"Berkas {what} (.{kind}) perlu LibreOffice untuk dikonversi, tetapi LibreOffice tidak ditemukan. "
             + _INSTALL,
         )
     workdir = Path(workdir).resolve()
@@ -69,13 +73,16 @@ def convert_legacy(path, kind: str, workdir, timeout: float = 120) -> Path:
 def _failed() -> Refusal:
     return Refusal(
         "berkas_rusak",
-        "Berkas format lama (.xls/.doc) tidak dapat dikonversi karena rusak atau tidak lazim. "
+        "Berkas format lama atau OpenDocument (.xls/.doc/.ods/.odt) tidak dapat dikonversi "
+        "karena rusak atau tidak lazim. "
         "Buka di Excel/Word, simpan sebagai .xlsx/.docx, lalu kirim kembali.",
     )
 
 
 def _import_filter(source: Path, kind: str) -> str:
-    """The LibreOffice import filter for this file's BIFF or Word version."""
+    """The LibreOffice import filter for this file's BIFF or Word version, or its OpenDocument type."""
+    if kind in _OPENDOCUMENT_FILTERS:
+        return _OPENDOCUMENT_FILTERS[kind]
     try:
         with olefile.OleFileIO(str(source)) as ole:
             if kind == "xls":

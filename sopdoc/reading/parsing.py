@@ -60,7 +60,7 @@ def open_document(path: Path, name: str, limits: sniff.Limits, reader: str = "di
     if reader not in READERS:
         raise ValueError(f"reader must be one of {READERS}, not {reader!r}")
     kind = sniff.sniff(path, limits)
-    if kind in ("xls", "doc"):
+    if kind in convert.CONVERTED_KINDS:
         # only a conversion needs a folder of its own; the document is in memory once opened
         with temporary_folder() as workdir:
             converted = convert.convert_legacy(path, kind, Path(workdir))

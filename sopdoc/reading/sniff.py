@@ -1,6 +1,6 @@
 """Decide what an agency file really is, from its bytes, before any parser opens it.
 
-`sniff(path)` returns "xlsx", "docx", "xls" or "doc", or raises `Refusal` with a reason_code from
+`sniff(path)` returns "xlsx", "docx", "xls", "doc", "ods" or "odt", or raises `Refusal` with a reason_code from
 errors.REASON_CODES. It never trusts the file name, never reads a whole file into memory and never
 inflates a zip member whose declared size has not been checked against `Limits`.
 """
@@ -49,7 +49,7 @@ _DANGEROUS = "sehingga berkas tidak dibuka demi keamanan. Buka di Excel/Word, si
 
 
 def sniff(path, limits: Limits = Limits()) -> str:
-    """Return "xlsx" | "docx" | "xls" | "doc" judged by the file's bytes; raise Refusal otherwise.
+    """Return "xlsx" | "docx" | "xls" | "doc" | "ods" | "odt" judged by the file's bytes; raise Refusal otherwise.
 
     Refusal codes: berkas_kosong (0 bytes), terlalu_besar (over max_file_bytes), berkas_rusak
     (bad or truncated container), berkas_berbahaya (zip bomb by declared sizes, ratio or member
@@ -132,7 +132,7 @@ def _sniff_zip(path, size: int, limits: Limits) -> str:
             infos = zf.infolist()
             _check_members(infos, size, limits)
             names = {info.filename.lower(): info for info in infos}
-            kind = _kind_by_names(names)
+            kind = _kind_by_names(names) or _opendocument_kind(zf, names)
             if kind is None and "[content_types].xml" not in names:
                 raise _foreign(
                     "Berkas arsip ZIP biasa, bukan formulir Excel/Word. "
@@ -225,11 +225,32 @@ def _kind_by_names(names) -> str | None:
         return "docx"
     if "xl/workbook.bin" in names:
         raise _foreign("Berkas Excel biner (.xlsb). Simpan sebagai .xlsx di Excel lalu kirim kembali.")
-    if "mimetype" in names and "content.xml" in names:
-        raise _foreign("Berkas OpenDocument (.ods/.odt). Simpan sebagai .xlsx atau .docx lalu kirim kembali.")
     if "ppt/presentation.xml" in names:
         raise _foreign("Berkas presentasi PowerPoint, bukan formulir Excel/Word. Kirim formulir Excel/Word aslinya.")
     return None
+
+
+# OpenDocument packages name their type in a first, uncompressed member "mimetype".
+_OPENDOCUMENT = {
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+    "application/vnd.oasis.opendocument.spreadsheet-template": "ods",
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/vnd.oasis.opendocument.text-template": "odt",
+}
+
+
+def _opendocument_kind(zf, names) -> str | None:
+    """"ods" / "odt" for an OpenDocument spreadsheet or text by its `mimetype` member, else None."""
+    info = names.get("mimetype")
+    if info is None or "content.xml" not in names or info.file_size > 200:
+        return None
+    with zf.open(info) as part:
+        mimetype = part.read(200).decode("ascii", errors="replace").strip()
+    kind = _OPENDOCUMENT.get(mimetype)
+    if kind is None:
+        raise _foreign("Berkas OpenDocument ini bukan lembar kerja (.ods) maupun dokumen teks (.odt). "
+                       "Kirim formulir Excel/Word aslinya.")
+    return kind
 
 
 _MAIN_TYPES = re.compile(
