@@ -67,6 +67,11 @@ def _read_layout(document) -> _Layout:
                 warnings.append(Warning("tabel_tanpa_sop", "Tabel kriteria tanpa paragraf Nama SOP di atasnya",
                                         block.where(0)))
             continue
+        if isinstance(block, worddoc.Table) and _has_criteria(block):
+            warnings.append(Warning("tabel_lanjutan_tidak_sejajar",
+                                    "Tabel kriteria tanpa judul kolom yang kolomnya tidak sejajar dengan tabel "
+                                    "sebelumnya; tabel ini tidak dibaca", block.where(0)))
+            continue
         for key, value in worddoc.labelled(block, _SOP_LABELS):
             if key == "title" and isinstance(block, worddoc.Paragraph):
                 sections.append(_Section(value, last=i))
@@ -84,8 +89,11 @@ def _continues(block, section: _Section) -> bool:
     if not isinstance(block, worddoc.Table) or not section.tables or not block.rows:
         return False
     previous, _ = section.tables[-1]
-    return len(block.rows[0]) == len(previous.rows[-1]) and any(
-        norm.criterion_key(c.text) for r in range(len(block.rows)) for c in block.distinct(r))
+    return len(block.rows[0]) == len(previous.rows[-1]) and _has_criteria(block)
+
+
+def _has_criteria(table) -> bool:
+    return any(norm.criterion_key(c.text) for r in range(len(table.rows)) for c in table.distinct(r))
 
 
 def _set_field(section: _Section, key: str, value: Field, warnings: list) -> None:

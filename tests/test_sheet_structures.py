@@ -267,3 +267,20 @@ def test_a_legend_under_the_table_is_not_the_position(tmp_path, region):
 
     form = read(build(tmp_path, region, legend), region)
     assert form.signatory.position == DEFAULT_FACTS[region].position
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_a_row_with_answers_but_no_sop_inside_the_table_is_a_warning(tmp_path, region):
+    def nameless(wb, ws, table):
+        r = table.sop_row(1)
+        se.insert_rows(ws, r, 1)
+        for c in range(table.title_col + 1, table.last_col + 1):
+            ws.cell(r, c).value = ws.cell(r + 1, c).value
+        ws.cell(r, table.title_col).value = None
+        for name in ("Nomor SOP",):
+            col = next(c for c in range(1, table.last_col + 1) if ws.cell(table.header, c).value == name)
+            ws.cell(r, col).value = None
+
+    form = read(build(tmp_path, region, nameless), region)
+    assert sops_of(form) == expected(region)
+    assert "baris_tidak_dikenali" in codes(form)

@@ -328,7 +328,9 @@ def _table_rows(grid: Grid, header: Header) -> TableRows:
     title_col, number_col, no_col = cols["title"], cols.get("number"), cols.get("no")
     first_cols = {no_col, title_col, number_col, min(c for c, _ in rows[header.row])}
     answer_cols = _answer_columns(header)
+    mark_cols = [c for c in answer_cols if c not in (number_col, no_col)]
     records: list = []
+    unknown: list = []
     warnings: list = []
     last = header.last_row
     skip_to = header.last_row
@@ -357,9 +359,17 @@ def _table_rows(grid: Grid, header: Header) -> TableRows:
             else:
                 records.append(Record([r]))
             last = r
+            warnings.extend(unknown)
+            unknown = []
         elif any(isinstance(v, str) and norm.is_place_date_line(v) for _, v in cells):
             break  # "Serang, 14 Mei 2025": the signature block has begun
-    _warn_hidden_rows(grid, header, last, warnings)
+        elif any(grid.value(r, c) is not None for c in mark_cols):
+            # inside the table (an SOP row follows) it is a row nobody can name; after the last
+            # SOP it is what comes under the table (a second signature block)
+            unknown.append(Warning("baris_tidak_dikenali",
+                                   "Baris berisi penilaian tetapi tanpa Nama SOP dan Nomor SOP; baris itu tidak dibaca",
+                                   grid.where(r)))
+    _warn_hidden_rows(grid, header, warnings)
     _check_numbers(grid, records, no_col, warnings)
     return TableRows(records, last, warnings)
 
@@ -387,10 +397,10 @@ def _goes_on(grid: Grid, r: int, record: Record, header: Header, answer_cols: li
         grid.value(record.rows[0], c) is not None for c in answer_cols if c not in (no_col,))
 
 
-def _warn_hidden_rows(grid: Grid, header: Header, last: int, warnings: list) -> None:
+def _warn_hidden_rows(grid: Grid, header: Header, warnings: list) -> None:
     cols = {header.columns["title"], header.columns.get("number")}
     for r in sorted(grid.hidden_rows):
-        if header.last_row < r <= last + 1 and any(
+        if header.last_row < r and any(
                 norm.clean_text(grid.hidden_cells.get((r, c))) for c in cols if c is not None):
             warnings.append(Warning("baris_tersembunyi",
                                     f"Baris {r} tersembunyi dan berisi data SOP; baris itu tidak dibaca",
