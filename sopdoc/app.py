@@ -25,7 +25,7 @@ from sopdoc.intake import moving, rebuild
 from sopdoc.intake.batch import Intake, build_document
 from sopdoc.intake.journal import Journal, journal_alias
 from sopdoc.intake.store import Store
-from sopdoc.outputs import blanks, export, letters, recap
+from sopdoc.outputs import blanks, cover_letters, export, letters, recap
 from sopdoc.outputs.status import PeriodStatus, period_status, status_dict
 from sopdoc.reading import parsing
 from sopdoc.rules.agencies import Register, load_register
@@ -279,6 +279,15 @@ class Season:
             except letters.LettersError as e:
                 result.pdf_error = str(e)
         return result
+
+    def cover_letters(self, run: blanks.BlankRun, now: Optional[dt.datetime] = None, *,
+                      portal_url: Optional[str] = None, reissue: bool = False,
+                      draft: bool = False) -> letters.Issue:
+        """Number and write the cover letter of each blank of `run`; see
+        `sopdoc.outputs.cover_letters.issue_cover_letters`. Raises LettersError (and its IncompleteConfig)."""
+        with Store(self.ws.store_path) as store:
+            return cover_letters.issue_cover_letters(self.ws, store, run, portal_url=portal_url,
+                                                     now=self._now(now), reissue=reissue, draft=draft)
 
     def move(self, file_or_sha256: str, period: str) -> moving.Moved:
         """Refile a stored submission (its archived file's path or name, or 8+ digits of its

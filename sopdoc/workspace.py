@@ -53,6 +53,11 @@ extra_days_off = []
 # days_to_resend = 5                                # teguran: working days from today to send by
 # meeting_time = "09.00 WIB s.d. selesai"           # undangan: the meeting's time
 
+# Blank forms (sopdoc forms --surat): the shared folder agencies put their filled-in forms in, named in
+# each cover letter. Not needed when the letters give the portal's upload links (--portal).
+# [forms]
+# return_folder = '\\\\server\\Evaluasi SOP\\inbox'
+
 # Names agencies write that the register does not know, mapped to a register code, e.g.
 # "Dinas Kesehtan" = "{example_code}"
 [aliases]

@@ -4,8 +4,8 @@ with the exact agency, period and values and no warning; an altered stamp is cau
 import datetime as dt
 import io
 import re
-from copy import deepcopy
 import shutil
+from copy import deepcopy
 from zoneinfo import ZoneInfo
 
 import docx
@@ -436,3 +436,130 @@ def test_a_form_without_a_stamp_reads_as_before(tmp_path):
     reading = parsing.read_file(SAMPLES / "banten-contoh.xlsx", region_key="banten", register=ws.register())
     assert reading.stamp.stamp is None and not reading.stamp.broken
     assert reading.agency.code == "36.09" and reading.agency_warnings == []
+
+
+# -- every region's blank opens in LibreOffice and is its parser's form ------------------------------
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                    reason="LibreOffice or poppler-utils not installed")
+def test_every_regions_blank_opens_in_libreoffice_and_is_recognised(tmp_path):
+    import subprocess
+
+    from sopdoc.outputs.letters import to_pdf
+    from sopdoc.reading import parsing
+    from sopdoc.reading.sniff import Limits
+
+    blanks = {}
+    for region in sorted(CODES):
+        ws = init_workspace(tmp_path / region, region)
+        store = Store(ws.store_path)
+        try:
+            blanks[region] = write_blanks(ws, store, ws.region().periods[0].id, agency_codes=(CODES[region],))
+        finally:
+            store.close()
+    for region, run in blanks.items():
+        document = parsing.open_document(run.written[0].path, run.written[0].path.name, Limits(), tmp_path)
+        assert parsing.recognize(document, region).name == region
+    paths = [run.written[0].path for run in blanks.values()]
+    pdfs = to_pdf(paths, tmp_path / "pdf")  # one LibreOffice run; a file it must repair gives no PDF
+    for (region, run), pdf in zip(blanks.items(), pdfs):
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        assert "Dinas Kesehatan" in text and run.written[0].agency_name == "Dinas Kesehatan", region
+
+
+# -- cover letters ----------------------------------------------------------------------------------
+
+LETTERS_CONFIG = """
+[letters]
+signer_name = "Dr. Hendra Gunawan, S.STP., M.Si."
+signer_nip = "197502142000031003"
+signer_position = "Kepala Biro Organisasi dan Reformasi Birokrasi"
+letterhead = ["PEMERINTAH PROVINSI BANTEN", "SEKRETARIAT DAERAH"]
+letterhead_address = ["Kawasan Pusat Pemerintahan Provinsi Banten (KP3B)"]
+tembusan = ["Sekretaris Daerah Provinsi Banten"]
+number_pattern = "065/{seq:03d}/Biro-Org/{year}"
+"""
+NOW = dt.datetime(2025, 5, 8, 9, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
+
+
+def _configured(ws, extra=""):
+    from sopdoc.workspace import open_workspace
+
+    with open(ws.root / "sopdoc.toml", "a", encoding="utf-8") as f:
+        f.write(LETTERS_CONFIG + extra)
+    return open_workspace(ws.root)
+
+
+def _blanks_and_letters(ws, **options):
+    from sopdoc.outputs.cover_letters import issue_cover_letters
+
+    store = Store(ws.store_path)
+    try:
+        run = write_blanks(ws, store, "banten-2025-tahap-1", agency_codes=("36.09", "36.10"), now=NOW)
+        return run, issue_cover_letters(ws, store, run, now=NOW, **options)
+    finally:
+        store.close()
+
+
+def _letter_text(path) -> str:
+    document = docx.Document(path)
+    parts = [p.text for p in document.paragraphs]
+    parts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+def test_a_cover_letter_gives_the_agencys_own_upload_link_and_its_qr_code(banten_ws):
+    from sopdoc.intake.store import Store as _Store
+    from sopdoc.portal import links as upload_links
+    from sopdoc.portal.secret import workspace_secret
+
+    ws = _configured(banten_ws)
+    run, issue = _blanks_and_letters(ws, portal_url="http://10.0.0.5:8080")
+    assert [letter.number for letter in issue.letters] == ["065/001/Biro-Org/2025", "065/002/Biro-Org/2025"]
+    store = _Store(ws.store_path)
+    try:
+        found = upload_links.current_links(store, workspace_secret(ws.root), ws.register(), "banten-2025-tahap-1", NOW)
+    finally:
+        store.close()
+    url = next(link.url("http://10.0.0.5:8080") for link in found if link.agency_code == "36.09")
+    letter = next(letter for letter in issue.letters if letter.agency_code == "36.09")
+    text = _letter_text(letter.path)
+    assert url in text and "36.09 Dinas Kesehatan.xlsx" in text
+    assert "Jumat, 16 Mei 2025" in text and "Kepala Dinas Kesehatan Provinsi Banten" in text
+    assert len(docx.Document(letter.path).inline_shapes) == 1  # the QR code
+    other = next(letter for letter in issue.letters if letter.agency_code == "36.10")
+    assert url not in _letter_text(other.path)
+
+
+def test_cover_letters_are_not_issued_twice(banten_ws):
+    ws = _configured(banten_ws, '\n[forms]\nreturn_folder = "\\\\\\\\biro-org\\\\Evaluasi SOP\\\\inbox"\n')
+    _, first = _blanks_and_letters(ws)
+    assert len(first.letters) == 2
+    assert "\\\\biro-org\\Evaluasi SOP\\inbox" in _letter_text(first.letters[0].path)
+    _, second = _blanks_and_letters(ws)
+    assert second.letters == [] and len(second.already) == 2
+
+
+def test_without_the_portal_or_a_shared_folder_only_drafts_are_written(banten_ws):
+    from sopdoc.outputs.letters import IncompleteConfig
+
+    ws = _configured(banten_ws)
+    with pytest.raises(IncompleteConfig, match="return_folder"):
+        _blanks_and_letters(ws)
+    _, drafts = _blanks_and_letters(ws, draft=True)
+    assert [letter.number for letter in drafts.letters] == ["DRAF", "DRAF"]
+    assert "[folder bersama]" in _letter_text(drafts.letters[0].path)
+
+
+def test_forms_command_writes_blanks_and_cover_letters(banten_ws, run):
+    ws = _configured(banten_ws)
+    result = run("forms", "-w", ws.root, "--period", "banten-2025-tahap-1", "--agency", "36.09",
+                 "--portal", "http://10.0.0.5:8080", "--now", "2025-05-08T09:00:00")
+    assert result.exit_code == 0, result.output
+    assert "36.09      Dinas Kesehatan (tanpa SOP terdahulu)" in result.output
+    assert "surat 065/001/Biro-Org/2025" in result.output
+    assert (ws.outbox / "banten-2025-tahap-1" / "formulir" / "36.09 Dinas Kesehatan.xlsx").is_file()
+    refused = run("forms", "-w", ws.root, "--agency", "99.99", "--now", "2025-05-08T09:00:00")
+    assert refused.exit_code == 2 and "99.99" in refused.output

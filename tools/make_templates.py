@@ -1,4 +1,4 @@
-"""Build the Word letter templates (undangan, teguran, laporan) in sopdoc/data/templates/.
+"""Build the Word letter templates (undangan, teguran, laporan, pengantar) in sopdoc/data/templates/.
 
 The templates are .docx files with Jinja tags for docxtpl, laid out as a surat dinas on A4 (kop
 surat, place and date, Nomor/Sifat/Lampiran/Hal, Yth., body, signature, tembusan). `sopdoc init`
@@ -335,10 +335,37 @@ def laporan() -> Document:
     return doc
 
 
+def pengantar() -> Document:
+    """The cover letter of an agency's blank form (sopdoc forms --surat)."""
+    doc = new_document()
+    letter_head(doc)
+    body(doc, "Dalam rangka {{ periode }} di lingkungan Pemerintah {{ daerah }}, bersama ini kami sampaikan "
+              "formulir evaluasi pelaksanaan SOP khusus untuk {{ opd }}, yaitu berkas {{ berkas }} (terlampir).")
+    body(doc, "Nama perangkat daerah dan tahap evaluasi telah tercantum pada formulir{% if sop_terisi %}, demikian "
+              "pula {{ sop_terisi }} SOP dari evaluasi sebelumnya; SOP yang tidak lagi berlaku agar dihapus dan SOP "
+              "baru ditambahkan{% endif %}. Mohon setiap isian dipilih dari pilihan yang tersedia pada formulir "
+              "dan bentuk formulir tidak diubah.")
+    tag(doc, "{%p if tautan %}")
+    body(doc, "Formulir yang telah diisi agar disampaikan paling lambat {{ batas_waktu }} melalui tautan unggah "
+              "khusus {{ opd }} berikut, atau dengan memindai kode QR di bawah ini:")
+    para(doc, "{{ tautan }}", align=WD_ALIGN_PARAGRAPH.CENTER, before=4, after=4)
+    para(doc, "{{ qr }}", align=WD_ALIGN_PARAGRAPH.CENTER, after=6)
+    body(doc, "Tautan tersebut hanya untuk {{ opd }}; mohon tidak diteruskan kepada perangkat daerah lain.")
+    tag(doc, "{%p else %}")
+    body(doc, "Formulir yang telah diisi agar disampaikan paling lambat {{ batas_waktu }} dengan menyimpan "
+              "berkasnya ke folder bersama {{ folder }}.")
+    tag(doc, "{%p endif %}")
+    closing(doc, "Demikian disampaikan, atas perhatian dan kerja samanya diucapkan terima kasih.")
+    signature(doc)
+    tembusan(doc)
+    return doc
+
+
 def main(out: Path = OUT) -> list:
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, build in (("undangan", undangan), ("teguran", teguran), ("laporan", laporan)):
+    for name, build in (("undangan", undangan), ("teguran", teguran), ("laporan", laporan),
+                        ("pengantar", pengantar)):
         path = out / f"{name}.docx"
         build().save(path)
         written.append(path)

@@ -78,7 +78,7 @@ def entry(ws, row: int, col: int, value=None, *, boxed=True, align="left", wrap=
     cell.font = Font(name=FONT, size=10)
     cell.protection = Protection(locked=False)
     cell.fill = _INPUT_FILL
-    cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=wrap)
+    cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=wrap, indent=1 if align == "left" else 0)
     if boxed:
         cell.border = _BOX
     if as_text:

@@ -39,7 +39,8 @@ from sopdoc.intake.store import Store
 from sopdoc.workspace import CONFIG_NAME
 
 KINDS = ("undangan", "teguran", "laporan")
-_TITLES = {"undangan": "Undangan", "teguran": "Teguran", "laporan": "Nota Dinas Laporan"}
+_TITLES = {"undangan": "Undangan", "teguran": "Teguran", "laporan": "Nota Dinas Laporan",
+           "pengantar": "Pengantar Formulir"}
 _ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 _INSTALL_PDF = (
     "LibreOffice tidak ditemukan, jadi surat tidak dapat diubah ke PDF (berkas .docx sudah dibuat). "
@@ -166,6 +167,14 @@ class Draft:
     recipient: Optional[str] = None  # within the period: agency code (teguran), "<date> Kelompok <groups>" (undangan)
 
 
+@dataclass(frozen=True)
+class Picture:
+    """A PNG image for a template variable (a QR code), `width_mm` wide on the page."""
+
+    png: bytes
+    width_mm: float
+
+
 def _percent(part: int, whole: int) -> str:
     if not whole:
         return "-"
@@ -188,7 +197,8 @@ def head_of(agency, region_name: str) -> str:
     return f"Kepala {name} {region_name}"
 
 
-def _common(status: PeriodStatus, config: LettersConfig, today: dt.date) -> dict:
+def common_context(status: PeriodStatus, config: LettersConfig, today: dt.date) -> dict:
+    """The variables every letter template has (templates/README.md)."""
     region, period = status.region, status.period
     return {
         "kop": config.letterhead,
@@ -225,7 +235,7 @@ def _undangan(status: PeriodStatus, config: LettersConfig, today: dt.date, skipp
             skipped.append(f"Pertemuan {long_date(meeting.date)} (kelompok {groups}): tidak ada perangkat daerah "
                            "tepat waktu yang diundang; surat tidak dibuat.")
             continue
-        context = _common(status, config, today) | {
+        context = common_context(status, config, today) | {
             "sifat": "Biasa",
             "lampiran": "1 (satu) berkas",
             "hal": "Undangan Apresiasi dan Verifikasi Hasil Evaluasi Pelaksanaan SOP",
@@ -252,7 +262,7 @@ def _teguran(status: PeriodStatus, config: LettersConfig, today: dt.date, calend
         if a.status == "tepat_waktu" or status.is_organizer(a):
             continue
         late = a.status == "terlambat"
-        context = _common(status, config, today) | {
+        context = common_context(status, config, today) | {
             "sifat": "Penting",
             "lampiran": "-",
             "hal": "Teguran Penyampaian Hasil Evaluasi Pelaksanaan SOP",
@@ -300,7 +310,7 @@ def _laporan(ws, status: PeriodStatus, config: LettersConfig, today: dt.date) ->
         found = [a.agency.name for a in status.agencies if a.status == state]
         return ", ".join(found) if found else "tidak ada"
 
-    context = _common(status, config, today) | {
+    context = common_context(status, config, today) | {
         "sifat": "Biasa",
         "lampiran": "1 (satu) berkas",
         "hal": f"Laporan Hasil {status.period.name}",
@@ -456,10 +466,18 @@ def issue_letters(ws, store: Store, kind: str, period_id: Optional[str] = None,
         drafts = _teguran(status, config, today, ws.calendar(), skipped)
     else:
         drafts = _laporan(ws, status, config, today)
+    return issue_drafts(ws, store, kind, drafts, config=config, period=status.period.id, now=now,
+                        skipped=skipped, unmatched=unmatched_files(status), reissue=reissue, draft=draft)
+
+
+def issue_drafts(ws, store: Store, kind: str, drafts: list, *, config: LettersConfig, period: str,
+                 now: dt.datetime, skipped: list = (), unmatched: list = (), reissue: bool = False,
+                 draft: bool = False) -> Issue:
+    """Number, render and record `drafts` of `kind` (see `issue_letters`); for the kinds other
+    modules make (the pengantar of sopdoc forms) with the same numbering and idempotence."""
+    skipped, unmatched = list(skipped), list(unmatched)
     missing = _missing_for(kind, config)
-    period = status.period.id
     folder = ws.outbox / period / "surat"
-    unmatched = unmatched_files(status)
     if draft:
         template = load_template(ws, kind) if drafts else None
         made = [_draft(draft_, template, folder / "draf", period, now) for draft_ in drafts]
@@ -542,11 +560,14 @@ def _free_path(folder: Path, stem: str) -> Path:
 
 
 def _render(template: Template, context: dict, path: Path) -> None:
-    from docxtpl import DocxTemplate
+    from docx.shared import Mm
+    from docxtpl import DocxTemplate, InlineImage
     from jinja2 import Environment, StrictUndefined, TemplateError
 
     try:
         doc = DocxTemplate(io.BytesIO(template.data))
+        context = {key: InlineImage(doc, io.BytesIO(value.png), width=Mm(value.width_mm))
+                   if isinstance(value, Picture) else value for key, value in context.items()}
         # autoescape: agency names with & or < must not break the document's XML
         doc.render(context, Environment(undefined=StrictUndefined, autoescape=True), autoescape=True)
     except TemplateError as e:
