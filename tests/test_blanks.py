@@ -459,7 +459,7 @@ def test_every_regions_blank_opens_in_libreoffice_and_is_recognised(tmp_path):
         finally:
             store.close()
     for region, run in blanks.items():
-        document = parsing.open_document(run.written[0].path, run.written[0].path.name, Limits(), tmp_path)
+        document = parsing.open_document(run.written[0].path, run.written[0].path.name, Limits())
         assert parsing.recognize(document, region).name == region
     paths = [run.written[0].path for run in blanks.values()]
     pdfs = to_pdf(paths, tmp_path / "pdf")  # one LibreOffice run; a file it must repair gives no PDF
