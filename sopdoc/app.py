@@ -22,7 +22,7 @@ from filelock import Timeout
 from sopdoc.errors import Refusal, SopdocError, WorkspaceError
 from sopdoc.files import write_atomically
 from sopdoc.intake import moving, rebuild
-from sopdoc.intake.batch import Intake, build_document
+from sopdoc.intake.batch import Intake, build_document, unusual_entries
 from sopdoc.intake.journal import Journal, journal_alias
 from sopdoc.intake.store import Store
 from sopdoc.outputs import blanks, cover_letters, export, letters, recap
@@ -50,6 +50,7 @@ class BatchResult:
     recaps: list = field(default_factory=list)  # paths written
     recap_error: Optional[str] = None  # why the recap refresh failed; the data itself is safe
     matched: list = field(default_factory=list)  # (file, agency code)
+    left_alone: list = field(default_factory=list)  # (name, kind): links, FIFOs ... in inbox/, never taken
 
     def count(self, outcome: str) -> int:
         """How many files ended with `outcome` (accepted, refused, duplicate, deferred)."""
@@ -196,6 +197,7 @@ class Season:
                     result.matched = intake.store.rematch_agencies(self.register, on_match=journal_alias(intake.journal))
                     if paths is None:
                         result.outcomes = intake.process_all(progress, should_stop)
+                        result.left_alone = unusual_entries(self.ws.inbox)
                     else:
                         result.outcomes = intake.process_paths(paths, progress, should_stop, followed=True)
                     intake.close()

@@ -359,3 +359,42 @@ def with_terminal_escapes_in_cells(path, placeholder: str) -> Path:
                  if info.filename.startswith("xl/worksheets/") or info.filename == "xl/sharedStrings.xml"}
     return _replace_members(path, {name: data.replace(placeholder.encode(), escaped.encode())
                                    for name, data in parts.items()})
+
+
+# --- odd inbox entries ---
+
+
+def odd_entries(inbox, outside) -> dict:
+    """Entries no sender's form is: links (to a form outside, to a folder, to nothing), a FIFO and
+    a socket, named like forms. Returns {name: what it is}. POSIX only."""
+    import os
+    import socket
+
+    inbox, outside = Path(inbox), Path(outside)
+    form = xlsx(outside / "di luar.xlsx", "Dinas Pendidikan")
+    made = {}
+    (inbox / "tautan.xlsx").symlink_to(form)
+    made["tautan.xlsx"] = "tautan simbolik"
+    (inbox / "tautan folder.xlsx").symlink_to(outside, target_is_directory=True)
+    made["tautan folder.xlsx"] = "tautan simbolik"
+    (inbox / "tautan putus.xlsx").symlink_to(outside / "tidak ada.xlsx")
+    made["tautan putus.xlsx"] = "tautan simbolik"
+    os.mkfifo(inbox / "pipa.xlsx")
+    made["pipa.xlsx"] = "FIFO (pipa bernama)"
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(inbox / "soket.xlsx"))
+    sock.close()
+    made["soket.xlsx"] = "soket"
+    return made
+
+
+def non_utf8_name(stem: bytes = b"Dinas Kesehatan \xe9\xff", suffix: bytes = b".xlsx") -> str:
+    """A file name whose bytes are not UTF-8 (Latin-1 from an old Windows share), as Python names it."""
+    import os
+
+    return os.fsdecode(stem + suffix)
+
+
+def long_name(length: int = 250, suffix: str = ".pdf") -> str:
+    """A file name of `length` bytes: the file fits, "<name>.alasan.txt" beside it does not."""
+    return "Formulir evaluasi SOP " + "x" * (length - 22 - len(suffix)) + suffix

@@ -40,6 +40,7 @@ def hostile_inbox(banten_ws):
     hostile.with_terminal_escapes_in_cells(path, "QQQ")
     os.rename(path, banten_ws.inbox / hostile.terminal_takeover_name())
     (banten_ws.inbox / hostile.terminal_takeover_name(".pdf")).write_bytes(hostile.PDF_MINIMAL)
+    (banten_ws.inbox / hostile.non_utf8_name(b"bukan utf8 \x1b[2J\xff", b".xlsx")).write_bytes(b"")
     return banten_ws
 
 

@@ -53,7 +53,9 @@ def process(workspace, received_from):
     if result.recap_error:
         click.echo(f"Rekap tidak dapat diperbarui: {for_terminal(result.recap_error)}")
     ws = season.ws
-    folders = sorted(p.name for p in ws.inbox.iterdir() if p.is_dir())
+    folders = sorted(p.name for p in ws.inbox.iterdir() if p.is_dir() and not p.is_symlink())
+    for name, kind in result.left_alone:
+        click.echo(for_terminal(f"Catatan: {name} di inbox bukan berkas biasa ({kind}); dibiarkan, tidak diproses."))
     if folders:
         click.echo(f"Catatan: subfolder di inbox tidak diproses ({for_terminal(', '.join(folders))}); "
                    "pindahkan berkasnya langsung ke inbox.")

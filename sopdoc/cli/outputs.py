@@ -10,6 +10,7 @@ from sopdoc.cli.options import OperationalError, now_option, parse_now, period_o
 from sopdoc.outputs import export as formats
 from sopdoc.outputs.letters import unmatched_warning
 from sopdoc.outputs.recap import write_table
+from sopdoc.outputs.safe_text import for_terminal
 from sopdoc.outputs.status import STATUS_LABELS
 
 
@@ -34,12 +35,14 @@ def export(workspace, fmt, rejected, all_versions, output, delimiter):
         write_table(rows, output, "Data")
         click.echo(f"Ditulis: {output}", err=True)
         return
-    text = formats.json_text(rows) if fmt == "json" else formats.csv_text(rows, delimiter)
     if output:
+        text = formats.json_text(rows) if fmt == "json" else formats.csv_text(rows, delimiter)
         output.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
         click.echo(f"Ditulis: {output}", err=True)
-    else:
-        click.echo(text, nl=False)
+    elif fmt == "json":
+        click.echo(for_terminal(formats.json_text(rows), lines=True), nl=False)  # still the same JSON
+    else:  # on a terminal every cell is shown escaped; in a file it is kept as sent
+        click.echo(formats.csv_text(rows, delimiter, shown=for_terminal), nl=False)
 
 
 @click.command()

@@ -31,6 +31,7 @@ from sopdoc.rules.indonesian import short_moment
 from sopdoc.model import Warning, submission_dict
 from sopdoc.outputs.safe_text import for_terminal
 from sopdoc.intake.journal import Journal
+from sopdoc.intake import entries
 from sopdoc.intake.store import Store
 from sopdoc.workspace import Workspace
 
@@ -40,6 +41,9 @@ _IGNORED_PREFIXES = ("~$", ".~lock.", ".", "~")
 _IGNORED_SUFFIXES = ("#", "~", ".tmp", ".temp", ".part", ".crdownload", ".partial", ".download",
                      ".swp", ".alasan.txt")
 _IGNORED_NAMES = {"thumbs.db", "desktop.ini"}
+# What is added to a file's name in rejected/: the reason beside it, and its temporary name
+# while being written (".alasan.txt.tmp"); and room for " (99)" when the name is taken.
+_NAME_RESERVE = len(".alasan.txt.tmp") + len(" (99)")
 GC_EVERY = 50  # files between full garbage collections in a batch (each costs a few ms)
 
 
@@ -182,11 +186,12 @@ def reason_text(outcome: Outcome, received_at: str, timezone: str) -> str:
 
 def free_destination(root: Path, store: Store, folder: Path, name: str) -> str:
     """A free path for `name` in `folder` (relative to `root`): "name (2).xlsx" if taken, by a
-    file or by a move the store has recorded but not finished."""
+    file or by a move the store has recorded but not finished. A name too long for its reason
+    file beside it is shortened, its extension kept."""
     def recorded(path: Path) -> bool:
         return store.is_destination(os.path.relpath(path, root))
 
-    return os.path.relpath(free_name(folder, name, taken=recorded), root)
+    return os.path.relpath(free_name(folder, entries.fitting_name(name, _NAME_RESERVE), taken=recorded), root)
 
 
 def move_file(source: Path, target: Path) -> None:
@@ -203,7 +208,13 @@ def move_file(source: Path, target: Path) -> None:
         with open(partial, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(partial, target)
-        os.unlink(source)
+        try:
+            os.unlink(source)
+        except OSError:
+            # the original cannot be removed (a read-only inbox): the copy is taken back, so a
+            # run never leaves one more copy in archive/ or rejected/; the file waits in inbox/
+            os.unlink(target)
+            raise
 
 
 class Intake:
@@ -239,13 +250,8 @@ class Intake:
         inbox = self.ws.inbox
         if not inbox.is_dir():
             raise WorkspaceError(f"Folder inbox {inbox} tidak ada")
-        found = []
-        for p in inbox.iterdir():
-            try:
-                if p.is_file() and not is_ignored(p.name):
-                    found.append((p.stat().st_mtime, p.name, p))
-            except FileNotFoundError:  # taken away while we looked
-                continue
+        files, _ = entries.scan(inbox)  # regular files only: links, FIFOs, sockets are left alone
+        found = [(st.st_mtime, p.name, p) for p, st in files if not is_ignored(p.name)]
         return [p for _, _, p in sorted(found)]
 
     def note_arrivals(self, paths: list) -> None:
@@ -253,17 +259,18 @@ class Intake:
         seen = []
         for p in paths:
             try:
-                st = p.stat()
+                st = os.lstat(p)
             except FileNotFoundError:
                 continue
-            seen.append((p.name, now, st.st_size, st.st_mtime_ns))
+            if entries.kind_of(st) is None:
+                seen.append((p.name, now, st.st_size, st.st_mtime_ns))
         self.store.note_arrivals(seen)
 
     def received_at(self, path: Path) -> dt.datetime:
         if self.received_from == "mtime":
             return dt.datetime.fromtimestamp(path.stat().st_mtime, self.region.tz).replace(microsecond=0)
         recorded = self.store.arrival(path.name)
-        st = path.stat()
+        st = os.lstat(path)
         # a different size or time means another file now bears the name (the one first seen was
         # taken away or replaced): it arrived now, not then
         if recorded and (recorded["size"], recorded["mtime_ns"]) == (st.st_size, st.st_mtime_ns):
@@ -289,7 +296,7 @@ class Intake:
         for done, path in enumerate(paths, start=1):
             if should_stop is not None and should_stop():
                 break
-            if not path.exists():  # taken away while the batch ran
+            if not os.path.lexists(path):  # taken away while the batch ran
                 continue
             outcome = self.take(path, followed=followed)
             if progress:
@@ -304,11 +311,12 @@ class Intake:
         "deferred" and the cause as its reason: it is tried again next time, nothing is lost."""
         try:
             if followed:
-                st = path.stat()
+                st = os.lstat(path)
                 self.store.update_arrival(path.name, st.st_size, st.st_mtime_ns)
             return self.process_file(path)
         except Exception as e:
-            return Outcome(path.name, "deferred", os.path.relpath(path, self.ws.root), "ditunda",
+            return Outcome(entries.readable_name(path.name), "deferred",
+                           entries.readable_name(os.path.relpath(path, self.ws.root)), "ditunda",
                            f"Belum dapat diproses ({e.__class__.__name__}: {e}); dicoba lagi pada putaran berikutnya.")
 
     def process_file(self, path: Path) -> Outcome:
@@ -317,15 +325,20 @@ class Intake:
             # python-docx/openpyxl documents hold reference cycles that keep each file's raw
             # parts alive until a full collection; without one, a long batch grows with N
             gc.collect()
+        # `name` is the file's own, kept exactly by the store; `shown` is that name as text any
+        # document, copy in archive/ and terminal takes (bytes that are not UTF-8 as \xNN)
         name = path.name
-        sha256 = parsing.sha256_of(path)
-        size = path.stat().st_size
+        shown = entries.readable_name(name)
+        # hashed through one descriptor, with what identifies the file then: a file replaced or
+        # rewritten while it is read is noticed before anything is recorded or moved
+        taken = entries.snapshot(path)
+        sha256, size = taken.sha256, taken.size
 
         unfinished = self.store.unfinished_move(name, sha256)
-        if unfinished is not None and not (self.ws.root / unfinished["stored_as"]).exists():
+        if unfinished is not None and self._free_or_own_copy(unfinished["stored_as"], sha256):
             # this run noted the file's arrival again; left behind, it would date a later file of that name
             self.store.forget_arrival(name)
-            return self._finish(path, Outcome(name, unfinished["outcome"], unfinished["stored_as"],
+            return self._finish(path, Outcome(shown, unfinished["outcome"], unfinished["stored_as"],
                                               unfinished["reason_code"], unfinished["reason"]),
                                 unfinished["received_at"], sha256, unfinished["processed_at"])
 
@@ -335,20 +348,24 @@ class Intake:
         prior = self.store.accepted_file(sha256)
         if prior is not None:
             # beside the first copy of these bytes, in archive/<period>/
-            stored_as = self._destination((self.ws.root / prior["stored_as"]).parent, name)
+            stored_as = self._destination((self.ws.root / prior["stored_as"]).parent, shown)
+            if not entries.unchanged(path, taken):
+                return self._changed(path)
             with self.store.transaction() as db:
                 self.store.record_file(db, name=name, sha256=sha256, size=size, received_at=received_iso,
                                        processed_at=processed_at, outcome="duplicate", stored_as=stored_as,
                                        duplicate_of=prior["id"])
-            return self._finish(path, Outcome(name, "duplicate", stored_as), received_iso, sha256, processed_at)
+            return self._finish(path, Outcome(shown, "duplicate", stored_as), received_iso, sha256, processed_at)
 
         try:
-            reading = parsing.read_file(path, name=name, region_key=self.ws.region_key,
+            reading = parsing.read_file(path, name=shown, region_key=self.ws.region_key,
                                         register=self.register, limits=self.limits, pm=self.pm,
                                         reader=self.reader)
         except Refusal as refusal:
-            stored_as = self._destination(self.ws.rejected, name)
-            outcome = Outcome(name, "refused", stored_as, refusal.code, refusal.reason)
+            stored_as = self._destination(self.ws.rejected, shown)
+            outcome = Outcome(shown, "refused", stored_as, refusal.code, refusal.reason)
+            if not entries.unchanged(path, taken):
+                return self._changed(path)
             with self.store.transaction() as db:
                 self.store.record_file(db, name=name, sha256=sha256, size=size, received_at=received_iso,
                                        processed_at=processed_at, outcome="refused", stored_as=stored_as,
@@ -356,24 +373,43 @@ class Intake:
             return self._finish(path, outcome, received_iso, sha256, processed_at)
 
         try:
-            document = build_document(reading, region=self.region, name=name, sha256=sha256,
+            document = build_document(reading, region=self.region, name=shown, sha256=sha256,
                                       received_at=received_at, calendar=self.calendar, version=0)
         except Waiting as waiting:
             # stays in inbox/ with its arrival kept; the batch after its period is added files it
             if self.store.note_waiting(name, sha256, received_iso, reading.form.agency_as_written, waiting.reason):
-                self.journal.append("waiting", file=name, sha256=sha256, received_at=received_iso)
-            return Outcome(name, "waiting", os.path.relpath(path, self.ws.root), "menunggu_periode", waiting.reason)
+                self.journal.append("waiting", file=shown, sha256=sha256, received_at=received_iso)
+            return Outcome(shown, "waiting", entries.readable_name(os.path.relpath(path, self.ws.root)),
+                           "menunggu_periode", waiting.reason)
+        if not entries.unchanged(path, taken):
+            return self._changed(path)
         with self.store.transaction() as db:
             # version numbering and the insert share one write transaction, so two writers
             # can never hand out the same version
             document["source"]["version"] = self.store.next_version(document["period"], document["agency"]["code"])
-            stored_as = self._destination(self.ws.archive / document["period"], name)
+            stored_as = self._destination(self.ws.archive / document["period"], shown)
             submission_id = self.store.record_submission(db, document)
             self.store.record_file(db, name=name, sha256=sha256, size=size, received_at=received_iso,
                                    processed_at=processed_at, outcome="accepted", stored_as=stored_as,
                                    submission_id=submission_id)
-        return self._finish(path, Outcome(name, "accepted", stored_as, document=document,
+        return self._finish(path, Outcome(shown, "accepted", stored_as, document=document,
                                           note=acceptance_note(document)), received_iso, sha256, processed_at)
+
+    def _free_or_own_copy(self, stored_as: str, sha256: str) -> bool:
+        """Is the recorded destination of an unfinished move free, or does it hold these very bytes
+        (the copy of a cross-drive move whose original could not be removed yet)?"""
+        target = self.ws.root / stored_as
+        if not os.path.lexists(target):
+            return True
+        try:
+            return entries.snapshot(target).sha256 == sha256
+        except OSError:
+            return False
+
+    def _changed(self, path: Path) -> Outcome:
+        return Outcome(entries.readable_name(path.name), "deferred",
+                       entries.readable_name(os.path.relpath(path, self.ws.root)), "ditunda",
+                       "Berkas berubah atau diganti saat sedang diproses; dibaca ulang pada putaran berikutnya.")
 
     def _destination(self, folder: Path, name: str) -> str:
         return free_destination(self.ws.root, self.store, folder, name)
@@ -384,12 +420,23 @@ class Intake:
         self.journal.append(outcome.outcome, file=outcome.name, sha256=sha256, received_at=received_at,
                             processed_at=processed_at, stored_as=outcome.stored_as.replace(os.sep, "/"),
                             reason_code=outcome.reason_code, reason=outcome.reason)
+        reason_file = target.with_name(target.name + ".alasan.txt")
         if outcome.reason_code:
             target.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(target.with_name(target.name + ".alasan.txt"),
-                             reason_text(outcome, received_at, self.region.timezone), newline="\r\n")
-        move_file(path, target)
+            write_atomically(reason_file, reason_text(outcome, received_at, self.region.timezone), newline="\r\n")
+        try:
+            move_file(path, target)
+        except OSError:
+            if outcome.reason_code and not os.path.lexists(target):
+                reason_file.unlink(missing_ok=True)  # no reason beside a file that is not there
+            raise
         # a file put back into inbox/ later (by hand, after fixing it) is then a new arrival,
         # not the rest of this move
         self.store.mark_moved(outcome.stored_as)
         return outcome
+
+
+def unusual_entries(inbox: Path) -> list:
+    """(name, kind) of what is in inbox/ but is no file to take and no folder: symbolic links,
+    FIFOs, sockets, devices. They are left alone; a person should look."""
+    return [(name, kind) for name, kind in entries.scan(inbox)[1] if kind != "folder" and not is_ignored(name)]

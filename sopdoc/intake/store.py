@@ -8,6 +8,7 @@ No module but this one speaks SQL.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
@@ -256,17 +257,18 @@ class Store:
         with self.transaction() as db:
             db.executemany(
                 "INSERT OR IGNORE INTO arrivals (name, received_at, size, mtime_ns) VALUES (?, ?, ?, ?)",
-                seen,
+                [(_stored_name(name), *rest) for name, *rest in seen],
             )
 
     def arrival(self, name: str) -> Optional[sqlite3.Row]:
         """The first sighting of `name`: received_at, and the size and mtime_ns it had then."""
-        return self.db.execute("SELECT received_at, size, mtime_ns FROM arrivals WHERE name = ?", (name,)).fetchone()
+        return self.db.execute("SELECT received_at, size, mtime_ns FROM arrivals WHERE name = ?",
+                               (_stored_name(name),)).fetchone()
 
     def update_arrival(self, name: str, size: int, mtime_ns: int) -> None:
         """The file first seen as `name` has grown to this while it was followed (a copy finishing)."""
         with self.transaction() as db:
-            db.execute("UPDATE arrivals SET size = ?, mtime_ns = ? WHERE name = ?", (size, mtime_ns, name))
+            db.execute("UPDATE arrivals SET size = ?, mtime_ns = ? WHERE name = ?", (size, mtime_ns, _stored_name(name)))
 
     def record_arrival(self, name: str, received_at: str, size: int, mtime_ns: int) -> None:
         """Record that `name` arrived at `received_at`, replacing any sighting of it (an upload
@@ -278,7 +280,7 @@ class Store:
     def forget_arrival(self, name: str) -> None:
         """Drop the arrival of `name` (its file has been dealt with)."""
         with self.transaction() as db:
-            db.execute("DELETE FROM arrivals WHERE name = ?", (name,))
+            db.execute("DELETE FROM arrivals WHERE name = ?", (_stored_name(name),))
 
     def forget_missing_arrivals(self, inbox) -> None:
         """Drop arrivals whose file is no longer in `inbox` (taken away, or left behind by a crash).
@@ -288,11 +290,11 @@ class Store:
         """
         with self.transaction() as db:
             names = [r[0] for r in db.execute("SELECT name FROM arrivals")]
-            gone = [(name,) for name in names if not (inbox / name).exists()]
+            gone = [(name,) for name in names if not os.path.lexists(inbox / _name_read(name))]
             db.executemany("DELETE FROM arrivals WHERE name = ?", gone)
             waiting = [r[0] for r in db.execute("SELECT name FROM waiting")]
             db.executemany("DELETE FROM waiting WHERE name = ?",
-                           [(name,) for name in waiting if not (inbox / name).exists()])
+                           [(name,) for name in waiting if not os.path.lexists(inbox / _name_read(name))])
 
     # --- forms waiting for their period -------------------------------------------------------
 
@@ -305,13 +307,13 @@ class Store:
             db.execute(
                 "INSERT OR REPLACE INTO waiting (name, sha256, received_at, agency_as_written, reason, noted_at)"
                 " VALUES (?, ?, ?, ?, ?, datetime('now'))",
-                (name, sha256, received_at, agency_as_written, reason),
+                (_stored_name(name), sha256, received_at, agency_as_written, reason),
             )
         return known is None
 
     def waiting(self) -> list:
         """Forms waiting in inbox/ for their period, oldest arrival first, as dicts."""
-        return [dict(r) for r in self.db.execute(
+        return [dict(r, name=_name_read(r["name"])) for r in self.db.execute(
             "SELECT name, sha256, received_at, agency_as_written, reason FROM waiting ORDER BY received_at, name")]
 
     # --- files ------------------------------------------------------------------------------
@@ -330,7 +332,7 @@ class Store:
         """A record of this name and these bytes whose move out of inbox/ a crash interrupted."""
         return self.db.execute(
             "SELECT * FROM files WHERE name = ? AND sha256 = ? AND moved = 0 ORDER BY id DESC LIMIT 1",
-            (name, sha256),
+            (_stored_name(name), sha256),
         ).fetchone()
 
     def mark_moved(self, stored_as: str) -> None:
@@ -356,6 +358,7 @@ class Store:
 
     def record_file(self, db, *, name, sha256, size, received_at, processed_at, outcome, stored_as,
                     reason_code=None, reason=None, submission_id=None, duplicate_of=None) -> int:
+        name = _stored_name(name)
         db.execute("DELETE FROM arrivals WHERE name = ?", (name,))
         db.execute("DELETE FROM waiting WHERE name = ?", (name,))
         return db.execute(
@@ -450,11 +453,12 @@ class Store:
         if len(key) >= 8 and all(c in "0123456789abcdefABCDEF" for c in key):
             where, params = "f.sha256 LIKE ?", (key.lower() + "%",)
         else:
-            where, params = "(f.name = ? OR replace(f.stored_as, '\\', '/') = ?)", (key, key.replace("\\", "/"))
-        return self.db.execute(
+            where, params = ("(f.name = ? OR replace(f.stored_as, '\\', '/') = ?)",
+                             (_stored_name(key), key.replace("\\", "/")))
+        return [dict(r, name=_name_shown(r["name"])) for r in self.db.execute(
             "SELECT f.*, s.period, s.agency_code, s.document FROM files f JOIN submissions s ON s.id = f.submission_id"
             f" WHERE f.outcome = 'accepted' AND {where} ORDER BY f.id", params,
-        ).fetchall()
+        )]
 
     def agency_codes(self, period: str) -> list:
         """The agencies with a submission in `period`."""
@@ -535,13 +539,13 @@ class Store:
             "SELECT name, sha256, received_at, reason_code, reason FROM files WHERE outcome = 'refused' ORDER BY id"
         ).fetchall()
         return [
-            {"file": r["name"], "sha256": r["sha256"], "received_at": r["received_at"],
+            {"file": _name_shown(r["name"]), "sha256": r["sha256"], "received_at": r["received_at"],
              "reason_code": r["reason_code"], "reason": r["reason"]}
             for r in rows
         ]
 
     def files(self) -> list:
-        return [dict(r) for r in self.db.execute("SELECT * FROM files ORDER BY id")]
+        return [dict(r, name=_name_read(r["name"])) for r in self.db.execute("SELECT * FROM files ORDER BY id")]
 
     def latest_processing_by_period(self) -> list:
         """(period, newest processed_at) of every period with a submission, by period."""
@@ -642,6 +646,26 @@ def _add_letter_recipient(db) -> None:
     keep NULL and count for no meeting (`--ulang` is not needed to make theirs again)."""
     db.execute("ALTER TABLE letters ADD COLUMN recipient TEXT")
     db.execute("UPDATE letters SET recipient = agency_code WHERE kind = 'teguran'")
+
+
+def _stored_name(name: str):
+    """A file name as the store keeps it: text, or its exact bytes (a BLOB) when they are not
+    UTF-8 (Python holds those as lone surrogates, which SQLite text cannot take)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name)
+    return name
+
+
+def _name_read(value) -> str:
+    """A stored file name back as Python names files."""
+    return os.fsdecode(value) if isinstance(value, bytes) else value
+
+
+def _name_shown(value) -> str:
+    """A stored file name for reports and exports: bytes that are not UTF-8 as \\xNN."""
+    return value.decode("utf-8", "backslashreplace") if isinstance(value, bytes) else value
 
 
 def _statements(script: str) -> list:

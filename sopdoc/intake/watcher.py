@@ -25,7 +25,8 @@ from filelock import FileLock, Timeout
 
 from sopdoc.app import Busy, Season
 from sopdoc.errors import SopdocError, WorkspaceError
-from sopdoc.intake.batch import Intake, is_ignored
+from sopdoc.intake import entries
+from sopdoc.intake.batch import Intake, is_ignored, unusual_entries
 from sopdoc.outputs.safe_text import for_terminal
 from sopdoc.workspace import Workspace
 
@@ -49,16 +50,6 @@ class _Candidate:
     not_before: float = 0.0
 
 
-def _readable(path: Path) -> bool:
-    """Can the file be opened and read? False while another program holds it (Windows)."""
-    try:
-        with open(path, "rb") as f:
-            f.read(1)
-        return True
-    except OSError:
-        return False
-
-
 class Settler:
     """Decides when files in the inbox are complete. Times are `time.monotonic()` seconds.
 
@@ -67,7 +58,7 @@ class Settler:
     """
 
     def __init__(self, settle: float, empty_settle: Optional[float] = None,
-                 readable: Callable[[Path], bool] = _readable,
+                 readable: Callable[[Path], bool] = entries.is_readable,
                  on_busy: Callable[[str, int], None] = lambda name, attempts: None):
         self.settle = settle
         self.empty_settle = settle * EMPTY_SETTLE_FACTOR if empty_settle is None else empty_settle
@@ -80,8 +71,10 @@ class Settler:
         if path.name in self.candidates:
             return False
         try:
-            st = path.stat()
+            st = os.lstat(path)
         except OSError:
+            return False
+        if entries.kind_of(st) is not None:  # links, FIFOs, sockets: never taken
             return False
         self.candidates[path.name] = _Candidate(st.st_size, st.st_mtime_ns, now)
         return True
@@ -96,11 +89,14 @@ class Settler:
         for name, c in list(self.candidates.items()):
             path = folder / name
             try:
-                st = path.stat()
+                st = os.lstat(path)
             except FileNotFoundError:
                 self.forget(name)
                 continue
             except OSError:
+                continue
+            if entries.kind_of(st) is not None:  # replaced by a link or a FIFO meanwhile
+                self.forget(name)
                 continue
             if (st.st_size, st.st_mtime_ns) != (c.size, c.mtime_ns):
                 c.size, c.mtime_ns, c.stable_since = st.st_size, st.st_mtime_ns, now
@@ -179,6 +175,7 @@ class Watcher:
         self._observer = None
         self._next_rescan = 0.0
         self._arrivals = Intake(ws, clock=clock)  # notes arrivals; batches use a fresh Intake
+        self._noted_unusual: set = set()  # links, FIFOs ... in the inbox, mentioned once each
 
     # -- life cycle ---------------------------------------------------------------------------
 
@@ -287,6 +284,10 @@ class Watcher:
             self._start_observer()
         present = self._arrivals.pending()
         self._see(present, now)
+        for name, kind in unusual_entries(self.ws.inbox):
+            if name not in self._noted_unusual:
+                self._noted_unusual.add(name)
+                self.log(f"Catatan: {for_terminal(name)} di inbox bukan berkas biasa ({kind}); dibiarkan, tidak diproses.")
         self._arrivals.store.forget_missing_arrivals(self.ws.inbox)
         self._next_rescan = now + self.rescan_every  # only once it worked: a share that dropped is retried
 
@@ -310,9 +311,9 @@ class Watcher:
             return []
         taken = {o.name: o for o in result.outcomes}
         for path in paths:
-            outcome = taken.get(path.name)
+            outcome = taken.get(entries.readable_name(path.name))  # outcomes name files readably
             if outcome is None:
-                if not path.exists():  # taken by a `sopdoc process` run meanwhile
+                if not os.path.lexists(path):  # taken by a `sopdoc process` run meanwhile
                     self.settler.forget(path.name)
             elif outcome.outcome == "deferred":
                 attempts = self.settler.retry_later(path.name, now)

@@ -40,12 +40,13 @@ def json_text(records: list) -> str:
     return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
 
 
-def csv_text(rows: list, delimiter: str = ";") -> str:
-    """Rows as CSV (keys of the first row as the header); agency text made inert for spreadsheets."""
+def csv_text(rows: list, delimiter: str = ";", shown=lambda text: text) -> str:
+    """Rows as CSV (keys of the first row as the header); agency text made inert for spreadsheets
+    and passed through `shown` (for a terminal: safe_text.for_terminal)."""
     out = io.StringIO()
     if rows:
         writer = csv.DictWriter(out, fieldnames=list(rows[0]), delimiter=delimiter)
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: inert(v) for k, v in row.items()})
+            writer.writerow({k: shown(inert(v)) if isinstance(v, str) else v for k, v in row.items()})
     return out.getvalue()
