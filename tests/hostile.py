@@ -398,3 +398,31 @@ def non_utf8_name(stem: bytes = b"Dinas Kesehatan \xe9\xff", suffix: bytes = b".
 def long_name(length: int = 250, suffix: str = ".pdf") -> str:
     """A file name of `length` bytes: the file fits, "<name>.alasan.txt" beside it does not."""
     return "Formulir evaluasi SOP " + "x" * (length - 22 - len(suffix)) + suffix
+
+
+def cells_just_under_the_limit(path, cells: int = 99_000, columns: int = 9_000) -> Path:
+    """A sheet of varied numbers just under the cell limit: passes every check, so it is what the
+    readers and parsers must still handle in bounded time and memory."""
+    import random
+
+    from openpyxl.utils import get_column_letter
+
+    rng = random.Random(7)
+    letters = [get_column_letter(i) for i in range(1, columns + 1)]
+    rows = []
+    for r in range(1, cells // columns + 1):
+        rows.append(f'<row r="{r}">' + "".join(f'<c r="{c}{r}"><v>{rng.randrange(10**6)}</v></c>' for c in letters) + "</row>")
+    body = b'<worksheet xmlns="' + SHEET_NS + b'"><sheetData>' + "".join(rows).encode() + b"</sheetData></worksheet>"
+    return _replace_members(xlsx(path), {"xl/worksheets/sheet1.xml": body})
+
+
+def elements_just_under_the_limit(path, paragraphs: int = 72_000) -> Path:
+    """A Word body of varied paragraphs just under the element limit (four elements each)."""
+    import random
+
+    rng = random.Random(7)
+    base = docx(path)
+    with zipfile.ZipFile(base) as z:
+        body = z.read("word/document.xml")
+    filler = "".join(f"<w:p><w:r><w:t>{rng.randrange(10**9)}</w:t></w:r></w:p>" for _ in range(paragraphs)).encode()
+    return _replace_members(base, {"word/document.xml": body.replace(b"<w:body>", b"<w:body>" + filler, 1)})

@@ -156,3 +156,16 @@ def test_heavy_files_beside_good_forms_in_a_memory_capped_batch(banten_ws):
     for command in (["process", "-w", banten_ws.root], ["status", "-w", banten_ws.root]):
         assert run_capped(command, seconds=60).returncode == 0
     assert time.perf_counter() - started < 20
+
+
+@pytest.mark.parametrize("build", [hostile.cells_just_under_the_limit, hostile.elements_just_under_the_limit])
+def test_a_file_just_under_every_limit_still_costs_seconds_and_bounded_memory(tmp_path, build):
+    path = build(tmp_path / "besar.xlsx")
+    from sopdoc.reading.sniff import sniff
+
+    assert sniff(path) in ("xlsx", "docx")  # under every limit: the readers get it
+    started = time.perf_counter()
+    result = run_capped(["check", path, "--region", "banten"], memory_mb=1024, seconds=120)
+    assert result.returncode == 1, result.stderr  # not a form, refused: no crash, no memory error
+    assert "bukan_formulir" in result.stdout
+    assert time.perf_counter() - started < 60

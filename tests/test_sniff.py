@@ -353,7 +353,7 @@ def test_thirty_sheets_of_empty_cells_are_refused_in_milliseconds(tmp_path):
         assert max(info.file_size for info in z.infolist()) <= hostile.MiB
     refusal = refused_within(path, seconds=0.5)
     assert refusal.code == "berkas_berbahaya"
-    assert "sel lembar kerja" in refusal.reason and "200.000" in refusal.reason
+    assert "sel lembar kerja" in refusal.reason and "100.000" in refusal.reason
 
 
 @pytest.mark.parametrize("build, counted", [
