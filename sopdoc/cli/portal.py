@@ -42,17 +42,14 @@ def serve(workspace, host, port, base_url, no_watch, polling):
     """
     import uvicorn
 
-    from sopdoc.intake.watcher import Watcher
     from sopdoc.web.server import create_app
 
     ws = open_workspace(workspace)
     app = create_app(ws.root, base_url=base_url_of(base_url, host, port) if base_url else None)
     watcher = None
     if not no_watch:
-        tz = ws.region().tz
-        watcher = Watcher(ws, polling=polling,
-                          log=lambda line: click.echo(f"[{dt.datetime.now(tz):%d-%m-%Y %H.%M.%S}] {line}"))
-        threading.Thread(target=_watch, args=(watcher,), name="sopdoc-watch", daemon=True).start()
+        watcher = _BackgroundWatcher(ws, polling)
+        watcher.start()
     click.echo(f"Portal sopdoc: {base_url_of(base_url, host, port)}/ (Ctrl-C untuk berhenti)")
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
@@ -61,11 +58,29 @@ def serve(workspace, host, port, base_url, no_watch, polling):
             watcher.stop()
 
 
-def _watch(watcher) -> None:
-    try:
-        watcher.run()
-    except SopdocError as e:
-        click.echo(f"Folder inbox tidak dipantau oleh portal ini: {e}", err=True)
+class _BackgroundWatcher(threading.Thread):
+    """`sopdoc watch` in a thread beside the portal. The Watcher is made inside the thread: the
+    store connection it opens belongs to the thread that made it."""
+
+    def __init__(self, ws, polling: bool):
+        super().__init__(name="sopdoc-watch", daemon=True)
+        self.ws, self.polling = ws, polling
+        self.watcher = None
+
+    def run(self) -> None:
+        from sopdoc.intake.watcher import Watcher
+
+        tz = self.ws.region().tz
+        try:
+            self.watcher = Watcher(self.ws, polling=self.polling,
+                                   log=lambda line: click.echo(f"[{dt.datetime.now(tz):%d-%m-%Y %H.%M.%S}] {line}"))
+            self.watcher.run()
+        except SopdocError as e:
+            click.echo(f"Folder inbox tidak dipantau oleh portal ini: {e}", err=True)
+
+    def stop(self) -> None:
+        if self.watcher is not None:
+            self.watcher.stop()
 
 
 @click.command()
