@@ -69,8 +69,7 @@ def _evaluation(ws, blank: BlankForm) -> None:
         xl.entry(ws, r, 3, title)
         for col in range(4, 11):
             xl.entry(ws, r, col, align="center")
-        # unlocked like the rest of the row: a protected sheet refuses to delete a row with a locked cell
-        xl.entry(ws, r, 11, f'=IF(COUNT(D{r}:J{r})=0,"",SUM(D{r}:J{r}))', align="center")
+        xl.formula_entry(ws, r, 11, f'=IF(COUNT(D{r}:J{r})=0,"",SUM(D{r}:J{r}))')
         xl.entry(ws, r, 12, align="center")
         xl.entry(ws, r, 13)
     last = first + len(rows) - 1

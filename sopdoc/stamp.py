@@ -122,10 +122,10 @@ def read_stamp(path: Path) -> StampReading:
             root = ElementTree.fromstring(package.read(info))
     except KeyError:
         return StampReading()
-    except (OSError, zipfile.BadZipFile, ElementTree.ParseError, ValueError):
-        return StampReading()
     except DefusedXmlException:  # entities in a property part: not one we wrote
         return StampReading(broken=True)
+    except (OSError, zipfile.BadZipFile, ElementTree.ParseError, ValueError):
+        return StampReading()
     values = {}
     for prop in root.findall(f"{{{_PROPS_NS}}}property"):
         name = prop.get("name") or ""

@@ -5,6 +5,7 @@ import datetime as dt
 import io
 import re
 import shutil
+import zipfile
 from copy import deepcopy
 from zoneinfo import ZoneInfo
 
@@ -16,7 +17,7 @@ from docx.text.paragraph import Paragraph
 
 from blankfill import choose, controls, pick, pick_date, rows_with, set_text, tick, type_date, type_text
 from conftest import SAMPLES
-from sopdoc import plugins
+from sopdoc import ParserInfo, hookimpl, plugins
 from sopdoc.intake.batch import Intake
 from sopdoc.intake.store import Store
 from sopdoc.model import CRITERIA
@@ -563,3 +564,137 @@ def test_forms_command_writes_blanks_and_cover_letters(banten_ws, run):
     assert (ws.outbox / "banten-2025-tahap-1" / "formulir" / "36.09 Dinas Kesehatan.xlsx").is_file()
     refused = run("forms", "-w", ws.root, "--agency", "99.99", "--now", "2025-05-08T09:00:00")
     assert refused.exit_code == 2 and "99.99" in refused.output
+
+
+# -- hostile text, failing plugins, damaged stamps ---------------------------------------------------
+
+
+def _hostile_blank() -> "BlankForm":
+    from sopdoc import BlankForm, BlankSop
+
+    return BlankForm("Dinas Kesehatan", "Provinsi Banten", "Serang", "banten-2025-tahap-1", "Tahap I",
+                     dt.date(2025, 5, 1), dt.date(2025, 7, 1),
+                     (BlankSop('=HYPERLINK("http://x","klik")', "+1-1"), BlankSop("@SUM(A1)", "-2")))
+
+
+@pytest.mark.parametrize("region", ["banten", "bontang", "tanjungbalai"])
+def test_an_earlier_sop_title_never_comes_back_as_a_formula(region):
+    data = plugins.get_manager().hook.sopdoc_blank_form(parser=region, blank=_hostile_blank())
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    formulas = [cell.value for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row
+                if cell.data_type == "f"]
+    assert all(f.startswith("=IF(COUNT(") for f in formulas)  # Bontang's own Nilai column only
+    texts = {cell.value for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row}
+    assert {'=HYPERLINK("http://x","klik")', "+1-1", "@SUM(A1)", "-2"} <= texts
+
+
+class _Broken:
+    def __init__(self, answer):
+        self.answer = answer
+
+    @hookimpl
+    def sopdoc_parser_info(self):
+        return ParserInfo("rusak", "0.1", "banten", ("xlsx",))
+
+    @hookimpl
+    def sopdoc_blank_form(self, parser, blank):
+        if parser != "rusak":
+            return None
+        if isinstance(self.answer, Exception):
+            raise self.answer
+        return self.answer
+
+
+@pytest.mark.parametrize("answer, message", [(RuntimeError("boom"), "rusak gagal menulis formulir kosong"),
+                                             (b"not a zip", "tidak menghasilkan berkas .xlsx")])
+def test_a_failing_blank_writer_stops_the_run_with_its_name(banten_ws, answer, message):
+    pm = plugins.make_manager(load_entrypoints=False)
+    pm.unregister(name="sopdoc_regions.banten")
+    pm.register(_Broken(answer), name="rusak")
+    store = Store(banten_ws.store_path)
+    try:
+        with pytest.raises(BlanksError, match=message):
+            write_blanks(banten_ws, store, "banten-2025-tahap-1", agency_codes=("36.09",), pm=pm)
+    finally:
+        store.close()
+
+
+def test_a_region_whose_parser_writes_no_blanks_is_told_so(banten_ws):
+    class Reader:
+        @hookimpl
+        def sopdoc_parser_info(self):
+            return ParserInfo("hanya-baca", "0.1", "banten", ("xlsx",))
+
+    pm = plugins.make_manager(load_entrypoints=False)
+    pm.unregister(name="sopdoc_regions.banten")
+    pm.register(Reader(), name="hanya-baca")
+    assert "hanya-baca" not in plugins.blank_parsers(pm)
+    store = Store(banten_ws.store_path)
+    try:
+        with pytest.raises(BlanksError, match="Tidak ada pengurai daerah 'banten' yang menyediakan formulir kosong"):
+            write_blanks(banten_ws, store, "banten-2025-tahap-1", pm=pm)
+    finally:
+        store.close()
+
+
+def test_plugins_command_says_which_parsers_write_blanks(run):
+    result = run("plugins")
+    lines = [line for line in result.output.splitlines() if line.split()[:1] in (["banten"], ["bengkulu"])]
+    assert len(lines) == 2 and all("formulir kosong" in line and "tanpa formulir" not in line for line in lines)
+
+
+def _package(custom_xml: str) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        package.writestr("docProps/custom.xml", custom_xml)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("custom, broken", [
+    ('<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"/>', False),
+    ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><Properties>&a;</Properties>', True),
+    ('<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+     'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+     '<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="sopdoc.agency">'
+     '<vt:lpwstr>36.09</vt:lpwstr></property></Properties>', True),  # a stamp with parts missing
+])
+def test_stamps_that_are_absent_or_damaged(tmp_path, custom, broken):
+    from sopdoc.stamp import read_stamp
+
+    path = tmp_path / "berkas.xlsx"
+    path.write_bytes(_package(custom))
+    found = read_stamp(path)
+    assert found.stamp is None and found.broken is broken
+
+
+def test_a_stamp_survives_saving_by_openpyxl_and_is_absent_from_other_files(tmp_path):
+    from sopdoc.stamp import Stamp, read_stamp, stamp_package
+
+    stamp = Stamp("banten", "36.09", "banten-2025-tahap-1", "banten/1.0")
+    path = tmp_path / "blank.xlsx"
+    path.write_bytes(stamp_package(plugins.get_manager().hook.sopdoc_blank_form(parser="banten",
+                                                                                blank=_hostile_blank()), stamp))
+    openpyxl.load_workbook(path).save(path)
+    assert read_stamp(path).stamp == stamp
+    assert read_stamp(tmp_path / "missing.xlsx").stamp is None
+    (tmp_path / "not-a-zip.xlsx").write_bytes(b"hello")
+    assert read_stamp(tmp_path / "not-a-zip.xlsx") == read_stamp(tmp_path / "missing.xlsx")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_a_stamp_survives_saving_in_libreoffice(tmp_path):
+    from sopdoc.reading.office import find_soffice, run_soffice
+    from sopdoc.stamp import read_stamp
+
+    for region in ("banten", "sidoarjo"):
+        ws = init_workspace(tmp_path / region, region)
+        store = Store(ws.store_path)
+        try:
+            blank = write_blanks(ws, store, ws.region().periods[0].id, agency_codes=(CODES[region],)).written[0]
+        finally:
+            store.close()
+        kind = blank.path.suffix[1:]
+        run_soffice(find_soffice(), ["--convert-to", kind, "--outdir", str(tmp_path / "lo"), str(blank.path)], 180)
+        saved = read_stamp(tmp_path / "lo" / blank.path.name)
+        assert saved.stamp is not None and saved.stamp.agency == CODES[region], region

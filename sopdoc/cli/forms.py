@@ -7,6 +7,7 @@ import click
 
 from sopdoc.app import Season
 from sopdoc.cli.options import now_option, parse_now, period_option, workspace_option
+from sopdoc.outputs.safe_text import for_terminal
 
 
 @click.command()
@@ -38,13 +39,13 @@ def forms(workspace, period_id, outdir, agency_codes, with_letters, portal_url, 
     for blank in run.written:
         history = (f"{blank.prefilled} SOP dari {blank.from_period}" if blank.from_period
                    else "tanpa SOP terdahulu")
-        click.echo(f"  {blank.agency_code:<10} {blank.agency_name} ({history})")
-    click.echo(f"{len(run.written)} formulir {run.period.name} ditulis ke {run.folder}")
+        click.echo(for_terminal(f"  {blank.agency_code:<10} {blank.agency_name} ({history})"))
+    click.echo(for_terminal(f"{len(run.written)} formulir {run.period.name} ditulis ke {run.folder}"))
     if not (with_letters or draft or portal_url):
         return
     issue = season.cover_letters(run, now, portal_url=portal_url, reissue=reissue, draft=draft)
     for letter in issue.letters:
-        click.echo(f"  surat {letter.number}: {letter.path.name}")
+        click.echo(for_terminal(f"  surat {letter.number}: {letter.path.name}"))
     if issue.already:
         click.echo(f"{len(issue.already)} surat pengantar sudah diterbitkan sebelumnya (tidak dibuat lagi; --ulang "
                    "untuk menerbitkan ulang).")

@@ -39,9 +39,19 @@ def to_bytes(wb: openpyxl.Workbook) -> bytes:
     return out.getvalue()
 
 
+def _put(ws, row: int, col: int, value):
+    """The cell at (row, col) holding `value`; text stays text even when it starts with "=" (an SOP
+    title an agency typed last time must never come back as a formula)."""
+    cell = ws.cell(row, col)
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
 def text(ws, row: int, col: int, value, *, bold=False, size=10, align=None, wrap=False):
     """A fixed (locked) cell of the form: a title, a label, an instruction."""
-    cell = ws.cell(row, col, value)
+    cell = _put(ws, row, col, value)
     cell.font = Font(name=FONT, size=size, bold=bold)
     if align or wrap:
         cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=wrap)
@@ -57,7 +67,7 @@ def header(ws, row: int, col: int, value, *, last_row=None, last_col=None):
             ws.cell(r, c).fill = _HEADER_FILL
     if (last_row, last_col) != (row, col):
         ws.merge_cells(start_row=row, start_column=col, end_row=last_row, end_column=last_col)
-    cell = ws.cell(row, col, value)
+    cell = _put(ws, row, col, value)
     cell.font = Font(name=FONT, size=9, bold=True)
     cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     return cell
@@ -65,7 +75,7 @@ def header(ws, row: int, col: int, value, *, last_row=None, last_col=None):
 
 def fixed(ws, row: int, col: int, value=None, *, align="left"):
     """A boxed table cell the agency does not change (column numbering)."""
-    cell = ws.cell(row, col, value)
+    cell = _put(ws, row, col, value)
     cell.font = Font(name=FONT, size=9, italic=True)
     cell.border = _BOX
     cell.alignment = Alignment(horizontal=align, vertical="center")
@@ -74,7 +84,7 @@ def fixed(ws, row: int, col: int, value=None, *, align="left"):
 
 def entry(ws, row: int, col: int, value=None, *, boxed=True, align="left", wrap=True, as_text=False):
     """A cell the agency fills (unlocked, shaded); `as_text` keeps digits as typed (a NIP)."""
-    cell = ws.cell(row, col, value)
+    cell = _put(ws, row, col, value)
     cell.font = Font(name=FONT, size=10)
     cell.protection = Protection(locked=False)
     cell.fill = _INPUT_FILL
@@ -83,6 +93,13 @@ def entry(ws, row: int, col: int, value=None, *, boxed=True, align="left", wrap=
         cell.border = _BOX
     if as_text:
         cell.number_format = "@"
+    return cell
+
+
+def formula_entry(ws, row: int, col: int, formula: str, *, align="center"):
+    """An unlocked cell computed by `formula` (a row the agency deletes must hold no locked cell)."""
+    cell = entry(ws, row, col, align=align)
+    cell.value = formula
     return cell
 
 

@@ -8,15 +8,14 @@ into outbox/<period>/formulir/.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
 from sopdoc import plugins
 from sopdoc.errors import SopdocError
+from sopdoc.files import write_atomically
 from sopdoc.formkit.blank import BlankForm, BlankSop
 from sopdoc.formkit.document import ParserInfo
 from sopdoc.intake.store import Store
@@ -103,7 +102,11 @@ def write_blanks(ws, store: Store, period_id: Optional[str] = None, outdir: Opti
         data = _write_one(pm, parser, blank)
         stamp = Stamp(ws.region_key, agency.code, period.id, f"{parser.name}/{parser.version}")
         path = folder / f"{_safe(f'{agency.code} {agency.name}')}.{parser.kinds[0]}"
-        _write_atomically(path, stamp_package(data, stamp))
+        try:
+            write_atomically(path, stamp_package(data, stamp))
+        except OSError as e:
+            raise BlanksError(f"{path.name} tidak dapat ditulis ({e.strerror or e}); bila sedang dibuka di "
+                              "Excel atau Word, tutup lalu jalankan lagi.") from None
         run.written.append(WrittenBlank(agency.code, agency.name, path, len(sops), source))
     return run
 
@@ -135,13 +138,3 @@ def _safe(stem: str) -> str:
     """A file name stem Windows accepts."""
     return _UNSAFE.sub("-", stem).strip(" .")[:120]
 
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".formulir-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
