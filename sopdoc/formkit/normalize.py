@@ -44,11 +44,16 @@ def clean_text(value) -> Optional[str]:
 # Abbreviations and spellings seen in retyped labels, expanded before labels are compared.
 _LABEL_WORDS = {
     "tgl": "tanggal",
+    "tggl": "tanggal",
     "tangal": "tanggal",
+    "tanggl": "tanggal",
     "nm": "nama",
     "no": "no",
     "nomer": "nomor",
     "jbtn": "jabatan",
+    "jbt": "jabatan",
+    "jab": "jabatan",
+    "pelaks": "pelaksana",
 }
 
 
@@ -107,15 +112,25 @@ IDENTITY_LABELS = {
     "agency": (
         "Perangkat Daerah", "Nama Perangkat Daerah", "OPD", "Nama OPD", "Unit Kerja",
         "Nama Unit Kerja", "SKPD", "Nama SKPD", "Instansi", "Nama Instansi",
+        "Organisasi Perangkat Daerah", "Nama Organisasi Perangkat Daerah", "Satuan Kerja Perangkat Daerah",
+        "Satuan Kerja", "Nama Satuan Kerja", "Satker", "Nama Dinas", "Dinas/Badan", "Nama Dinas/Badan",
+        "OPD/Unit Kerja", "Unit Kerja/OPD", "Perangkat Daerah/Unit Kerja", "SKPD/Unit Kerja",
+        "Nama Perangkat Daerah (OPD)", "Perangkat Daerah (PD)", "Nama Unit Organisasi",
     ),
     "filled_on": (
         "Tanggal Pengisian", "Tanggal", "Hari/Tanggal", "Hari Tanggal", "Tanggal Evaluasi",
-        "Tanggal Monitoring", "Tanggal Pelaksanaan",
+        "Tanggal Monitoring", "Tanggal Pelaksanaan", "Tanggal Pengisian Formulir", "Tanggal Isi",
+        "Tanggal Diisi", "Waktu Pengisian", "Tanggal Pelaksanaan Evaluasi", "Tanggal Pelaksanaan Monitoring",
+        "Tanggal Penilaian", "Tanggal Monev", "Tanggal Monitoring dan Evaluasi", "Hari/Tanggal Monitoring",
+        "Hari/Tanggal Evaluasi",
     ),
-    "period": ("Tahap Evaluasi", "Tahap"),
-    "signer": ("Nama Pengisi", "Pelaksana Monitoring", "Nama Pelaksana", "Nama Penandatangan"),
-    "nip": ("NIP", "NIP Pengisi", "NIP Pelaksana"),
-    "position": ("Jabatan", "Jabatan Pengisi"),
+    "period": ("Tahap Evaluasi", "Tahap", "Tahapan Evaluasi", "Tahapan"),
+    "signer": ("Nama Pengisi", "Pelaksana Monitoring", "Nama Pelaksana", "Nama Penandatangan",
+               "Nama Pelaksana Monitoring", "Pelaksana Evaluasi", "Nama Petugas", "Petugas Monitoring",
+               "Nama Evaluator", "Evaluator", "Diisi Oleh", "Nama Pejabat Pengisi", "Yang Mengisi"),
+    "nip": ("NIP", "NIP Pengisi", "NIP Pelaksana", "NIP Penandatangan", "NIP Petugas", "NIP Evaluator",
+            "NIP Pelaksana Monitoring"),
+    "position": ("Jabatan", "Jabatan Pengisi", "Jabatan Penandatangan", "Jabatan Petugas", "Jabatan Pelaksana"),
 }
 
 
@@ -136,9 +151,9 @@ _CROSSES = set("\u2717\u2718\u2715\u2716\u274c")
 _CROSSED_BOXES = set("\u2612")
 _EMPTY_BOXES = set("\u2610\u25a1")
 
-_YES_WORDS = {"ya", "y", "v", "1", "true", "benar", "yes", "iya", "sesuai", "memenuhi"}
-_NO_WORDS = {"tidak", "tdk", "t", "x", "0", "false", "-", "no", "salah", "tidak memenuhi",
-             "tidak sesuai", "belum"}
+_YES_WORDS = {"ya", "y", "v", "1", "true", "benar", "yes", "iya", "sesuai", "memenuhi", "ok"}
+_NO_WORDS = {"tidak", "tdk", "tak", "t", "x", "0", "false", "-", "no", "salah", "tidak memenuhi",
+             "tdk memenuhi", "tidak sesuai", "tdk sesuai", "belum", "belum memenuhi", "belum sesuai"}
 
 
 def symbol_meaning(char: str, font: Optional[str]) -> Optional[str]:
@@ -227,10 +242,15 @@ def two_column_answer(yes_marked: bool, no_marked: bool) -> tuple:
 IMPLEMENTATION_WORDS = {
     "baik": "baik",
     "sudah baik": "baik",
+    "sangat baik": "baik",
+    "baik sekali": "baik",
     "tidak baik": "tidak_baik",
+    "tdk baik": "tidak_baik",
+    "tidakbaik": "tidak_baik",
     "kurang baik": "tidak_baik",
     "belum baik": "tidak_baik",
     "tidak_baik": "tidak_baik",
+    "buruk": "tidak_baik",
 }
 
 FOLLOW_UP_WORDS = {
@@ -243,9 +263,21 @@ FOLLOW_UP_WORDS = {
     "perlu revisi": "direvisi",
     "perlu direvisi": "direvisi",
     "diperbaiki": "direvisi",
+    "di pertahankan": "dipertahankan",
+    "tetap berlaku": "dipertahankan",
+    "tetap digunakan": "dipertahankan",
+    "tetap dilaksanakan": "dipertahankan",
+    "di revisi": "direvisi",
+    "perlu di revisi": "direvisi",
+    "perbaikan": "direvisi",
+    "perlu perbaikan": "direvisi",
+    "perlu diperbaiki": "direvisi",
     "dicabut": "dicabut",
+    "di cabut": "dicabut",
     "cabut": "dicabut",
+    "perlu dicabut": "dicabut",
     "dihapus": "dicabut",
+    "dihapuskan": "dicabut",
 }
 
 
@@ -264,13 +296,13 @@ def choice(value, words: dict) -> Optional[str]:
 
 MONTHS = {
     "januari": 1, "jan": 1, "january": 1,
-    "februari": 2, "pebruari": 2, "feb": 2, "peb": 2, "february": 2,
+    "februari": 2, "pebruari": 2, "febuari": 2, "pebuari": 2, "feb": 2, "peb": 2, "february": 2,
     "maret": 3, "mar": 3, "march": 3,
     "april": 4, "apr": 4,
     "mei": 5, "may": 5,
     "juni": 6, "jun": 6, "june": 6,
     "juli": 7, "jul": 7, "july": 7,
-    "agustus": 8, "agu": 8, "agt": 8, "ags": 8, "agst": 8, "aug": 8, "august": 8,
+    "agustus": 8, "agu": 8, "agt": 8, "ags": 8, "agst": 8, "agus": 8, "aug": 8, "august": 8,
     "september": 9, "sep": 9, "sept": 9,
     "oktober": 10, "okt": 10, "oct": 10, "october": 10,
     "november": 11, "nopember": 11, "nov": 11, "nop": 11,
@@ -311,8 +343,7 @@ def parse_date(value) -> Optional[dt.date]:
     if text is None:
         return None
     low = text.lower()
-    low = re.sub(rf"^{_WEEKDAYS}\s*[,.]?\s*", "", low)
-    low = re.sub(r"\s+", " ", low).strip()
+    low = _bare_date(low)
     if m := _ISO_DATE.match(low):
         return _make_date(int(m[1]), int(m[2]), int(m[3]), text)
     if m := _NUMERIC_DATE.match(low):
@@ -326,6 +357,24 @@ def parse_date(value) -> Optional[dt.date]:
     raise Unreadable("tanggal_tidak_terbaca", f"tanggal {text!r} tidak dapat dibaca")
 
 
+# What people write around a date: "Hari Rabu, tanggal 14 Mei 2025", "14 Mei 2025 M" (the era),
+# "14 Mei 2025 M / 16 Zulkaidah 1446 H" (the Hijri date beside it).
+_AROUND_DATE = (
+    re.compile(rf"^(?:hari\s+)?{_WEEKDAYS}\s*[,.]?\s*"),
+    re.compile(r"^(?:tanggal|tgl\.?)\s*[:.]?\s*"),
+    re.compile(r"\s*/\s*\d{1,2}\s+[a-z' ]+\s+1[34]\d\d\s*h\.?$"),
+    re.compile(r"\s+(?:m\.?|masehi)$"),
+)
+
+
+def _bare_date(low: str) -> str:
+    """A lower-case date text without the day name, "tanggal", the era or a Hijri date beside it."""
+    low = re.sub(r"\s+", " ", low).strip()
+    for pattern in _AROUND_DATE:
+        low = pattern.sub("", low)
+    return low.strip()
+
+
 _DATE_IN_TEXT = re.compile(
     r"(\d{1,2}[\s\-.]*[A-Za-z]+\.?[\s\-.,]*\d{4}|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}|\d{4}-\d{1,2}-\d{1,2})\s*$"
 )
@@ -334,6 +383,8 @@ _DATE_IN_TEXT = re.compile(
 def date_at_end(text) -> Optional[dt.date]:
     """The date ending a place-and-date line ("Serang, 14 Mei 2025"); None when there is none."""
     text = clean_text(text)
+    if text:
+        text = _bare_date(text.lower())
     if not text:
         return None
     m = _DATE_IN_TEXT.search(text)
@@ -384,7 +435,7 @@ _POSITION_START = re.compile(
 
 # --- NIP --------------------------------------------------------------------------------------
 
-_NIP_PREFIX = re.compile(r"^\s*nip\b\.?\s*[:.]?\s*", re.IGNORECASE)
+_NIP_PREFIX = re.compile(r"^\s*n\.?\s?i\.?\s?p(?![a-z])\.?\s*[:.]?\s*", re.IGNORECASE)
 
 
 def parse_nip(value) -> Optional[str]:
