@@ -109,7 +109,8 @@ def _legend_lines(found: list):
         for r in range(len(block.rows)):
             cells = [c for c in block.distinct(r) if c.text and c.text != ":"]
             if len(cells) >= 2:
-                if _LEGEND_CODE.match(cells[0].text):  # only such a row can make a legend line
+                # only such a row can make a legend line; a row of codes (K1 | K2 | ...) is a header
+                if _LEGEND_CODE.match(cells[0].text) and not _LEGEND_CODE.match(cells[1].text):
                     yield f"{cells[0].text} : {cells[1].text.lstrip(': ')}", cells[0].where
             elif cells:
                 yield cells[0].text, cells[0].where

@@ -200,3 +200,29 @@ def test_sidoarjo_legend_is_not_the_position_when_there_is_no_date_line(tmp_path
     built = SidoarjoForm()
     form = read(sidoarjo(tmp_path, we.drop_paragraph(built.place_date), form=built), "sidoarjo")
     assert form.signatory.position == built.position
+
+
+# --- columns anywhere ------------------------------------------------------------------------------
+
+def test_sidoarjo_criteria_under_a_group_header_row(tmp_path):
+    form = read(sidoarjo(tmp_path, we.group_header_row(2, 2, "Kriteria Evaluasi", 14)), "sidoarjo")
+    assert_sidoarjo(form)
+    assert form.warnings == []
+
+
+@pytest.mark.parametrize("label", ["PIC", "Keterangan", "Unit Pelaksana"])
+def test_sidoarjo_inserted_column_is_not_read_as_another(tmp_path, label):
+    form = read(sidoarjo(tmp_path, we.extra_column(1, label), we.extra_column(2, label)), "sidoarjo")
+    assert_sidoarjo(form)
+
+
+def test_sidoarjo_reordered_columns_are_read_by_their_headers(tmp_path):
+    form = read(sidoarjo(tmp_path, we.swap_columns(1, 3, 5), we.swap_columns(1, 1, 2)), "sidoarjo")
+    assert_sidoarjo(form)
+
+
+@pytest.mark.parametrize("label", ["PIC", "Keterangan"])
+def test_bengkulu_inserted_column_is_not_read_as_another(tmp_path, label):
+    changes = [we.extra_column(i, label, values=("",)) for i in range(3)]
+    form = read(bengkulu(tmp_path, *changes), "bengkulu")
+    assert_bengkulu(form)

@@ -213,3 +213,51 @@ def drop_paragraph(starting: str):
         p = next(p for p in doc.paragraphs if p.text.startswith(starting))._p
         p.getparent().remove(p)
     return change
+
+
+def _cell_xml(text: str, span: int = 1, merge: str = None) -> str:
+    props = (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "") + (
+        f'<w:vMerge w:val="{merge}"/>' if merge == "restart" else ("<w:vMerge/>" if merge else ""))
+    return (f'<w:tc {NS}><w:tcPr>{props}</w:tcPr><w:p><w:r><w:t xml:space="preserve">{_esc(text)}</w:t></w:r>'
+            '</w:p></w:tc>')
+
+
+def group_header_row(table_index: int, keep: int, group: str, span: int):
+    """A group header row ("Kriteria Evaluasi") above the table's header: the first `keep` header
+    cells move up and are merged down, the group label spans the next `span` grid columns."""
+    def change(doc):
+        tbl = doc.tables[table_index]._tbl
+        first = tbl.findall(qn("w:tr"))[0]
+        cells = first.findall(qn("w:tc"))
+        texts = ["".join(t.text or "" for t in tc.iter(qn("w:t"))) for tc in cells[:keep]]
+        new_row = parse_xml(f"<w:tr {NS}>" + "".join(_cell_xml(t, merge="restart") for t in texts)
+                            + _cell_xml(group, span) + "</w:tr>")
+        for tc in cells[:keep]:
+            tc.addprevious(parse_xml(_cell_xml("", merge="continue")))
+            first.remove(tc)
+        first.addprevious(new_row)
+    return change
+
+
+def extra_column(table_index: int, label: str, values=("Sekretariat", "Bidang Pelayanan", "Subbag Umum")):
+    """A column added at the right end of a table, with its own header."""
+    def change(doc):
+        tbl = doc.tables[table_index]._tbl
+        tbl.find(qn("w:tblGrid")).append(parse_xml(f'<w:gridCol {NS} w:w="1200"/>'))
+        for i, tr in enumerate(tbl.findall(qn("w:tr"))):
+            tr.append(parse_xml(_cell_xml(label if i == 0 else values[(i - 1) % len(values)])))
+    return change
+
+
+def swap_columns(table_index: int, a: int, b: int):
+    """Two columns (cell positions in every row) swapped."""
+    def change(doc):
+        for tr in doc.tables[table_index]._tbl.findall(qn("w:tr")):
+            cells = tr.findall(qn("w:tc"))
+            ca, cb = cells[a], cells[b]
+            marker = parse_xml(f"<w:tc {NS}/>")
+            ca.addprevious(marker)
+            cb.addprevious(ca)
+            marker.addprevious(cb)
+            tr.remove(marker)
+    return change

@@ -517,8 +517,8 @@ def criterion_key(text) -> Optional[str]:
 def legend_criterion(text) -> Optional[tuple]:
     """("K3", "mudah_dilaksanakan") from a legend line "K3 = Mudah dilaksanakan" / "K3 : ..."."""
     m = re.match(r"^\s*(K\s*[1-7])\s*[=:]\s*(.+)$", clean_text(text) or "", re.IGNORECASE)
-    if not m:
-        return None
+    if not m or re.fullmatch(r"K\s*\.?\s*[1-7]", m[2].strip(), re.IGNORECASE):
+        return None  # "K1 : K2" is a row of column codes, not a legend
     key = criterion_key(m[2])
     return (m[1].upper().replace(" ", ""), key) if key else None
 

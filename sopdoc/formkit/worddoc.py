@@ -722,7 +722,7 @@ def find_header(table: Table, need: tuple = ("title",), labels: dict = norm.HEAD
         criteria, codes = _criteria_cells(cells)
         marks = _yes_no_cells(cells)
         last = r
-        named = {columns[n] for n in ("title", "number", "criteria_group") if n in columns}
+        named = {columns[n] for n in ("title", "number") if n in columns}
         for below in (r + 1, r + 2):
             row_cells = table.distinct(below)
             if any(c.col in named and c.text for c in row_cells):
