@@ -1,5 +1,6 @@
 """Nothing a sender controls (file names, cell text, part names) reaches a terminal raw: every
 command that prints it escapes control, bidirectional and undecodable characters."""
+import json
 import os
 import tomllib
 
@@ -53,9 +54,13 @@ def test_process_status_check_and_letters_print_nothing_raw(hostile_inbox, run):
     for rejected in ws.rejected.glob("*.alasan.txt"):
         assert_inert(rejected.read_text(encoding="utf-8"))
     for args in (["status", "--now", "2025-05-20T10:00"], ["status", "--json", "--now", "2025-05-20T10:00"],
-                 ["letters", "--kind", "undangan", "--draf", "--now", "2025-05-20T10:00"]):
+                 ["letters", "--kind", "undangan", "--draf", "--now", "2025-05-20T10:00"],
+                 ["export"], ["export", "--rejected"], ["export", "--format", "csv"],
+                 ["export", "--rejected", "--format", "csv"]):
         result = run(*args, "-w", ws.root)
         assert_inert(result.output)
+    exported = json.loads(run("export", "-w", ws.root).output)  # escaped, and still the same JSON
+    assert any("\x1b[2J" in d["source"]["file"] for d in exported)
     status = run("status", "--now", "2025-05-20T10:00", "-w", ws.root).output
     assert "\\u001b[2J" in status  # shown, escaped, not hidden
     [archived] = [p for p in ws.archive.rglob("*.xlsx")]

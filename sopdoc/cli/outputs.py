@@ -106,12 +106,12 @@ def letters(workspace, period_id, kind, pdf, reissue, draft, as_list, now_text):
         click.echo(line)
     issue = result.issue
     for note in issue.skipped:
-        click.echo(f"Catatan: {note}")
+        click.echo(for_terminal(f"Catatan: {note}"))
     if issue.already:
         click.echo(f"{len(issue.already)} surat {kind} sudah diterbitkan sebelumnya untuk penerima yang sama "
                    "dan tidak dibuat lagi (gunakan --ulang untuk menerbitkan ulang dengan nomor baru):")
         for letter in issue.already:
-            click.echo(f"  {letter.number:<32} {letter.label}")
+            click.echo(for_terminal(f"  {letter.number:<32} {letter.label}"))
     if not issue.letters:
         click.echo("Tidak ada surat yang dibuat.")
     elif issue.draft:
@@ -121,7 +121,7 @@ def letters(workspace, period_id, kind, pdf, reissue, draft, as_list, now_text):
         click.echo(f"{len(issue.letters)} surat {kind} dibuat di {issue.letters[0].path.parent}:")
     for letter in issue.letters:
         again = f"  (pengganti {letter.replaces})" if letter.replaces else ""
-        click.echo(f"  {letter.number:<32} {letter.path.name}{again}")
+        click.echo(for_terminal(f"  {letter.number:<32} {letter.path.name}{again}"))
     if issue.draft and issue.letters:
         if issue.missing_config:
             click.echo(

@@ -10,6 +10,7 @@ import click
 
 from sopdoc.cli.options import period_option, workspace_option
 from sopdoc.errors import SopdocError
+from sopdoc.outputs.safe_text import for_terminal
 from sopdoc.workspace import open_workspace
 
 host_option = click.option("--host", default="127.0.0.1", show_default=True,
@@ -73,7 +74,7 @@ class _BackgroundWatcher(threading.Thread):
         tz = self.ws.region().tz
         try:
             self.watcher = Watcher(self.ws, polling=self.polling,
-                                   log=lambda line: click.echo(f"[{dt.datetime.now(tz):%d-%m-%Y %H.%M.%S}] {line}"))
+                                   log=lambda line: click.echo(f"[{dt.datetime.now(tz):%d-%m-%Y %H.%M.%S}] {for_terminal(line)}"))
             self.watcher.run()
         except SopdocError as e:
             click.echo(f"Folder inbox tidak dipantau oleh portal ini: {e}", err=True)

@@ -32,6 +32,7 @@ from sopdoc.model import Warning, submission_dict
 from sopdoc.outputs.safe_text import for_terminal
 from sopdoc.intake.journal import Journal
 from sopdoc.intake import entries
+from sopdoc.reading.tempdirs import temporary_folder
 from sopdoc.intake.store import Store
 from sopdoc.workspace import Workspace
 
@@ -325,13 +326,19 @@ class Intake:
             # python-docx/openpyxl documents hold reference cycles that keep each file's raw
             # parts alive until a full collection; without one, a long batch grows with N
             gc.collect()
+        # the bytes are copied once, through one descriptor, and only the copy is read: what is
+        # hashed is what is parsed, whatever happens to the name in inbox/ meanwhile
+        with temporary_folder() as folder:
+            return self._process_copy(path, Path(folder) / "salinan")
+
+    def _process_copy(self, path: Path, copy: Path) -> Outcome:
         # `name` is the file's own, kept exactly by the store; `shown` is that name as text any
         # document, copy in archive/ and terminal takes (bytes that are not UTF-8 as \xNN)
         name = path.name
         shown = entries.readable_name(name)
-        # hashed through one descriptor, with what identifies the file then: a file replaced or
-        # rewritten while it is read is noticed before anything is recorded or moved
-        taken = entries.snapshot(path)
+        # with what identifies the file then: a file replaced or rewritten while it is read is
+        # noticed before anything is recorded or moved
+        taken = entries.snapshot(path, copy_to=copy)
         sha256, size = taken.sha256, taken.size
 
         unfinished = self.store.unfinished_move(name, sha256)
@@ -358,7 +365,7 @@ class Intake:
             return self._finish(path, Outcome(shown, "duplicate", stored_as), received_iso, sha256, processed_at)
 
         try:
-            reading = parsing.read_file(path, name=shown, region_key=self.ws.region_key,
+            reading = parsing.read_file(copy, name=shown, region_key=self.ws.region_key,
                                         register=self.register, limits=self.limits, pm=self.pm,
                                         reader=self.reader)
         except Refusal as refusal:

@@ -7,11 +7,13 @@ blocks until someone writes to it). They are left where they are, with a note.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
 
 # What a person is told an entry is, by its type.
 _KINDS = (
@@ -96,14 +98,18 @@ def _identity(st: os.stat_result) -> tuple:
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-def snapshot(path: Path) -> Snapshot:
-    """Hash the regular file at `path` through one descriptor, with the identity it had then."""
+def snapshot(path: Path, copy_to: Optional[Path] = None) -> Snapshot:
+    """Hash the regular file at `path` through one descriptor, with the identity it had then;
+    its bytes are also written to `copy_to` when given."""
     fd = open_regular(path)
     try:
         before = os.fstat(fd)
         digest = hashlib.sha256()
-        while chunk := os.read(fd, 1024 * 1024):
-            digest.update(chunk)
+        with open(copy_to, "wb") if copy_to is not None else contextlib.nullcontext() as copy:
+            while chunk := os.read(fd, 1024 * 1024):
+                digest.update(chunk)
+                if copy is not None:
+                    copy.write(chunk)
     finally:
         os.close(fd)
     return Snapshot(digest.hexdigest(), before.st_size, _identity(before))
