@@ -698,3 +698,11 @@ def test_a_stamp_survives_saving_in_libreoffice(tmp_path):
         run_soffice(find_soffice(), ["--convert-to", kind, "--outdir", str(tmp_path / "lo"), str(blank.path)], 180)
         saved = read_stamp(tmp_path / "lo" / blank.path.name)
         assert saved.stamp is not None and saved.stamp.agency == CODES[region], region
+
+
+def test_a_return_folder_that_is_not_text_is_refused(banten_ws):
+    from sopdoc.outputs.letters import LettersError
+
+    ws = _configured(banten_ws, "\n[forms]\nreturn_folder = 5\n")
+    with pytest.raises(LettersError, match="return_folder harus berupa teks"):
+        _blanks_and_letters(ws)

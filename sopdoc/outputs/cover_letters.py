@@ -30,8 +30,9 @@ def issue_cover_letters(ws, store: Store, run: BlankRun, *, portal_url: Optional
     now = (now or dt.datetime.now(region.tz)).astimezone(region.tz)
     status = period_status(ws, store, run.period.id, now)
     links = _upload_links(ws, store, run, portal_url, now) if portal_url else {}
-    folder = ws.config.get("forms", {}).get("return_folder") or ""
-    if not isinstance(folder, str):
+    forms = ws.config.get("forms", {})
+    folder = (forms.get("return_folder") if isinstance(forms, dict) else None) or ""
+    if not isinstance(forms, dict) or not isinstance(folder, str):
         raise letters.LettersError("sopdoc.toml: [forms] return_folder harus berupa teks, mis. '\\\\server\\inbox'")
     folder = folder.strip()
     if not portal_url and not folder and not draft:
