@@ -12,13 +12,12 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import openpyxl
 import pytest
+from conftest import keep_periods_open
 
 from sopdoc.demo import formgen as fg
-from conftest import keep_periods_open
 from sopdoc.workspace import open_workspace
 
 CHROMIUM = "/usr/bin/chromium"

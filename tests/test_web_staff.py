@@ -135,6 +135,23 @@ def test_letters_are_issued_and_listed(banten_ws, http):
     assert "surat laporan dibuat" in http.get("/keluaran").text
 
 
+def test_a_letter_is_issued_numbered_and_downloaded(banten_ws, http, tmp_path):
+    from test_letters import CONFIG
+
+    config = banten_ws.root / "sopdoc.toml"
+    config.write_text(config.read_text(encoding="utf-8") + CONFIG, encoding="utf-8")
+    upload(http, agency_links(banten_ws, "banten-2025-tahap-2")["36.09"], form_bytes(tmp_path))
+    log_in(http)
+    page = http.get("/keluaran")
+    http.post("/surat", data={"csrf": csrf_of(page.text), "jenis": "laporan", "periode": "banten-2025-tahap-2"})
+    listed = http.get("/keluaran").text
+    assert "065/001/Biro-Org/" in listed
+    letter_id = re.search(r'href="/surat/(\d+)"', listed).group(1)
+    docx = http.get(f"/surat/{letter_id}")
+    assert docx.status_code == 200 and docx.content.startswith(b"PK")
+    assert http.get(f"/surat/{letter_id}", params={"format": "pdf"}).status_code == 404  # none made
+
+
 def test_links_page_and_rotation(banten_ws, http):
     old = agency_links(banten_ws)["36.09"]
     log_in(http)

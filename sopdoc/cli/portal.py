@@ -41,9 +41,7 @@ def serve(workspace, host, port, base_url, no_watch, polling):
 
     Example: sopdoc serve -w "D:\\Evaluasi SOP 2025" --host 0.0.0.0 --base-url http://10.0.0.5:8080
     """
-    import uvicorn
-
-    from sopdoc.web.server import create_app
+    from sopdoc.web.server import create_app, run
 
     ws = open_workspace(workspace)
     app = create_app(ws.root, base_url=base_url_of(base_url, host, port) if base_url else None)
@@ -53,7 +51,7 @@ def serve(workspace, host, port, base_url, no_watch, polling):
         watcher.start()
     click.echo(f"Portal sopdoc: {base_url_of(base_url, host, port)}/ (Ctrl-C untuk berhenti)")
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+        run(app, host=host, port=port)
     finally:
         if watcher is not None:
             watcher.stop()

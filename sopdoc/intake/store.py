@@ -559,6 +559,12 @@ class Store:
         return self.db.execute("SELECT * FROM files WHERE stored_as = ? ORDER BY id DESC LIMIT 1",
                                (stored_as,)).fetchone()
 
+    def file_of_arrival(self, sha256: str, received_at: str) -> Optional[sqlite3.Row]:
+        """The file record of these bytes that arrived at `received_at` (a file that waited in
+        inbox/ keeps its arrival when it is finally taken)."""
+        return self.db.execute("SELECT * FROM files WHERE sha256 = ? AND received_at = ? ORDER BY id DESC LIMIT 1",
+                               (sha256, received_at)).fetchone()
+
     def file_by_id(self, file_id: int) -> Optional[sqlite3.Row]:
         return self.db.execute("SELECT * FROM files WHERE id = ?", (file_id,)).fetchone()
 

@@ -70,9 +70,13 @@ def accept_upload(ws: Workspace, secret: bytes, *, partial: Path, name: str, sha
 
 
 def verdict_of(store: Store, receipt: dict) -> Verdict:
-    """The verdict a receipt stands for, read back from the store (a reloaded page shows the same)."""
-    record = store.file_by_id(receipt["file_id"]) if receipt["file_id"] else None
-    outcome = receipt["outcome"]
+    """The verdict a receipt stands for, read back from the store: a reloaded page shows the same,
+    and an upload that had to wait shows what became of it."""
+    if receipt["file_id"]:
+        record = store.file_by_id(receipt["file_id"])
+    else:  # it waited in inbox/: taken since?
+        record = store.file_of_arrival(receipt["sha256"], receipt["received_at"])
+    outcome = record["outcome"] if record else receipt["outcome"]
     submission = store.submission_of_sha(receipt["sha256"]) if outcome in ("accepted", "duplicate") else None
     read_code = ((submission or {}).get("agency") or {}).get("code")
     return Verdict(

@@ -133,6 +133,13 @@ def create_app(root: Path, *, base_url: Optional[str] = None) -> Starlette:
     return app
 
 
+def run(app: Starlette, *, host: str, port: int) -> None:
+    """Serve `app` with uvicorn until Ctrl-C or SIGTERM."""
+    import uvicorn
+
+    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+
+
 DEFAULT_MESSAGES = {
     404: "Alamat ini tidak ada. Periksa kembali tautan yang Anda terima dari Bagian Organisasi.",
     405: "Alamat ini tidak menerima cara permintaan tersebut.",

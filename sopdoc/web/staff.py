@@ -290,6 +290,9 @@ async def outputs_page(request: Request) -> Response:
     season = _season(request)
     report = await run_in_threadpool(_status, request, season)
     issued = await run_in_threadpool(season.letters)
+    root = _portal(request).root
+    for letter in issued:
+        letter["has_pdf"] = (root / letter["path"]).with_suffix(".pdf").is_file()
     return _page(request, "outputs.html", {"report": report, "letters": list(reversed(issued)),
                                            "periods": season.region.periods})
 
@@ -347,7 +350,7 @@ async def issue_letters(request: Request) -> Response:
     try:
         result = await run_in_threadpool(lambda: season.issue_letters(
             kind, str(form.get("periode", "")) or None, draft=form.get("draf") == "1",
-            reissue=form.get("ulang") == "1"))
+            reissue=form.get("ulang") == "1", pdf=form.get("pdf") == "1"))
     except SopdocError as e:
         raise HTTPException(400, str(e)) from None
     issue = result.issue
@@ -355,6 +358,10 @@ async def issue_letters(request: Request) -> Response:
     if issue.already:
         parts.append(f"{len(issue.already)} sudah diterbitkan sebelumnya dan tidak dibuat lagi")
     parts += list(issue.skipped)
+    if result.pdfs:
+        parts.append(f"{len(result.pdfs)} PDF dibuat")
+    if result.pdf_error:
+        parts.append(f"PDF tidak dibuat: {result.pdf_error}")
     request.session["flash"] = "; ".join(parts) + "."
     return RedirectResponse("/keluaran", status_code=303)
 
@@ -365,6 +372,8 @@ async def download_letter(request: Request) -> Response:
     wanted = request.path_params["letter_id"]
     letter = next((r for r in await run_in_threadpool(_season(request).letters) if r["id"] == wanted), None)
     path = (portal.root / letter["path"]).resolve() if letter else None
+    if path is not None and request.query_params.get("format") == "pdf":
+        path = path.with_suffix(".pdf")
     if path is None or not path.is_relative_to(portal.root.resolve()) or not path.is_file():
         raise HTTPException(404, "Surat ini tidak ada lagi di ruang kerja.")
     return FileResponse(path, filename=path.name, content_disposition_type="attachment")
