@@ -38,8 +38,10 @@ max_file_mb = 50
 # Extra days off on top of national holidays and cuti bersama, e.g. a regional holiday.
 extra_days_off = []
 
-# Official letters (sopdoc letters). Until this is filled in, letters carry [placeholders].
-# Remove the leading "# " of each line and put in your own values.
+# Official letters (sopdoc letters). Until every line below is filled in, sopdoc letters issues no
+# numbered letter: it refuses, and only `sopdoc letters --draf` makes drafts, numbered DRAF and not
+# recorded, with [placeholders] where a value is missing. Remove the leading "# " of each line and
+# put in your own values.
 # [letters]
 # signer_name = "Nama Lengkap, S.STP., M.Si."
 # signer_nip = "197001011990031001"
@@ -154,6 +156,13 @@ def open_workspace(root: Optional[Path] = None, *, need_store: bool = True) -> W
     root = Path(root) if root else default_root()
     config_path = root / CONFIG_NAME
     if not config_path.is_file():
+        inside = enclosing_workspace(root)
+        if inside is not None:
+            owner, folder = inside
+            raise WorkspaceError(
+                f"{root} adalah folder {folder} milik ruang kerja {owner}, bukan ruang kerja sendiri. "
+                f"Jalankan perintah dari {owner}, atau dengan -w \"{owner}\""
+            )
         raise WorkspaceError(
             f"{root} bukan ruang kerja sopdoc (tidak ada {CONFIG_NAME}). "
             f"Buat dengan: sopdoc init {root} --region NAMA_DAERAH"
@@ -164,8 +173,9 @@ def open_workspace(root: Optional[Path] = None, *, need_store: bool = True) -> W
         raise WorkspaceError(f"{config_path} tidak dapat dibaca: {e}") from None
     config = tomlfile.loads(text, config_path)
     region = config.get("region")
-    if not isinstance(region, str) or not region:
+    if not isinstance(region, str) or not region.strip():
         raise WorkspaceError(f"{config_path}: isian region belum diisi")
+    region = deadlines.region_key(region)
     workspace = Workspace(root, region, config)
     workspace.region()  # fail early on an unknown region
     if need_store:
@@ -179,8 +189,35 @@ def open_workspace(root: Optional[Path] = None, *, need_store: bool = True) -> W
     return workspace
 
 
+def enclosing_workspace(path: Path) -> Optional[tuple]:
+    """(workspace root, folder name) when `path` is in or under one of the folders of a workspace
+    above it (its inbox/, archive/, rejected/ or outbox/), else None."""
+    path = Path(os.path.abspath(path))
+    for owner in path.parents:
+        if not (owner / CONFIG_NAME).is_file():
+            continue
+        try:
+            folders = tomlfile.loads((owner / CONFIG_NAME).read_text(encoding="utf-8"), owner).get("folders", {})
+        except (OSError, UnicodeDecodeError, WorkspaceError):
+            folders = {}
+        for name in FOLDERS:
+            folder = Path(os.path.abspath(owner / folders.get(name, name)))
+            if path == folder or folder in path.parents:
+                return owner, name
+    return None
+
+
 def init_workspace(root: Path, region: str) -> Workspace:
-    """Create (or complete) a workspace for `region`; never overwrites what the bureau edited."""
+    """Create (or complete) a workspace for `region`; never overwrites what the bureau edited.
+    Refused inside another workspace's folders (its inbox/ would take our files as forms)."""
+    region = deadlines.region_key(region)
+    inside = enclosing_workspace(Path(root))
+    if inside is not None:
+        owner, folder = inside
+        raise WorkspaceError(
+            f"{root} berada di dalam folder {folder} ruang kerja {owner}; ruang kerja baru tidak dibuat di sana. "
+            "Pilih folder di luar ruang kerja itu"
+        )
     regions = bundled_regions()
     if region not in regions:
         known = ", ".join(sorted(regions))

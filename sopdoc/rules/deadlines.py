@@ -79,6 +79,11 @@ class _Invalid(Exception):
     """A problem inside the toml; `load_regions` adds the file name."""
 
 
+def region_key(text: str) -> str:
+    """A region key as the bureau may type it ("Bengkulu ", "BANTEN") in the form periods.toml keys take."""
+    return "".join(text.split()).lower()
+
+
 def load_regions(path=None) -> dict[str, Region]:
     """Read the regions and their periods from `path`, or from the bundled `data/periods.toml`.
 
@@ -108,8 +113,9 @@ def _regions(data: dict) -> dict[str, Region]:
     if not isinstance(table, dict) or not table:
         raise _Invalid("tabel [regions] tidak ada atau kosong")
     regions = {}
-    for key, raw in table.items():
-        where = f"regions.{key}"
+    for written, raw in table.items():
+        key = region_key(written)
+        where = f"regions.{written}"
         if not isinstance(raw, dict):
             raise _Invalid(f"{where} harus berupa tabel")
         timezone = _text(raw, "timezone", where)
