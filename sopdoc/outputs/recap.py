@@ -252,6 +252,41 @@ _FILLS = {
 _DATE_FORMAT = "DD/MM/YYYY HH:MM"
 _PERCENT = "0.0%"
 
+# Printing on A4 landscape: about this many width units (characters of the default 11 pt font) fit
+# between the margins; below MIN_SCALE percent the 11 pt cells would print under 8 pt.
+PRINTABLE_WIDTH = 110
+MIN_SCALE = 75
+LINE_HEIGHT = 15  # points per line of 11 pt text
+MAX_WIDTH = 45  # a column wider than this wraps its text instead
+
+
+def print_scale(widths: list) -> int:
+    """The print scale in percent: the whole width on one page when that keeps MIN_SCALE."""
+    return max(MIN_SCALE, min(100, int(100 * PRINTABLE_WIDTH / max(sum(widths), 1))))
+
+
+def column_width(header: str, values: Iterable = (), cap: float = MAX_WIDTH, bold: bool = True) -> float:
+    """A width from the content: the header's longest word fits whole (a header wraps between
+    words, never inside one), and values up to `cap` fit on one line; longer ones wrap."""
+    longest_word = max((len(word) for word in str(header).split()), default=0)
+    widest = max((len(str(v)) for v in values if v is not None), default=0)
+    return round(max(longest_word * (1.1 if bold else 1.0) + 1.5, min(widest + 1.5, cap), 5), 1)
+
+
+def text_lines(text, width: float) -> int:
+    """Lines `text` takes wrapped at word boundaries in a column `width` characters wide."""
+    room = max(int(width * 1.1) - 1, 1)  # office fonts average a little under one '0' per width unit
+    lines, used = 1, 0
+    for word in str(text).split():
+        need = len(word) if used == 0 else used + 1 + len(word)
+        if need <= room:
+            used = need
+            continue
+        lines += 1 if used else 0
+        lines += (len(word) - 1) // room  # a word longer than the column breaks where it must
+        used = len(word) % room or room
+    return lines
+
 
 def _register_styles(cells: Cells) -> None:
     wrap = Alignment(wrap_text=True, vertical="top")
@@ -268,9 +303,11 @@ def _register_styles(cells: Cells) -> None:
         font = Font(bold=True) if state == "total" else None
         cells.style(f"text{state}", fill=fill, border=_BOX, alignment=top, font=font)
         cells.style(f"wrap{state}", fill=fill, border=_BOX, alignment=wrap, font=font)
-        cells.style(f"num{state}", fill=fill, border=_BOX, font=font)
-        cells.style(f"date{state}", fill=fill, border=_BOX, number_format=_DATE_FORMAT, font=font)
-        cells.style(f"pct{state}", fill=fill, border=_BOX, number_format=_PERCENT, font=font)
+        cells.style(f"num{state}", fill=fill, border=_BOX, font=font, alignment=top)
+        cells.style(f"no{state}", fill=fill, border=_BOX, font=font, alignment=Alignment(horizontal="center",
+                                                                                         vertical="top"))
+        cells.style(f"date{state}", fill=fill, border=_BOX, number_format=_DATE_FORMAT, font=font, alignment=top)
+        cells.style(f"pct{state}", fill=fill, border=_BOX, number_format=_PERCENT, font=font, alignment=top)
 
 
 class Sheet:
@@ -278,18 +315,24 @@ class Sheet:
 
     _TITLE_ROWS = ("Daerah", "Periode", "Batas waktu", "Dibuat")
 
-    def __init__(self, wb: Workbook, title: str, widths: list, status: PeriodStatus, heading: str):
+    def __init__(self, wb: Workbook, title: str, widths: list, status: PeriodStatus, heading: str,
+                 title_cols: Optional[str] = None):
+        """`title_cols` ("A:C"): columns printed again on every page when the table is wider than
+        one, so each page says whose row it is."""
         self.ws = wb.create_sheet(title)
         self.cells = Cells(self.ws)
         _register_styles(self.cells)
         for i, width in enumerate(widths, start=1):
             self.ws.column_dimensions[get_column_letter(i)].width = width
+        self.widths = list(widths)
         self.ncols = len(widths)
         self.row = 0
         self.header_row = len(self._TITLE_ROWS) + 3
         # sheet views go out with the first row in write-only mode, so freeze before writing
         self.ws.freeze_panes = f"D{self.header_row + 1}"
         self.ws.print_title_rows = f"{self.header_row}:{self.header_row}"
+        if title_cols and print_scale(widths) == MIN_SCALE:
+            self.ws.print_title_cols = title_cols
         self._setup_print()
         self._title_block(status, heading)
 
@@ -297,9 +340,11 @@ class Sheet:
         ws = self.ws
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = "9"  # A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        # shrunk to the page width only while the text stays readable (8 pt of the 11 pt cells);
+        # a wider table goes on across pages, each band of rows with all its columns in turn
+        ws.page_setup.scale = print_scale(self.widths)
+        ws.page_setup.pageOrder = "overThenDown"
+        ws.print_options.gridLines = False
         ws.page_margins.left = ws.page_margins.right = 0.4
         ws.page_margins.top = ws.page_margins.bottom = 0.6
         ws.HeaderFooter = HeaderFooter()
@@ -316,15 +361,35 @@ class Sheet:
             self.append([c(label, "label"), None, c(value)])
         self.append([])
 
-    def append(self, values: list) -> int:
+    def append(self, values: list, height: Optional[float] = None) -> int:
+        """Append a row; `height` in points for a row whose wrapped text needs more than one line
+        (neither Excel nor LibreOffice fits the rows of a written file)."""
+        if height:
+            self.ws.row_dimensions[self.row + 1].height = height
         self.ws.append(values)
         self.row += 1
         return self.row
 
-    def header(self, labels: list, height: float = 30) -> int:
-        """Write the table's header row (frozen with the title block, repeated on every page)."""
+    def wrapped_height(self, texts: dict) -> Optional[float]:
+        """The height a row needs for `texts` ({column index from 1: text}) wrapped in their columns."""
+        lines = max((text_lines(text, self.widths[col - 1]) for col, text in texts.items() if text), default=1)
+        return LINE_HEIGHT * lines + 3 if lines > 1 else None
+
+    def chart_area(self, rows: int) -> int:
+        """Keep `rows` empty rows below the content for a chart and return the first of them: a
+        chart placed there covers no cell with content."""
+        self.append([])
+        first = self.row + 1
+        for _ in range(rows):
+            self.append([])
+        return first
+
+    def header(self, labels: list) -> int:
+        """Write the table's header row (frozen with the title block, repeated on every page), as
+        tall as its longest label wrapped between words in its column."""
         assert self.row == self.header_row - 1
-        self.ws.row_dimensions[self.header_row].height = height
+        lines = max(text_lines(label, width / 1.1) for label, width in zip(labels, self.widths))
+        self.ws.row_dimensions[self.header_row].height = LINE_HEIGHT * lines + 6
         return self.append([self.cells(label, "head") for label in labels])
 
     def filter_to(self, last_row: int) -> None:
@@ -354,41 +419,58 @@ def _suffix(status: str) -> str:
 # -- the four sheets ------------------------------------------------------------------------------
 
 _SUMMARY_HEAD = [
-    ("No", 5), ("Kode", 10), ("Perangkat Daerah", 50), ("Kelompok", 9), ("Diterima", 17), ("Status", 19),
-    ("Hari Kerja Terlambat", 11), ("Versi", 7), ("Jumlah SOP", 9), ("Memenuhi 7 Kriteria", 11),
-    ("7 Kriteria Tidak Dapat Dinilai", 13), ("Baik", 8), ("Tidak Baik", 8), ("Dipertahankan", 13),
-    ("Direvisi", 9), ("Dicabut", 9), ("Peringatan", 11), ("Berkas Terakhir", 32),
+    "No", "Kode", "Perangkat Daerah", "Kelompok", "Diterima", "Status", "Hari Kerja Terlambat", "Versi",
+    "Jumlah SOP", "Memenuhi 7 Kriteria", "7 Kriteria Tidak Dapat Dinilai", "Baik", "Tidak Baik",
+    "Dipertahankan", "Direvisi", "Dicabut", "Peringatan", "Berkas Terakhir",
 ]
+_NAME_WIDTH, _FILE_WIDTH = 36, 28  # agency and file names wrap beyond these
+
+
+def _summary_widths(status: PeriodStatus, summary: Summary) -> list:
+    agencies = [a for a, _ in summary.by_agency]
+    values = {
+        "Kode": [a.agency.code for a in agencies],
+        # the status table under the main one shares columns C to E: its words must fit too
+        "Perangkat Daerah": [a.agency.name for a in agencies] + [STATUS_LABELS[s] for s in STATUSES],
+        "Kelompok": ["Jumlah  "],
+        "Diterima": ["00/00/0000 00:00", "Persentase  "],
+        "Status": [STATUS_LABELS[s] for s in STATUSES] + [f"{summary.agencies} dari {summary.agencies} menyampaikan"],
+        "Berkas Terakhir": [a.latest["source"]["file"] for a in agencies if a.latest],
+    }
+    caps = {"Perangkat Daerah": _NAME_WIDTH, "Berkas Terakhir": _FILE_WIDTH, "Status": 20}
+    return [column_width(h, values.get(h, ["0000"]), caps.get(h, MAX_WIDTH)) for h in _SUMMARY_HEAD]
 
 
 def _summary_sheet(wb, status: PeriodStatus, summary: Summary) -> None:
-    sheet = Sheet(wb, "Ringkasan", [w for _, w in _SUMMARY_HEAD], status,
-                  "REKAP EVALUASI PELAKSANAAN STANDAR OPERASIONAL PROSEDUR (SOP)")
+    sheet = Sheet(wb, "Ringkasan", _summary_widths(status, summary), status,
+                  "REKAP EVALUASI PELAKSANAAN STANDAR OPERASIONAL PROSEDUR (SOP)", title_cols="A:C")
     c = sheet.cells
-    sheet.header([h for h, _ in _SUMMARY_HEAD], height=45)
+    sheet.header(_SUMMARY_HEAD)
     tz = status.region.tz
     for i, (agency_status, counts) in enumerate(summary.by_agency, start=1):
         agency, state = agency_status.agency, agency_status.status
         s = _suffix(state)
-        row = [c(i, "num" + s), c.text(agency.code, "text" + s), c.text(agency.name, "text" + s),
+        latest = agency_status.latest
+        file_name = latest["source"]["file"] if latest else None
+        row = [c(i, "no" + s), c.text(agency.code, "text" + s), c.text(agency.name, "wrap" + s),
                c(agency.group, "num" + s), c(_local(agency_status.received_at, tz), "date" + s),
                c(STATUS_LABELS[state], "text" + s)]
-        if agency_status.latest is None:
+        if latest is None:
             row += [c(None, "num" + s)] * (2 + len(_summary_counts(counts))) + [c(None, "text" + s)]
         else:
-            latest = agency_status.latest
             row += [c(agency_status.working_days_late or 0, "num" + s),
                     c(latest["source"]["version"], "num" + s)]
             row += [c(n, "num" + s) for n in _summary_counts(counts)]
-            row.append(c.text(latest["source"]["file"], "text" + s))
-        sheet.append(row)
+            row.append(c.text(file_name, "wrap" + s))
+        sheet.append(row, sheet.wrapped_height({3: agency.name, 18: file_name}))
     sheet.filter_to(sheet.row)
     t = summary.total
     sent = summary.agencies - summary.statuses["belum_menyampaikan"]
     sheet.append([c(None, "numtotal"), c(None, "texttotal"), c("Jumlah", "texttotal"), c(None, "numtotal"),
-                  c(None, "datetotal"), c(f"{sent} dari {summary.agencies} menyampaikan", "texttotal"),
+                  c(None, "datetotal"), c(f"{sent} dari {summary.agencies} menyampaikan", "wraptotal"),
                   c(None, "numtotal"), c(None, "numtotal")]
-                 + [c(n, "numtotal") for n in _summary_counts(t)] + [c(None, "texttotal")])
+                 + [c(n, "numtotal") for n in _summary_counts(t)] + [c(None, "texttotal")],
+                 sheet.wrapped_height({6: f"{sent} dari {summary.agencies} menyampaikan"}))
     sheet.append([])
     sheet.append([None, None, c("Rekapitulasi status penyampaian", "section")])
     first = sheet.append([None, None, c("Status", "head"), c("Jumlah", "head"), c("Persentase", "head")])
@@ -399,25 +481,30 @@ def _summary_sheet(wb, status: PeriodStatus, summary: Summary) -> None:
                       c(n / summary.agencies if summary.agencies else None, "pct" + s)])
     sheet.append([None, None, c("Jumlah", "texttotal"), c(summary.agencies, "numtotal"),
                   c(1 if summary.agencies else None, "pcttotal")])
-    _status_chart(sheet, first)
+    notes = []
     missing = [label for label, n in (("Penilaian Penerapan (Baik, Tidak Baik)", t.with_implementation),
                                       ("Tindak Lanjut", t.with_follow_up)) if n < t.sops]
     if missing:
-        sheet.append([])
-        sheet.append([None, None, c(
-            f"{ABSENT} : {' dan '.join(missing)} {ABSENT_TEXT} (formulir daerah ini tidak memuat kolom itu); "
-            "jumlahnya hanya dari SOP yang formulirnya memuat kolom tersebut.", "note")])
+        notes.append(f"{ABSENT} : {' dan '.join(missing)} {ABSENT_TEXT} (formulir daerah ini tidak memuat kolom "
+                     "itu); jumlahnya hanya dari SOP yang formulirnya memuat kolom tersebut.")
     if t.undetermined:
-        sheet.append([])
-        sheet.append([None, None, c(
+        notes.append(
             f"{t.undetermined} SOP tidak dapat dinilai terhadap 7 kriteria: tidak ada jawaban Tidak, tetapi ada "
             "kriteria yang kosong atau tidak terbaca. SOP itu tidak dihitung memenuhi maupun tidak memenuhi; "
-            "periksa lembar Rekap SOP.", "note")])
+            "periksa lembar Rekap SOP.")
     if status.unmatched:
-        sheet.append([])
-        sheet.append([None, None, c(
+        notes.append(
             f"{len(status.unmatched)} berkas diterima dari perangkat daerah yang tidak dikenali dalam daftar; "
-            "tidak dihitung di atas. Lihat lembar Peringatan dan tambahkan alias di sopdoc.toml.", "note")])
+            "tidak dihitung di atas. Lihat lembar Peringatan dan tambahkan alias di sopdoc.toml.")
+    _notes(sheet, notes)
+    _status_chart(sheet, first, sheet.chart_area(_CHART_ROWS["status"]))
+
+
+def _notes(sheet: Sheet, notes: list) -> None:
+    """Notes under a table, each wrapped in column C (the widest) so that it prints whole."""
+    for note in notes:
+        sheet.append([])
+        sheet.append([None, None, sheet.cells(note, "notewrap")], sheet.wrapped_height({3: note}))
 
 
 def _summary_counts(t: Tally) -> list:
@@ -427,7 +514,12 @@ def _summary_counts(t: Tally) -> list:
     return [t.sops, t.meets_all, t.undetermined, *implementation, *follow_up, t.warnings]
 
 
-def _status_chart(sheet: Sheet, header_row: int) -> None:
+# charts sit in rows kept empty for them under the content, never over a cell with content
+_CHART_CM = {"status": (7.5, 13), "criteria": (9, 18)}  # height, width
+_CHART_ROWS = {name: int(height / 0.53) + 2 for name, (height, _) in _CHART_CM.items()}  # 15 pt rows
+
+
+def _status_chart(sheet: Sheet, header_row: int, at_row: int) -> None:
     chart = BarChart()
     chart.type = "col"
     chart.title = "Status penyampaian"
@@ -444,43 +536,67 @@ def _status_chart(sheet: Sheet, header_row: int) -> None:
         point.graphicalProperties.solidFill = _STATUS_COLOURS[state]
         series.dPt.append(point)
     series.dLbls = _value_labels()
-    chart.height, chart.width = 7.5, 13
-    sheet.ws.add_chart(chart, f"G{header_row}")
+    chart.height, chart.width = _CHART_CM["status"]
+    sheet.ws.add_chart(chart, f"C{at_row}")
 
 
-_SOP_HEAD = ([("No", 6), ("Kode", 10), ("Perangkat Daerah", 40), ("Status", 13), ("Versi", 6),
-              ("No. Urut", 6), ("Nomor SOP", 22), ("Nama SOP", 40)]
-             + [(f"{i}. {CRITERIA_LABELS[k]}", 13) for i, k in enumerate(CRITERIA, start=1)]
-             + [("Memenuhi 7 Kriteria", 17), ("Penilaian Penerapan", 11), ("Tindak Lanjut", 14),
-                ("Catatan", 40), ("Berkas", 28)])
+_SOP_HEAD = (["No", "Kode", "Perangkat Daerah", "Status", "Versi", "No. Urut", "Nomor SOP", "Nama SOP"]
+             + [f"{i}. {CRITERIA_LABELS[k]}" for i, k in enumerate(CRITERIA, start=1)]
+             + ["Memenuhi 7 Kriteria", "Penilaian Penerapan", "Tindak Lanjut", "Catatan", "Berkas"])
+_SOP_CAPS = {"Perangkat Daerah": 26, "Nomor SOP": 24, "Nama SOP": 34, "Catatan": 34, "Berkas": 24}
+_SOP_WRAPPED = {3: "Perangkat Daerah", 7: "Nomor SOP", 8: "Nama SOP", 19: "Catatan", 20: "Berkas"}
 
 
-def _sop_sheet(wb, status: PeriodStatus) -> None:
-    sheet = Sheet(wb, "Rekap SOP", [w for _, w in _SOP_HEAD], status,
-                  "REKAP SOP PER PERANGKAT DAERAH (VERSI TERAKHIR)")
-    c = sheet.cells
-    sheet.header([h for h, _ in _SOP_HEAD], height=90)
+def _sop_sources(status: PeriodStatus) -> list:
     sources = [(a.agency.code, a.agency.name, a.status, a.latest) for a in status.agencies if a.latest]
     sources += [(None, f"{d['agency']['as_written'] or '(tanpa nama)'} (tidak dikenal)",
                  (d.get("timeliness") or {}).get("status"), d) for d in status.unmatched]
+    return sources
+
+
+def _sop_widths(sources: list) -> list:
+    sops = [(code, name, document, sop) for code, name, _, document in sources for sop in document["sops"]]
+    values = {
+        "Kode": [code for code, *_ in sops], "Perangkat Daerah": [name for _, name, *_ in sops],
+        "Status": list(STATUS_LABELS.values()), "Nomor SOP": [sop.get("number") for *_, sop in sops],
+        "Nama SOP": [sop.get("title") for *_, sop in sops], "Catatan": [sop.get("notes") for *_, sop in sops],
+        "Berkas": [d["source"]["file"] for _, _, d, _ in sops],
+        "Memenuhi 7 Kriteria": list(_MEETS_ALL_LABELS.values()),
+        "Tindak Lanjut": list(FOLLOW_UP_LABELS.values()), "Penilaian Penerapan": ["Tidak Baik"],
+    }
+    # the criteria headers are whole sentences: a column of 14 shows them on a few lines
+    return [column_width(h, values.get(h, ["Tidak"]), _SOP_CAPS.get(h, MAX_WIDTH)) if not h[0].isdigit()
+            else max(14.0, column_width(h, ["Tidak"])) for h in _SOP_HEAD]
+
+
+def _sop_sheet(wb, status: PeriodStatus) -> None:
+    sources = _sop_sources(status)
+    sheet = Sheet(wb, "Rekap SOP", _sop_widths(sources), status,
+                  "REKAP SOP PER PERANGKAT DAERAH (VERSI TERAKHIR)", title_cols="A:C")
+    c = sheet.cells
+    sheet.header(_SOP_HEAD)
     n = 0
     for code, name, state, document in sources:
         version, file_name = document["source"]["version"], document["source"]["file"]
         state_label = STATUS_LABELS.get(state)
         absent = absent_fields(document)
+        late = "terlambat" if state == "terlambat" else ""
         for sop in document["sops"]:
             n += 1
             criteria = sop.get("criteria") or {}
+            texts = {3: name, 7: sop.get("number"), 8: sop.get("title"), 19: sop.get("notes"), 20: file_name}
             # fresh cells every row: openpyxl's append may assign the next value into a passed cell
             sheet.append(
-                [n, c.text(code), c.text(name),
-                 c(state_label, "textterlambat") if state == "terlambat" else state_label,
-                 version, sop["row"], c.text(sop.get("number")), c.text(sop.get("title"))]
-                + [_yes_no(criteria.get(key)) for key in CRITERIA]
-                + [_MEETS_ALL_LABELS[meets_all(sop)],
-                   ABSENT if "implementation" in absent else IMPLEMENTATION_LABELS.get(sop.get("implementation")),
-                   ABSENT if "follow_up" in absent else FOLLOW_UP_LABELS.get(sop.get("follow_up")),
-                   c.text(sop.get("notes")), c.text(file_name)]
+                [c(n, "no"), c.text(code, "text"), c.text(name, "wrap"), c(state_label, "text" + late),
+                 c(version, "num"), c(sop["row"], "num"), c.text(sop.get("number"), "wrap"),
+                 c.text(sop.get("title"), "wrap")]
+                + [c(_yes_no(criteria.get(key)), "text") for key in CRITERIA]
+                + [c(_MEETS_ALL_LABELS[meets_all(sop)], "text"),
+                   c(ABSENT if "implementation" in absent else IMPLEMENTATION_LABELS.get(sop.get("implementation")),
+                     "text"),
+                   c(ABSENT if "follow_up" in absent else FOLLOW_UP_LABELS.get(sop.get("follow_up")), "text"),
+                   c.text(sop.get("notes"), "wrap"), c.text(file_name, "wrap")],
+                sheet.wrapped_height(texts),
             )
     sheet.filter_to(sheet.row)
     if n == 0:
@@ -488,20 +604,33 @@ def _sop_sheet(wb, status: PeriodStatus) -> None:
 
 
 _UNREADABLE = "tak terbaca"
-_CRITERIA_HEAD = ([("No", 5), ("Kode", 10), ("Perangkat Daerah", 50), ("Status", 19), ("Jumlah SOP", 9)]
-                  + [(f"{i}. {CRITERIA_SHORT[k]} — {part}", {"Ya": 10, "%": 9}.get(part, 9))
-                     for i, k in enumerate(CRITERIA, start=1) for part in ("Ya", "%", _UNREADABLE)]
-                  + [("Memenuhi 7 kriteria — Ya", 10), ("Memenuhi 7 kriteria — %", 10),
-                     ("Memenuhi 7 kriteria — tidak dapat dinilai", 11)])
+_CRITERIA_HEAD = (["No", "Kode", "Perangkat Daerah", "Status", "Jumlah SOP"]
+                  + [f"{i}. {CRITERIA_SHORT[k]} — {part}" for i, k in enumerate(CRITERIA, start=1)
+                     for part in ("Ya", "%", _UNREADABLE)]
+                  + ["Memenuhi 7 kriteria — Ya", "Memenuhi 7 kriteria — %", "Memenuhi 7 kriteria — tidak dapat dinilai"])
+
+
+def _criteria_widths(summary: Summary) -> list:
+    agencies = [a for a, _ in summary.by_agency]
+    values = {
+        "Kode": [a.agency.code for a in agencies],
+        # the overall table under the main one puts the criteria's labels in column C and its own
+        # headers in D to G
+        "Perangkat Daerah": [a.agency.name for a in agencies] + ["Seluruh perangkat daerah"],
+        "Status": [STATUS_LABELS[s] for s in STATUSES] + ["Tidak  "],
+        "Jumlah SOP": ["Kosong / Tak Terbaca"],
+    }
+    return [column_width(h, values.get(h, ["100,0%"]), _NAME_WIDTH if h == "Perangkat Daerah" else MAX_WIDTH)
+            for h in _CRITERIA_HEAD]
 
 
 def _criteria_sheet(wb, status: PeriodStatus, summary: Summary) -> None:
     """Per criterion: SOPs answering Ya, their share of the SOPs whose answer could be read, and
     how many answers were blank or unreadable (they count neither way)."""
-    sheet = Sheet(wb, "Kriteria", [w for _, w in _CRITERIA_HEAD], status,
-                  "PEMENUHAN TUJUH KRITERIA EVALUASI SOP (PERMENPAN RB 35/2012)")
+    sheet = Sheet(wb, "Kriteria", _criteria_widths(summary), status,
+                  "PEMENUHAN TUJUH KRITERIA EVALUASI SOP (PERMENPAN RB 35/2012)", title_cols="A:C")
     c = sheet.cells
-    sheet.header([h for h, _ in _CRITERIA_HEAD], height=75)
+    sheet.header(_CRITERIA_HEAD)
 
     def shares(t: Tally, s: str) -> list:
         values = []
@@ -512,13 +641,13 @@ def _criteria_sheet(wb, status: PeriodStatus, summary: Summary) -> None:
     for i, (agency_status, counts) in enumerate(summary.by_agency, start=1):
         agency, state = agency_status.agency, agency_status.status
         s = _suffix(state)
-        row = [c(i, "num" + s), c.text(agency.code, "text" + s), c.text(agency.name, "text" + s),
+        row = [c(i, "no" + s), c.text(agency.code, "text" + s), c.text(agency.name, "wrap" + s),
                c(STATUS_LABELS[state], "text" + s)]
         if agency_status.latest is None:
             row += [c(None, "num" + s)] * (1 + 3 * (len(CRITERIA) + 1))
         else:
             row += [c(counts.sops, "num" + s)] + shares(counts, s)
-        sheet.append(row)
+        sheet.append(row, sheet.wrapped_height({3: agency.name}))
     sheet.filter_to(sheet.row)
     t = summary.total
     sheet.append([c(None, "numtotal"), c(None, "texttotal"), c("Seluruh perangkat daerah", "texttotal"),
@@ -527,23 +656,22 @@ def _criteria_sheet(wb, status: PeriodStatus, summary: Summary) -> None:
     senders = summary.agencies - summary.statuses["belum_menyampaikan"]
     sheet.append([None, None, c(f"Keseluruhan: {t.sops} SOP dari {senders} perangkat daerah yang menyampaikan",
                                 "section")])
-    # rows are given a height: neither Excel nor LibreOffice fits wrapped rows of a written file
-    sheet.ws.row_dimensions[sheet.row + 1].height = 45
-    first = sheet.append([c("No", "head"), None, c("Kriteria", "head"), c("Ya", "head"), c("Tidak", "head"),
-                          c("Kosong / Tak Terbaca", "head"), c("% Ya dari yang terbaca", "head")])
+    labels = ["No", None, "Kriteria", "Ya", "Tidak", "Kosong / Tak Terbaca", "% Ya dari yang terbaca"]
+    first = sheet.append([c(label, "head") if label else None for label in labels],
+                         LINE_HEIGHT * max(text_lines(label, sheet.widths[i]) for i, label in enumerate(labels)
+                                           if label) + 4)
     for i, key in enumerate(CRITERIA, start=1):
-        sheet.ws.row_dimensions[sheet.row + 1].height = 30
-        sheet.append([c(i, "num"), None, c(CRITERIA_LABELS[key], "wrap"), c(t.yes[key], "num"),
-                      c(t.no[key], "num"), c(t.unanswered[key], "num"), c(t.yes_share(key), "pct")])
-    sheet.append([c(None, "numtotal"), None, c("Memenuhi seluruh 7 kriteria", "texttotal"),
+        sheet.append([c(i, "no"), None, c(CRITERIA_LABELS[key], "wrap"), c(t.yes[key], "num"),
+                      c(t.no[key], "num"), c(t.unanswered[key], "num"), c(t.yes_share(key), "pct")],
+                     sheet.wrapped_height({3: CRITERIA_LABELS[key]}))
+    sheet.append([c(None, "numtotal"), None, c("Memenuhi seluruh 7 kriteria", "wraptotal"),
                   c(t.meets_all, "numtotal"), c(t.fails_all, "numtotal"), c(t.undetermined, "numtotal"),
-                  c(t.all_share(), "pcttotal")])
-    sheet.ws.row_dimensions[sheet.row + 1].height = 75  # the note wraps inside column C, clear of the chart
-    sheet.append([None, None, c(
+                  c(t.all_share(), "pcttotal")], sheet.wrapped_height({3: "Memenuhi seluruh 7 kriteria"}))
+    _notes(sheet, [
         "Persentase dihitung dari SOP yang jawabannya terbaca; jawaban kosong atau tidak terbaca tidak dihitung. "
         f"Memenuhi seluruh 7 kriteria: {t.undetermined} SOP tidak dapat dinilai (tidak ada jawaban Tidak, "
-        "tetapi ada kriteria yang kosong atau tidak terbaca).", "notewrap")])
-    _criteria_chart(sheet, first)
+        "tetapi ada kriteria yang kosong atau tidak terbaca)."])
+    _criteria_chart(sheet, first, sheet.chart_area(_CHART_ROWS["criteria"]))
 
 
 def _value_labels(number_format: Optional[str] = None) -> DataLabelList:
@@ -555,7 +683,7 @@ def _value_labels(number_format: Optional[str] = None) -> DataLabelList:
     return labels
 
 
-def _criteria_chart(sheet: Sheet, header_row: int) -> None:
+def _criteria_chart(sheet: Sheet, header_row: int, at_row: int) -> None:
     chart = BarChart()
     chart.type = "bar"
     chart.title = "Persentase SOP yang memenuhi tiap kriteria"
@@ -572,34 +700,40 @@ def _criteria_chart(sheet: Sheet, header_row: int) -> None:
     chart.set_categories(labels)
     chart.series[0].graphicalProperties.solidFill = "2E75B6"
     chart.series[0].dLbls = _value_labels("0%")
-    chart.height, chart.width = 9, 18
-    sheet.ws.add_chart(chart, f"I{header_row}")
+    chart.height, chart.width = _CHART_CM["criteria"]
+    sheet.ws.add_chart(chart, f"C{at_row}")
 
 
-_WARNING_HEAD = [("No", 6), ("Kode OPD", 10), ("Perangkat Daerah", 40), ("Versi", 6), ("Berkas", 34),
-                 ("Kode Peringatan", 20), ("Pesan", 70), ("Letak", 18)]
+_WARNING_HEAD = ["No", "Kode OPD", "Perangkat Daerah", "Versi", "Berkas", "Kode Peringatan", "Pesan", "Letak"]
+_WARNING_CAPS = {"Perangkat Daerah": 26, "Berkas": 22, "Kode Peringatan": 20, "Pesan": 44, "Letak": 16}
+
+
+def _warning_rows(status: PeriodStatus, refusals: list) -> list:
+    """(agency code, name, version, file, warning code, message, where) of every warning and refusal."""
+    sources = [(a.agency.code, a.agency.name, a.latest) for a in status.agencies if a.latest]
+    sources += [(None, d["agency"]["as_written"], d) for d in status.unmatched]
+    rows = [(code, name, document["source"]["version"], document["source"]["file"], warning.get("code"),
+             warning.get("message"), warning.get("where"))
+            for code, name, document in sources for warning in document["warnings"]]
+    rows += [(None, None, None, r["file"], r["reason_code"], f"Berkas ditolak: {r['reason']}", None) for r in refusals]
+    return rows
 
 
 def _warning_sheet(wb, status: PeriodStatus, refusals: list) -> None:
-    sheet = Sheet(wb, "Peringatan", [w for _, w in _WARNING_HEAD], status,
-                  "PERINGATAN YANG PERLU DIPERIKSA")
+    rows = _warning_rows(status, refusals)
+    columns = list(zip(*rows)) if rows else [()] * 7
+    widths = [column_width("No", [len(rows)])] + [
+        column_width(head, values, _WARNING_CAPS.get(head, MAX_WIDTH)) for head, values in zip(_WARNING_HEAD[1:], columns)]
+    sheet = Sheet(wb, "Peringatan", widths, status, "PERINGATAN YANG PERLU DIPERIKSA")
     c = sheet.cells
-    sheet.header([h for h, _ in _WARNING_HEAD])
-    sources = [(a.agency.code, a.agency.name, a.latest) for a in status.agencies if a.latest]
-    sources += [(None, d["agency"]["as_written"], d) for d in status.unmatched]
-    n = 0
-    for code, name, document in sources:
-        for warning in document["warnings"]:
-            n += 1
-            sheet.append([n, c.text(code), c.text(name), document["source"]["version"],
-                          c.text(document["source"]["file"]), c.text(warning.get("code")),
-                          c.text(warning.get("message")), c.text(warning.get("where"))])
-    for refusal in refusals:
-        n += 1
-        sheet.append([n, None, None, None, c.text(refusal["file"]), c.text(refusal["reason_code"]),
-                      c.text(f"Berkas ditolak: {refusal['reason']}"), None])
+    sheet.header(_WARNING_HEAD)
+    for n, (code, name, version, file_name, warning_code, message, where) in enumerate(rows, start=1):
+        sheet.append([c(n, "no"), c.text(code, "text"), c.text(name, "wrap"), c(version, "num"),
+                      c.text(file_name, "wrap"), c.text(warning_code, "wrap"), c.text(message, "wrap"),
+                      c.text(where, "wrap")],
+                     sheet.wrapped_height({3: name, 5: file_name, 6: warning_code, 7: message, 8: where}))
     sheet.filter_to(sheet.row)
-    if n == 0:
+    if not rows:
         sheet.append([None, None, c("Tidak ada peringatan.", "note")])
 
 
