@@ -275,7 +275,7 @@ def column_width(header: str, values: Iterable = (), cap: float = MAX_WIDTH, bol
 
 def text_lines(text, width: float) -> int:
     """Lines `text` takes wrapped at word boundaries in a column `width` characters wide."""
-    room = max(int(width * 1.1) - 1, 1)  # office fonts average a little under one '0' per width unit
+    room = max(int(width) - 1, 1)  # conservative: a row too short would cut its last line off
     lines, used = 1, 0
     for word in str(text).split():
         need = len(word) if used == 0 else used + 1 + len(word)
