@@ -3,6 +3,8 @@ folders, a TOML slip in sopdoc.toml, the letters comment in sopdoc.toml."""
 import shutil
 import stat
 
+import pytest
+
 from sopdoc.workspace import CONFIG_NAME, init_workspace, open_workspace
 
 
@@ -80,3 +82,26 @@ def test_outputs_get_the_permissions_of_the_umask(tmp_path, run):
     assert len(made) > 3 and (not shutil.which("soffice") or any(p.suffix == ".pdf" for p in made))
     for path in made:
         assert stat.S_IMODE(path.stat().st_mode) == 0o644, path
+
+
+@pytest.mark.one_reader  # openpyxl, the fallback reader, loads values only: it cannot tell such a cell from a blank
+def test_a_formula_title_without_a_stored_value_is_its_own_warning(tmp_path, run):
+    import json
+
+    import openpyxl
+
+    from excelforms import banten
+
+    path = banten(tmp_path / "rumus.xlsx")
+    wb = openpyxl.load_workbook(path)
+    sheet = wb.active
+    [title] = [c for row in sheet.iter_rows() for c in row if c.value == "Pengelolaan Arsip Nomor 1"]
+    title.value = '=UPPER("Pemberian Izin Belajar")'  # openpyxl stores the formula, never its result
+    wb.save(path)
+    result = run("check", path, "--region", "banten", "--json")
+    assert result.exit_code == 0, result.output
+    warnings = json.loads(result.output)["warnings"]
+    [formula] = [w for w in warnings if w["code"] == "rumus_tanpa_nilai"]
+    assert formula["where"] == f"Evaluasi SOP!{title.coordinate}"
+    assert "Nama SOP" in formula["message"] and "simpan ulang" in formula["message"]
+    assert not any(w["code"] == "judul_kosong" for w in warnings)

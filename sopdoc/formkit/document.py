@@ -39,6 +39,10 @@ class Sheet:
     hidden_rows: frozenset
     hidden_cols: frozenset
     merges: list
+    # cells holding a formula whose result the file never stored (saved by a program that does not
+    # calculate): empty to every reader, but not left blank by the agency. Only the direct reader
+    # sees them; openpyxl, the fallback, loads values alone
+    formulas_without_value: frozenset = frozenset()
 
 
 @dataclass

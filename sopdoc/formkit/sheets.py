@@ -39,6 +39,7 @@ class Grid:
         self.hidden_rows = hidden_rows = sheet.hidden_rows
         self.hidden_cols = hidden_cols = sheet.hidden_cols
         self._fonts = sheet.fonts
+        self.formulas_without_value = sheet.formulas_without_value
         self.cells: dict = {}
         self.hidden_cells: dict = {}
         for key, value in sheet.cells.items():
@@ -453,6 +454,15 @@ def lines_below(grid: Grid, after_row: int) -> list:
     return []
 
 
+def empty_cell_warning(grid: Grid, row: int, col: int, code: str, what: str) -> Warning:
+    """`code` ("<what> tidak diisi") for an empty cell, or `rumus_tanpa_nilai` when the cell holds a
+    formula whose result the file does not store: the agency did fill it in."""
+    if (row, col) in grid.formulas_without_value:
+        return Warning("rumus_tanpa_nilai", f"{what} berisi rumus yang nilainya tidak tersimpan di berkas; buka "
+                       "berkas di Excel, simpan ulang, lalu kirim kembali", grid.where(row, col))
+    return Warning(code, f"{what} tidak diisi", grid.where(row, col))
+
+
 def read_criteria(grid: Grid, row: int, criteria: dict, warnings: list, where_prefix: str = "") -> dict:
     """The seven answers of one SOP row; every unanswered or unreadable one is None plus a warning."""
     from sopdoc.model import CRITERIA, CRITERIA_LABELS
@@ -534,7 +544,7 @@ def read_sops(grid: Grid, header: Header, warnings: list, rows: Optional[dict] =
         title = read_text(grid, record.rows, cols["title"], warnings, "Nama SOP")
         number = read_text(grid, record.rows[:1], cols.get("number"), warnings, "Nomor SOP")
         if title is None and grid.value(r, cols["title"]) is None:
-            warnings.append(Warning("judul_kosong", "Nama SOP tidak diisi", grid.where(r, cols["title"])))
+            warnings.append(empty_cell_warning(grid, r, cols["title"], "judul_kosong", "Nama SOP"))
         sops.append(SopRow(
             row=position,
             number=number,

@@ -36,6 +36,7 @@ _RANGE_REF = re.compile(r"([A-Z]{1,3})([0-9]+)(?::([A-Z]{1,3})([0-9]+))?")
 _MAX_COLUMN, _MAX_ROW = 16384, 1048576
 
 _C, _V, _IS, _T, _RUN, _ROW = S + "c", S + "v", S + "is", S + "t", S + "r", S + "row"
+_F = S + "f"
 _SHEET_DATA, _COLS, _MERGE_CELLS = S + "sheetData", S + "cols", S + "mergeCells"
 
 
@@ -171,7 +172,7 @@ def _number(text: str):
 
 
 def _sheet(root, title: str, state: str, strings: list, styles: _Styles, epoch) -> Sheet:
-    cells, fonts = {}, {}
+    cells, fonts, formulas = {}, {}, set()
     font_of, dates, durations = styles.fonts, styles.dates, styles.durations
     hidden_rows = set()
     row_number = 0
@@ -218,6 +219,8 @@ def _sheet(root, title: str, state: str, strings: list, styles: _Styles, epoch) 
                         value = from_ISO8601(value)
             if value is None:
                 cells.pop(key, None)  # a later empty cell at the same place replaces the earlier one
+                if c.find(_F) is not None:
+                    formulas.add(key)
                 continue
             cells[key] = value
             if isinstance(value, str):
@@ -227,7 +230,8 @@ def _sheet(root, title: str, state: str, strings: list, styles: _Styles, epoch) 
     merges = _merges(root)
     _drop_merged_over(cells, fonts, merges)
     return Sheet(title=title, state=state, cells=cells, fonts=fonts, hidden_rows=frozenset(hidden_rows),
-                 hidden_cols=frozenset(_hidden_columns(root)), merges=merges)
+                 hidden_cols=frozenset(_hidden_columns(root)), merges=merges,
+                 formulas_without_value=frozenset(formulas - cells.keys()))
 
 
 def _hidden_columns(root) -> set:
