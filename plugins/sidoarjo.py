@@ -207,14 +207,18 @@ def _monitoring_rows(part: _Part, warnings: list) -> list:
     """Table A rows as (_Row, number, implementation, notes, follow-up)."""
     table, cols = part.table, part.header.columns
     rows = []
-    for r in worddoc.data_rows(table, part.header, [cols.get("title"), cols.get("number")]):
+    found = worddoc.data_rows(table, part.header, [cols.get("title"), cols.get("number")])
+    answers = [cols.get(name) for name in ("no", "number", "implementation", "follow_up")]
+    for record in worddoc.records(table, part.header, found, answers):
+        r = record[0]
         cells = {name: table.cell(r, cols.get(name))
                  for name in ("no", "title", "number", "implementation", "notes", "follow_up")}
+        title = worddoc.joined_text(table, record, cols.get("title"))
         rows.append((
-            _Row(table, r, worddoc.row_number(cells["no"]), cells["title"].text or None, cells["title"].where),
+            _Row(table, r, worddoc.row_number(cells["no"]), title, cells["title"].where),
             cells["number"].text or None,
             worddoc.read_choice(cells["implementation"], norm.IMPLEMENTATION_WORDS, warnings, "Penilaian penerapan"),
-            cells["notes"].text or None,
+            worddoc.joined_text(table, record, cols.get("notes")),
             worddoc.read_choice(cells["follow_up"], norm.FOLLOW_UP_WORDS, warnings, "Tindakan yang harus diambil"),
         ))
     return rows
@@ -226,8 +230,10 @@ def _evaluation_rows(part: _Part) -> list:
     marks = [c for pair in header.criteria.values() for c in pair]
     title_col = header.columns.get("title")
     rows = []
-    for r in worddoc.data_rows(table, header, [title_col, *marks]):
-        title = table.cell(r, title_col).text or None
+    found = worddoc.data_rows(table, header, [title_col, *marks])
+    for record in worddoc.records(table, header, found, [header.columns.get("no"), *marks]):
+        r = record[0]
+        title = worddoc.joined_text(table, record, title_col)
         if title or any(worddoc.is_marked(table.cell(r, c)) for c in marks):
             no = worddoc.row_number(table.cell(r, header.columns.get("no")))
             rows.append(_Row(table, r, no, title, table.where(r)))

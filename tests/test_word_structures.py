@@ -226,3 +226,23 @@ def test_bengkulu_inserted_column_is_not_read_as_another(tmp_path, label):
     changes = [we.extra_column(i, label, values=("",)) for i in range(3)]
     form = read(bengkulu(tmp_path, *changes), "bengkulu")
     assert_bengkulu(form)
+
+
+@pytest.mark.parametrize("signer_first", [True, False])
+@pytest.mark.parametrize("region", ["sidoarjo", "bengkulu"])
+def test_side_by_side_signature_blocks_with_tabs(tmp_path, region, signer_first):
+    built = SidoarjoForm() if region == "sidoarjo" else BengkuluForm()
+    build = sidoarjo if region == "sidoarjo" else bengkulu
+    form = read(build(tmp_path, we.side_by_side_signature(built.place_date, signer_first)), region)
+    assert (form.signatory.name, form.signatory.position) == (built.signer, built.position)
+    assert form.signatory.nip == built.nip.replace(" ", "")
+
+
+# --- records over several rows ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("merged", [True, False])
+@pytest.mark.parametrize("table,row,title_col", [(1, 2, 2), (2, 3, 1)])
+def test_sidoarjo_title_typed_over_two_rows_is_one_sop(tmp_path, table, row, title_col, merged):
+    form = read(sidoarjo(tmp_path, we.title_over_two_rows(table, row, title_col, merged)), "sidoarjo")
+    assert_sidoarjo(form)
+    assert form.warnings == []

@@ -261,3 +261,50 @@ def swap_columns(table_index: int, a: int, b: int):
             marker.addprevious(cb)
             tr.remove(marker)
     return change
+
+
+def side_by_side_signature(place_date: str, signer_first: bool):
+    """The signature paragraphs rewritten as two blocks side by side with tab stops: a "Mengetahui"
+    block on the left (or on the right when `signer_first`), the dated block on the other side."""
+    def change(doc):
+        paragraphs = doc.paragraphs
+        start = next(i for i, p in enumerate(paragraphs) if p.text == place_date)
+        own = [p.text for p in paragraphs[start:]]
+        other = list(ACKNOWLEDGER)
+        while len(other) < len(own):
+            other.insert(2, "")
+        for p, mine, theirs in zip(paragraphs[start:], own, other):
+            left, right = (mine, theirs) if signer_first else (theirs, mine)
+            p._p.getparent().replace(p._p, parse_xml(f"<w:body {NS}>{_paragraphs_xml([left + chr(9) * 2 + right])}"
+                                                     "</w:body>")[0])
+    return change
+
+
+def title_over_two_rows(table_index: int, row: int, title_col: int, merged: bool):
+    """The title in row `row` typed over two rows: a row added under it holds the title's second
+    half; the other cells merged down over both rows, or left empty."""
+    def change(doc):
+        tbl = doc.tables[table_index]._tbl
+        tr = tbl.findall(qn("w:tr"))[row]
+        new = copy.deepcopy(tr)
+        cells, new_cells = tr.findall(qn("w:tc")), new.findall(qn("w:tc"))
+        for i, (tc, nc) in enumerate(zip(cells, new_cells)):
+            text = "".join(t.text or "" for t in tc.iter(qn("w:t")))
+            for t in list(nc.iter(qn("w:t"))):
+                t.text = ""
+            if i == title_col:
+                words = text.split()
+                half = len(words) // 2
+                next(tc.iter(qn("w:t"))).text = " ".join(words[:half])
+                for t in list(tc.iter(qn("w:t")))[1:]:
+                    t.text = ""
+                next(nc.iter(qn("w:t"))).text = " ".join(words[half:])
+            elif merged and text:
+                for holder, value in ((tc, "restart"), (nc, None)):
+                    props = holder.find(qn("w:tcPr"))
+                    if props is None:
+                        props = parse_xml(f"<w:tcPr {NS}/>")
+                        holder.insert(0, props)
+                    props.append(parse_xml(f'<w:vMerge {NS} w:val="restart"/>' if value else f"<w:vMerge {NS}/>"))
+        tr.addnext(new)
+    return change

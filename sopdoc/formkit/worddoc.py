@@ -65,7 +65,7 @@ class Paragraph:
     text: str
     where: str
     index: int  # 1-based among the body's paragraphs
-    parts: tuple = ()  # the cleaned texts between tab stops, when the paragraph has tabs
+    parts: tuple = ()  # the cleaned texts between tab stops ("" between two tabs), when it has tabs
 
 
 @dataclass
@@ -258,7 +258,7 @@ def _add_blocks(elements, found: list, counts: list, where_prefix: str) -> None:
         if el.tag == _P:
             counts[0] += 1
             raw = _paragraph_raw(el)
-            parts = tuple(t for t in map(norm.clean_text, raw.split("\t")) if t) if "\t" in raw else ()
+            parts = tuple(norm.clean_text(t) or "" for t in raw.split("\t")) if "\t" in raw else ()
             found.append(Paragraph(norm.clean_text(raw) or "", f"{where_prefix}paragraf {counts[0]}", counts[0],
                                    parts))
         else:
@@ -621,10 +621,11 @@ def labelled(block: Block, labels: dict) -> list:
 def _tabbed(paragraph: Paragraph, labels: dict) -> list:
     """A label and its value set apart by a tab stop, without a colon ("Perangkat Daerah<tab>Dinas
     Kesehatan"): the tab does what the colon does."""
-    if len(paragraph.parts) < 2:
+    parts = [t for t in paragraph.parts if t]
+    if len(parts) < 2:
         return []
-    key = match_label(paragraph.parts[0], labels)
-    return [(key, Field(" ".join(paragraph.parts[1:]), paragraph.where))] if key else []
+    key = match_label(parts[0], labels)
+    return [(key, Field(" ".join(parts[1:]), paragraph.where))] if key else []
 
 
 def find_fields(found_blocks: Iterable, labels: dict) -> dict:
@@ -642,14 +643,39 @@ def text_lines(found_blocks: Iterable) -> list:
     A signature laid out in a borderless table often has two blocks side by side; only the
     column holding the place-and-date line (else the NIP line) is read, so they do not interleave.
     """
+    found_blocks = list(found_blocks)
+    side = _signing_side([b for b in found_blocks if isinstance(b, Paragraph) and b.parts])
     lines = []
     for block in found_blocks:
         if isinstance(block, Paragraph):
-            if block.text:
-                lines.append((block.text, block.where))
+            text = (_left(block) if side == "left" else _right(block)) if side and block.parts else block.text
+            if text:
+                lines.append((text, block.where))
         else:
             lines.extend(_signature_column(block))
     return lines
+
+
+def _left(paragraph: Paragraph) -> str:
+    return paragraph.parts[0]
+
+
+def _right(paragraph: Paragraph) -> str:
+    return next((t for t in reversed(paragraph.parts[1:]) if t), "")
+
+
+def _signing_side(tabbed: list) -> Optional[str]:
+    """Two signature blocks side by side in tab-aligned paragraphs ("Mengetahui,<tab><tab>Serang,
+    14 Mei 2025"): "left" or "right", the side holding the place-and-date line (else the NIP
+    line); None when the paragraphs are not two blocks side by side."""
+    if not any(_left(p) and _right(p) for p in tabbed):
+        return None
+    for test in (norm.is_place_date_line, norm.nip_in_text):
+        if any(test(_right(p)) for p in tabbed):
+            return "right"
+        if any(test(_left(p)) for p in tabbed):
+            return "left"
+    return None
 
 
 def signature(found_blocks: list):
@@ -818,6 +844,48 @@ def data_rows(table: Table, header: Header, key_columns: Iterable) -> Iterator[i
             return
         if any(table.cell(r, col).text for col in key_columns):
             yield r
+
+
+def records(table: Table, header: Header, rows: Iterable, answer_cols: Iterable) -> list:
+    """`rows` (data rows, in order) grouped into records: [[first row, rows its title goes on in]].
+
+    A row goes on the record above when it only carries more title text: directly under it,
+    nothing of its own in `answer_cols` (number, marks, choices), and the record's "No" merged
+    down over it, or the record has a "No" and answers that this row lacks.
+    """
+    answer_cols = [c for c in answer_cols if c is not None]
+    found: list = []
+    for r in rows:
+        if found and _goes_on(table, r, found[-1], header, answer_cols):
+            found[-1].append(r)
+        else:
+            found.append([r])
+    return found
+
+
+def _goes_on(table: Table, r: int, record: list, header: Header, answer_cols: list) -> bool:
+    if r != record[-1] + 1:
+        return False
+    if any(table.cell(r, c).row == r and table.cell(r, c).text for c in answer_cols):
+        return False
+    no_col = header.columns.get("no")
+    anchors = [c for c in (no_col, header.columns.get("number")) if c is not None]
+    if any(table.cell(r, c).row < r for c in anchors):
+        return True  # merged down over this row
+    first = record[0]
+    return (no_col is not None and row_number(table.cell(first, no_col)) is not None
+            and any(table.cell(first, c).text for c in answer_cols if c != no_col))
+
+
+def joined_text(table: Table, rows: list, col: Optional[int]) -> Optional[str]:
+    """The text of a column over the rows of one record, each cell once."""
+    seen, texts = set(), []
+    for r in rows:
+        cell = table.cell(r, col)
+        if id(cell) not in seen and cell.text:
+            seen.add(id(cell))
+            texts.append(cell.text)
+    return " ".join(texts) or None
 
 
 _ROW_NUMBER = re.compile(r"\(?(\d{1,4})[.)]?")
