@@ -11,6 +11,7 @@ Order of work for one file, chosen so a kill -9 at any point leaves a state the 
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gc
 import datetime as dt
@@ -45,7 +46,10 @@ _IGNORED_NAMES = {"thumbs.db", "desktop.ini"}
 # What is added to a file's name in rejected/: the reason beside it, and its temporary name
 # while being written (".alasan.txt.tmp"); and room for " (99)" when the name is taken.
 _NAME_RESERVE = len(".alasan.txt.tmp") + len(" (99)")
-GC_EVERY = 50  # files between full garbage collections in a batch (each costs a few ms)
+# Files read by openpyxl/python-docx (or refused, perhaps by them) between full garbage collections:
+# their documents hold reference cycles that keep each file's parts alive until one. A file the direct
+# reader read leaves none, so a batch of those never pays for a collection (each costs a few ms).
+GC_AFTER_OFFICE_READS = 20
 
 
 def is_ignored(name: str) -> bool:
@@ -236,9 +240,12 @@ class Intake:
         self.reader = reader  # parsing.READERS
         self.store = Store(workspace.store_path)
         self.journal = Journal(workspace.journal_path)
-        self._files_done = 0
+        self._office_reads = 0  # files read by the office libraries since the last full collection
+        self._resources = contextlib.ExitStack()  # the batch's work folder, removed by close()
+        self._work: Optional[Path] = None
 
     def close(self):
+        self._resources.close()
         self.store.close()
 
     def lock(self, timeout: float = 600) -> FileLock:
@@ -320,16 +327,26 @@ class Intake:
                            entries.readable_name(os.path.relpath(path, self.ws.root)), "ditunda",
                            f"Belum dapat diproses ({e.__class__.__name__}: {e}); dicoba lagi pada putaran berikutnya.")
 
-    def process_file(self, path: Path) -> Outcome:
-        self._files_done += 1
-        if self._files_done % GC_EVERY == 0:
-            # python-docx/openpyxl documents hold reference cycles that keep each file's raw
-            # parts alive until a full collection; without one, a long batch grows with N
+    def _collect_office_garbage(self) -> None:
+        self._office_reads += 1
+        if self._office_reads >= GC_AFTER_OFFICE_READS:
+            self._office_reads = 0
             gc.collect()
+
+    def process_file(self, path: Path) -> Outcome:
         # the bytes are copied once, through one descriptor, and only the copy is read: what is
         # hashed is what is parsed, whatever happens to the name in inbox/ meanwhile
-        with temporary_folder() as folder:
-            return self._process_copy(path, Path(folder) / "salinan")
+        copy = self._work_folder() / "salinan"
+        try:
+            return self._process_copy(path, copy)
+        finally:
+            copy.unlink(missing_ok=True)
+
+    def _work_folder(self) -> Path:
+        """Where each file's copy is read: one temporary folder for the whole batch, not one per file."""
+        if self._work is None:
+            self._work = Path(self._resources.enter_context(temporary_folder()))
+        return self._work
 
     def _process_copy(self, path: Path, copy: Path) -> Outcome:
         # `name` is the file's own, kept exactly by the store; `shown` is that name as text any
@@ -369,6 +386,7 @@ class Intake:
                                         register=self.register, limits=self.limits, pm=self.pm,
                                         reader=self.reader)
         except Refusal as refusal:
+            self._collect_office_garbage()
             stored_as = self._destination(self.ws.rejected, shown)
             outcome = Outcome(shown, "refused", stored_as, refusal.code, refusal.reason)
             if not entries.unchanged(path, taken):
@@ -379,6 +397,8 @@ class Intake:
                                        reason_code=refusal.code, reason=refusal.reason)
             return self._finish(path, outcome, received_iso, sha256, processed_at)
 
+        if reading.read_by == "office":
+            self._collect_office_garbage()
         try:
             document = build_document(reading, region=self.region, name=shown, sha256=sha256,
                                       received_at=received_at, calendar=self.calendar, version=0)

@@ -41,6 +41,7 @@ class Reading:
     agency: Optional[object]  # agencies.Agency
     agency_warnings: list
     stamp: StampReading = StampReading()  # the identity of the blank sopdoc wrote, if it is one
+    read_by: str = "direct"  # or "office": openpyxl/python-docx read it (see READERS)
 
 
 def sha256_of(path: Path) -> str:
@@ -59,22 +60,33 @@ def open_document(path: Path, name: str, limits: sniff.Limits, reader: str = "di
     """
     if reader not in READERS:
         raise ValueError(f"reader must be one of {READERS}, not {reader!r}")
-    kind = sniff.sniff(path, limits)
+    kind, package = sniff.sniff_open(path, limits)
     if kind in convert.CONVERTED_KINDS:
+        if package is not None:  # an OpenDocument zip: LibreOffice reads it, not us
+            package.close()
         # only a conversion needs a folder of its own; the document is in memory once opened
         with temporary_folder() as workdir:
             converted = convert.convert_legacy(path, kind, Path(workdir))
-            return _open(converted, name, sniff.sniff(converted, limits), reader)  # checked like any other
-    return _open(path, name, kind, reader)
+            kind, package = sniff.sniff_open(converted, limits)  # checked like any other
+            return _open(converted, name, kind, reader, package)
+    return _open(path, name, kind, reader, package)
 
 
-def _open(path: Path, name: str, kind: str, reader: str) -> SourceDocument:
-    if reader == "direct":
+def _open(path: Path, name: str, kind: str, reader: str, package: Optional[zipfile.ZipFile]) -> SourceDocument:
+    """Read the sniffed file, directly from `package` (the zip sniff opened), else with the library."""
+    try:
+        return _read(path, name, kind, reader, package)
+    finally:
+        if package is not None:
+            package.close()
+
+
+def _read(path: Path, name: str, kind: str, reader: str, package: Optional[zipfile.ZipFile]) -> SourceDocument:
+    if reader == "direct" and package is not None:
         try:
-            with zipfile.ZipFile(path) as zf:
-                if kind == "xlsx":
-                    return SourceDocument(name=name, kind=kind, sheets=xlsx_reader.read_sheets(zf))
-                return SourceDocument(name=name, kind=kind, body=docx_reader.read_body(zf))
+            if kind == "xlsx":
+                return SourceDocument(name=name, kind=kind, sheets=xlsx_reader.read_sheets(package))
+            return SourceDocument(name=name, kind=kind, body=docx_reader.read_body(package))
         except Exception as e:  # noqa: BLE001 - whatever the direct reader does not know, the library decides
             log.info("%s: dibaca dengan %s, pembaca langsung tidak mengenalnya (%s: %s)",
                      name, _LIBRARIES[kind], type(e).__name__, e)
@@ -185,7 +197,8 @@ def read_file(path: Path, *, name: Optional[str] = None, region_key: Optional[st
         agency, agency_warnings = register.match(form.agency_as_written, form.agency_where)
         agency, agency_warnings = identity.reconcile(found, agency, agency_warnings, register,
                                                      form.agency_as_written, form.agency_where, region_key)
-    return Reading(form, parser, agency, agency_warnings, found)
+    read_by = "office" if document.workbook is not None or document.docx is not None else "direct"
+    return Reading(form, parser, agency, agency_warnings, found, read_by)
 
 
 def upload_link_warnings(reading: Reading, link_agency_code: str, register) -> list:

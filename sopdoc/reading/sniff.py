@@ -7,6 +7,7 @@ inflates a zip member whose declared size has not been checked against `Limits`.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import os
 import re
 import struct
@@ -51,12 +52,22 @@ _DANGEROUS = "sehingga berkas tidak dibuka demi keamanan. Buka di Excel/Word, si
 
 def sniff(path, limits: Limits = Limits()) -> str:
     """Return "xlsx" | "docx" | "xls" | "doc" | "ods" | "odt" judged by the file's bytes; raise Refusal otherwise.
+    (`sniff_open` also hands over the zip it checked.)
 
     Refusal codes: berkas_kosong (0 bytes), terlalu_besar (over max_file_bytes), berkas_rusak
     (bad or truncated container), berkas_berbahaya (zip bomb by declared sizes, ratio or member
     count; a DTD in any XML part), berpassword (Office encryption, zip encryption, xls FILEPASS,
     doc fEncrypted), bukan_formulir (PDF, images, text, HTML, other zips or OLE files).
     """
+    kind, package = sniff_open(path, limits)
+    if package is not None:
+        package.close()
+    return kind
+
+
+def sniff_open(path, limits: Limits = Limits()) -> tuple:
+    """`sniff`, keeping the zip of an .xlsx/.docx open so the reader need not open it again:
+    (kind, zipfile.ZipFile, which the caller closes) or (kind, None) for a legacy file."""
     size = os.stat(path).st_size
     if size == 0:
         raise Refusal(
@@ -74,7 +85,7 @@ def sniff(path, limits: Limits = Limits()) -> str:
     if head[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
         return _sniff_zip(path, size, limits)
     if head[:8] == _OLE_MAGIC:
-        return _sniff_ole(path)
+        return _sniff_ole(path), None
     raise _foreign(_foreign_reason(head))
 
 
@@ -125,11 +136,12 @@ def _foreign(reason: str) -> Refusal:
     return Refusal("bukan_formulir", reason)
 
 
-def _sniff_zip(path, size: int, limits: Limits) -> str:
+def _sniff_zip(path, size: int, limits: Limits) -> tuple:
     try:
         with open(path, "rb") as f:
             _count_central_directory(f, size, limits)
-        with zipfile.ZipFile(path) as zf:
+        zf = zipfile.ZipFile(path)
+        with _closed_unless_returned(zf):
             infos = zf.infolist()
             _check_members(infos, size, limits)
             names = {info.filename.lower(): info for info in infos}
@@ -146,9 +158,19 @@ def _sniff_zip(path, size: int, limits: Limits) -> str:
                     _count_member(zf, info, codec, tally)
             if kind is None:
                 kind = _kind_by_content_types(zf, names["[content_types].xml"])
-            return kind
+            return kind, zf
     except _ZIP_ERRORS:
         raise _broken() from None
+
+
+@contextlib.contextmanager
+def _closed_unless_returned(zf):
+    """Close `zf` when the block raises; a block that returns hands it over open."""
+    try:
+        yield zf
+    except BaseException:
+        zf.close()
+        raise
 
 
 def _count_central_directory(f, size: int, limits: Limits) -> None:
@@ -351,7 +373,15 @@ class _Tally:
     is counted too, which no real form has enough of to matter.
     """
 
-    _TAG_ENDS = (" ", ">", "/", "\t", "\r", "\n")
+    # The same patterns in decoded text and in UTF-8 bytes (ASCII counts the same in both, so a
+    # UTF-8 part is counted without decoding it): start tag, end tag, processing instruction,
+    # declaration, cell and row names ending in a space, then what makes every end of a tag name
+    # (" ", ">", "/", tab, CR, LF) a space, so one count finds a name whatever ends it.
+    _PATTERNS = {
+        str: ("<", "</", "<?", "<!", ("<c ", ":c "), ("<row ", ":row "), str.maketrans(">/\t\r\n", "     ")),
+        bytes: (b"<", b"</", b"<?", b"<!", (b"<c ", b":c "), (b"<row ", b":row "),
+                bytes.maketrans(b">/\t\r\n", b"     ")),
+    }
 
     def __init__(self, limits: Limits):
         self.limits = limits
@@ -362,10 +392,13 @@ class _Tally:
         if self.xml_bytes > self.limits.max_xml_bytes:
             raise _too_much(f"{_mb(self.xml_bytes)} MB data XML", f"{_mb(self.limits.max_xml_bytes)} MB")
 
-    def add_text(self, text: str) -> None:
-        self.elements += text.count("<") - text.count("</") - text.count("<?") - text.count("<!")
-        self.cells += sum(text.count(start + "c" + end) for start in "<:" for end in self._TAG_ENDS)
-        self.rows += sum(text.count(start + "row" + end) for start in "<:" for end in self._TAG_ENDS)
+    def add_text(self, text) -> None:
+        """Count one piece of a part: decoded text, or the bytes of a UTF-8 part."""
+        start, end, instruction, declaration, cell, row, name_ends = self._PATTERNS[type(text)]
+        self.elements += text.count(start) - text.count(end) - text.count(instruction) - text.count(declaration)
+        spaced = text.translate(name_ends)
+        self.cells += sum(spaced.count(name) for name in cell)
+        self.rows += sum(spaced.count(name) for name in row)
         limits = self.limits
         if self.cells > limits.max_cells:
             raise _too_much(f"{_count(self.cells)} sel lembar kerja", _count(limits.max_cells))
@@ -376,20 +409,23 @@ class _Tally:
 
 
 def _count_member(zf, info, codec: str, tally: _Tally) -> None:
-    """Inflate one XML part in chunks and count what it holds; nothing is kept."""
-    decoder = codecs.getincrementaldecoder(codec)(errors="replace")
-    held = ""
+    """Inflate one XML part in chunks and count what it holds; nothing is kept. A UTF-8 part is
+    counted as bytes, any other decoded."""
+    if codec == "utf-8":
+        decode, held, lt, colon = (lambda raw, final=False: raw), b"", b"<", b":"
+    else:
+        decode, held, lt, colon = codecs.getincrementaldecoder(codec)(errors="replace").decode, "", "<", ":"
     with zf.open(info) as part:
         while raw := part.read(_CHUNK):
             tally.add_bytes(len(raw))
-            text = held + decoder.decode(raw)
+            text = held + decode(raw)
             # what is counted starts with "<" or ":" and has neither after: the last one near the
             # end starts anything the chunk cuts off (at most "<row " long)
             near_end = max(0, len(text) - 5)
-            cut = max(text.rfind("<", near_end), text.rfind(":", near_end))
-            text, held = (text[:cut], text[cut:]) if cut >= 0 else (text, "")
+            cut = max(text.rfind(lt, near_end), text.rfind(colon, near_end))
+            text, held = (text[:cut], text[cut:]) if cut >= 0 else (text, held[:0])
             tally.add_text(text)
-    tally.add_text(held + decoder.decode(b"", final=True))
+    tally.add_text(held + decode(b"", final=True))
 
 
 def _too_much(found: str, limit: str) -> Refusal:
