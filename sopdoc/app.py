@@ -33,6 +33,9 @@ from sopdoc.workspace import CONFIG_NAME, Workspace, bundled_regions, init_works
 
 log = logging.getLogger(__name__)
 
+# While files keep arriving (the watcher), recaps are rewritten at most once per this many seconds.
+RECAP_EVERY = 60.0
+
 # A region whose newest period opened longer ago than this has no period for the current year.
 STALE_PERIODS_DAYS = 300
 
@@ -51,6 +54,7 @@ class BatchResult:
     recap_error: Optional[str] = None  # why the recap refresh failed; the data itself is safe
     matched: list = field(default_factory=list)  # (file, agency code)
     left_alone: list = field(default_factory=list)  # (name, kind): links, FIFOs ... in inbox/, never taken
+    recap_due: bool = False  # the refresh was put off (`recap_every`): `Season.refresh_recaps` later
 
     def count(self, outcome: str) -> int:
         """How many files ended with `outcome` (accepted, refused, duplicate, deferred)."""
@@ -176,7 +180,8 @@ class Season:
 
     def run_batch(self, now: Optional[dt.datetime] = None, progress: Optional[Callable] = None, *,
                   received_from: str = "now", paths: Optional[list] = None,
-                  should_stop: Optional[Callable[[], bool]] = None, lock_timeout: float = 600) -> BatchResult:
+                  should_stop: Optional[Callable[[], bool]] = None, lock_timeout: float = 600,
+                  recap_every: float = 0) -> BatchResult:
         """Take files out of inbox/ under the batch lock, then refresh the recaps.
 
         Every waiting file, or only `paths` (files a watcher followed until complete). `now` fixes
@@ -186,6 +191,12 @@ class Season:
         recap that cannot be written is `recap_error`, never a failed batch. Raises `Busy` when
         another run holds the lock past `lock_timeout` seconds, WorkspaceError/StoreError when
         the workspace or store cannot be used at all.
+
+        A recap rewrite reads the whole period, so it grows with the season. With `recap_every`
+        (seconds; the watcher passes RECAP_EVERY) a recap written less than that long ago is left
+        for later (`recap_due`): while files keep arriving the recaps are rewritten at most once per
+        interval, and the caller calls `refresh_recaps` once it is over. Without it (a one-shot
+        `sopdoc process`) they are rewritten at once.
         """
         clock = (lambda: now) if now is not None else self.clock
         intake = Intake(self.ws, received_from=received_from, clock=clock)
@@ -203,12 +214,19 @@ class Season:
                     intake.close()
                     # still under the lock: two runs never write one recap at once
                     if paths is None or result.matched or any(o.outcome != "deferred" for o in result.outcomes):
-                        result.recaps, result.recap_error = self._refresh(clock())
+                        if recap_every and recap.written_within(self.ws, recap_every):
+                            result.recap_due = True
+                        else:
+                            result.recaps, result.recap_error = self._refresh(clock())
             except Timeout:
                 raise Busy("Ruang kerja sedang diproses oleh sopdoc lain; coba lagi nanti") from None
         finally:
             intake.close()
         return result
+
+    def refresh_recaps(self, now: Optional[dt.datetime] = None) -> tuple:
+        """Rewrite at once the recaps batches may have changed: (paths written, error or None)."""
+        return self._refresh(self._now(now))
 
     def _refresh(self, now: dt.datetime) -> tuple:
         try:

@@ -41,11 +41,13 @@ def write_atomically(path: Path, data: Union[str, bytes], *, newline: Optional[s
                 f.write(data)
 
 
-def free_name(folder: Path, name: str, taken: Callable[[Path], bool] = lambda path: False) -> Path:
+def free_name(folder: Path, name: str, taken: Callable[[Path], bool] = lambda path: False,
+              first: int = 1) -> Path:
     """`folder / name`, else the first of "stem (2).ext", "stem (3).ext", ... that does not exist
-    and is not `taken` (a name promised to a file not written yet)."""
+    and is not `taken` (a name promised to a file not written yet). `first` skips the numbers
+    known to be used already (2 starts at "stem (2).ext")."""
     stem, suffix = os.path.splitext(name)
-    n = 1
+    n = first
     while True:
         candidate = Path(folder) / (name if n == 1 else f"{stem} ({n}){suffix}")
         if not candidate.exists() and not taken(candidate):

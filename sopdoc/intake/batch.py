@@ -196,7 +196,10 @@ def free_destination(root: Path, store: Store, folder: Path, name: str) -> str:
     def recorded(path: Path) -> bool:
         return store.is_destination(os.path.relpath(path, root))
 
-    return os.path.relpath(free_name(folder, entries.fitting_name(name, _NAME_RESERVE), taken=recorded), root)
+    name = entries.fitting_name(name, _NAME_RESERVE)
+    # one query for the highest "name (k)" recorded, not a probe per copy already there
+    used = store.highest_copy(os.path.relpath(folder / name, root))
+    return os.path.relpath(free_name(folder, name, taken=recorded, first=used + 1 if used else 1), root)
 
 
 def move_file(source: Path, target: Path) -> None:

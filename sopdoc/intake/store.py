@@ -345,6 +345,20 @@ class Store:
         finally:
             self.db.execute("PRAGMA synchronous=FULL")
 
+    def highest_copy(self, stored_as: str) -> int:
+        """The highest k of the "name (k).ext" recorded beside `stored_as` ("name.ext"): 1 when
+        only the name itself is, 0 when neither is. One index range, however many copies."""
+        stem, suffix = os.path.splitext(stored_as)
+        closing = ")" + suffix
+        row = self.db.execute(
+            "SELECT MAX(CAST(substr(stored_as, ?) AS INTEGER)) FROM files"
+            " WHERE stored_as >= ? AND stored_as < ? AND substr(stored_as, ?) = ?",
+            (len(stem) + 3, stem + " (", stem + " )", -len(closing), closing),
+        ).fetchone()
+        if row[0]:
+            return row[0]
+        return 1 if self.is_destination(stored_as) else 0
+
     def is_destination(self, stored_as: str) -> bool:
         return self.db.execute("SELECT 1 FROM files WHERE stored_as = ?", (stored_as,)).fetchone() is not None
 

@@ -23,7 +23,7 @@ from typing import Callable, Optional
 
 from filelock import FileLock, Timeout
 
-from sopdoc.app import Busy, Season
+from sopdoc.app import RECAP_EVERY, Busy, Season
 from sopdoc.errors import SopdocError, WorkspaceError
 from sopdoc.intake import entries
 from sopdoc.intake.batch import Intake, is_ignored, unusual_entries
@@ -174,6 +174,7 @@ class Watcher:
         self._stop = threading.Event()
         self._observer = None
         self._next_rescan = 0.0
+        self._recap_due_at: Optional[float] = None  # when the put-off recap refresh is to be done
         self._arrivals = Intake(ws, clock=clock)  # notes arrivals; batches use a fresh Intake
         self._noted_unusual: set = set()  # links, FIFOs ... in the inbox, mentioned once each
 
@@ -207,6 +208,8 @@ class Watcher:
                 self._wake.clear()
         finally:
             self._stop_observer()
+            if self._recap_due_at is not None:
+                self._refresh_recaps()  # nothing taken is left out of the recap
             self._restore_signal_handlers(previous)
             self._arrivals.close()
             lock.release()
@@ -274,7 +277,20 @@ class Watcher:
         if now >= self._next_rescan:
             self.rescan(now)
         ready = self.settler.ready(self.ws.inbox, now)
-        return self._batch(ready, now) if ready else []
+        taken = self._batch(ready, now) if ready else []
+        if self._recap_due_at is not None and now >= self._recap_due_at:
+            self._refresh_recaps()
+        return taken
+
+    def _refresh_recaps(self) -> None:
+        """The refresh batches put off while files kept arriving (see `Season.run_batch`)."""
+        self._recap_due_at = None
+        try:
+            _, error = Season.open(self.ws.root, clock=self.clock).refresh_recaps()
+        except SopdocError as e:  # sopdoc.toml halfway through an edit: the next batch refreshes
+            error = str(e)
+        if error:
+            self.log(f"Rekap tidak dapat diperbarui: {for_terminal(error)}")
 
     def rescan(self, now: float) -> None:
         """Follow every file in the inbox: those present at start, and any whose events were lost.
@@ -301,7 +317,8 @@ class Watcher:
         try:
             # opened afresh each batch: the bureau may have edited sopdoc.toml or agencies.csv meanwhile
             season = Season.open(self.ws.root, clock=self.clock)
-            result = season.run_batch(paths=paths, should_stop=self._stop.is_set, lock_timeout=1)
+            result = season.run_batch(paths=paths, should_stop=self._stop.is_set, lock_timeout=1,
+                                      recap_every=RECAP_EVERY)
         except Busy:
             return []  # a `sopdoc process` run holds the inbox; these files stay ready for the next round
         except WorkspaceError as e:  # the bureau may be halfway through editing sopdoc.toml
@@ -324,6 +341,8 @@ class Watcher:
                 self.log(outcome.summary())
         if result.recap_error:
             self.log(f"Rekap tidak dapat diperbarui: {for_terminal(result.recap_error)}")
+        if result.recap_due and self._recap_due_at is None:
+            self._recap_due_at = now + RECAP_EVERY
         return [o for o in result.outcomes if o.outcome != "deferred"]
 
     def _busy(self, name: str, attempts: int) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -807,6 +808,17 @@ def _save(wb: Workbook, path: Path) -> Path:
 def recap_path(ws, period_id: str) -> Path:
     """Where a period's recap lives: outbox/<period>/Rekap Evaluasi SOP <period>.xlsx."""
     return ws.outbox / period_id / f"Rekap Evaluasi SOP {period_id}.xlsx"
+
+
+def written_within(ws, seconds: float) -> bool:
+    """Was a recap of any period written less than `seconds` ago (by the wall clock)?"""
+    newest = 0.0
+    for period in ws.region().periods:
+        try:
+            newest = max(newest, recap_path(ws, period.id).stat().st_mtime)
+        except OSError:
+            continue
+    return time.time() - newest < seconds
 
 
 def refresh_after_batch(ws, now: Optional[dt.datetime] = None) -> list:
