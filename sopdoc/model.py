@@ -6,7 +6,7 @@ period, arrival, timeliness, source, version) and turns it into the canonical JS
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Optional
 
 SCHEMA_ID = "sopdoc.submission/1"
@@ -97,8 +97,14 @@ def submission_dict(
         "filled_on": form.filled_on,
         "received_at": received_at,
         "timeliness": timeliness,
-        "signatory": asdict(form.signatory),
+        "signatory": _plain(form.signatory),
         "source": source,
-        "sops": [asdict(s) for s in form.sops],
-        "warnings": [asdict(w) for w in [*form.warnings, *extra_warnings]],
+        "sops": [_plain(s) for s in form.sops],
+        "warnings": [_plain(w) for w in [*form.warnings, *extra_warnings]],
     }
+
+
+def _plain(record) -> dict:
+    """`dataclasses.asdict` for the flat records above (values are plain, `criteria` a flat dict),
+    without its deep copy of every value: a form has hundreds of them."""
+    return {f.name: (dict(v) if isinstance(v := getattr(record, f.name), dict) else v) for f in fields(record)}

@@ -419,3 +419,16 @@ def test_a_decoy_zip64_end_record_does_not_hide_the_real_entry_count(tmp_path):
     refusal = refused_within(path, seconds=0.5, megabytes=2)
     assert refusal.code == "berkas_berbahaya"
     assert "200.000 bagian" in refusal.reason
+
+
+def test_a_word_package_is_held_to_its_exact_element_count(tmp_path):
+    # Word parts are first bounded by their "<"s (end tags included); a bound over the limit is
+    # counted again exactly, so a file right at the limit still passes and one over it does not
+    path = hostile.docx(tmp_path / "f.docx")
+    with zipfile.ZipFile(path) as zf:
+        text = b"".join(zf.read(i) for i in zf.infolist() if i.filename.endswith((".xml", ".rels")))
+    elements = text.count(b"<") - text.count(b"</") - text.count(b"<?") - text.count(b"<!")
+    assert text.count(b"<") > elements
+    assert sniff(path, Limits(max_elements=elements)) == "docx"
+    refusal = refused(path, Limits(max_elements=elements - 1))
+    assert refusal.code == "berkas_berbahaya" and "elemen XML" in refusal.reason

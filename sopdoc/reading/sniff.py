@@ -151,11 +151,24 @@ def _sniff_zip(path, size: int, limits: Limits) -> tuple:
                     "Berkas arsip ZIP biasa, bukan formulir Excel/Word. "
                     "Kirim berkas .xlsx/.docx-nya langsung, tanpa dikompres."
                 )
-            tally = _Tally(limits)
-            for info in infos:
-                codec = _check_xml_member(zf, info)
-                if codec is not None:
+            # A Word package has no worksheet cells or rows, and its start tags are bounded by its
+            # "<"s: one pass over each part, unless that bound passes the limit (then count exactly)
+            tally = _Tally(limits, quick=kind == "docx")
+            counted = []
+            try:
+                for info in infos:
+                    codec = _check_xml_member(zf, info)
+                    if codec is not None:
+                        counted.append((info, codec))
+                        _count_member(zf, info, codec, tally)
+            except _BoundPassed:
+                tally = _Tally(limits)
+                for info, codec in counted:
                     _count_member(zf, info, codec, tally)
+                for info in infos[infos.index(counted[-1][0]) + 1:]:
+                    codec = _check_xml_member(zf, info)
+                    if codec is not None:
+                        _count_member(zf, info, codec, tally)
             if kind is None:
                 kind = _kind_by_content_types(zf, names["[content_types].xml"])
             return kind, zf
@@ -365,6 +378,10 @@ def _shown(name: str) -> str:
     return name if len(name) <= 80 else name[:77] + "..."
 
 
+class _BoundPassed(Exception):
+    """A quick tally's upper bound passed a limit: the parts are counted again, exactly."""
+
+
 class _Tally:
     """What the XML parts hold, counted while they are inflated, against the limits.
 
@@ -383,8 +400,9 @@ class _Tally:
                 bytes.maketrans(b">/\t\r\n", b"     ")),
     }
 
-    def __init__(self, limits: Limits):
+    def __init__(self, limits: Limits, quick: bool = False):
         self.limits = limits
+        self.quick = quick  # count "<"s only (an upper bound of the start tags); no cells or rows
         self.xml_bytes = self.elements = self.cells = self.rows = 0
 
     def add_bytes(self, n: int) -> None:
@@ -395,6 +413,11 @@ class _Tally:
     def add_text(self, text) -> None:
         """Count one piece of a part: decoded text, or the bytes of a UTF-8 part."""
         start, end, instruction, declaration, cell, row, name_ends = self._PATTERNS[type(text)]
+        if self.quick:
+            self.elements += text.count(start)
+            if self.elements > self.limits.max_elements:
+                raise _BoundPassed
+            return
         self.elements += text.count(start) - text.count(end) - text.count(instruction) - text.count(declaration)
         spaced = text.translate(name_ends)
         self.cells += sum(spaced.count(name) for name in cell)

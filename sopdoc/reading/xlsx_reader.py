@@ -174,6 +174,7 @@ def _number(text: str):
 def _sheet(root, title: str, state: str, strings: list, styles: _Styles, epoch) -> Sheet:
     cells, fonts, formulas = {}, {}, set()
     font_of, dates, durations = styles.fonts, styles.dates, styles.durations
+    styles_known, known_refs = len(font_of), _REFS
     hidden_rows = set()
     row_number = 0
     for row in _children(root, _SHEET_DATA, _ROW):
@@ -187,7 +188,7 @@ def _sheet(root, title: str, state: str, strings: list, styles: _Styles, epoch) 
                 raise Unsupported(f"unexpected {c.tag} in a row")
             ref = c.get("r")
             if ref is not None:
-                key = _cell_at(ref)
+                key = known_refs.get(ref) or _cell_at(ref)
                 col_number = key[1]
             else:
                 col_number += 1
@@ -195,14 +196,13 @@ def _sheet(root, title: str, state: str, strings: list, styles: _Styles, epoch) 
             kind = c.get("t", "n")
             style = c.get("s")
             style = int(style) if style else 0
-            if style >= len(font_of):
+            if style >= styles_known:
                 raise Unsupported(f"cell style {style} does not exist")
             if kind == "inlineStr":
                 box = c.find(_IS)
                 value = _text(box) if box is not None else None
             else:
-                v = c.find(_V)
-                value = v.text if v is not None and v.text else None
+                value = c.findtext(_V) or None
                 if value is not None:
                     if kind == "n":
                         value = _number(value)
