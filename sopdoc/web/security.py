@@ -87,6 +87,9 @@ class LoginThrottle:
         failures = self._failures[key]
         while failures and failures[0] <= self.clock() - self.window:
             failures.popleft()
+        if not failures:  # forgotten once quiet, so many names tried once do not pile up
+            del self._failures[key]
+            failures = self._failures[key]
         return failures
 
     def wait_seconds(self, address: str, name: str) -> float:

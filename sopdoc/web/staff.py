@@ -20,6 +20,7 @@ from starlette.routing import Route
 
 from sopdoc.app import Season
 from sopdoc.errors import SopdocError
+from sopdoc.outputs.recap import recap_path, write_table
 from sopdoc.outputs.safe_text import inert
 from sopdoc.portal import links as upload_links
 from sopdoc.portal.users import authenticate
@@ -300,11 +301,22 @@ async def outputs_page(request: Request) -> Response:
 async def download_recap(request: Request) -> Response:
     _staff(request)
     season = _season(request)
+    period = _period_id(request, season)
+    # written fresh into a temporary file: the copy in outbox/ may be rewritten by a batch meanwhile
+    path = _temporary(".xlsx")
     try:
-        result = await run_in_threadpool(season.recap, _period_id(request, season))
+        await run_in_threadpool(lambda: season.recap(period, output=path))
     except SopdocError as e:
+        path.unlink(missing_ok=True)
         raise HTTPException(503, str(e)) from None
-    return FileResponse(result.path, filename=result.path.name, content_disposition_type="attachment")
+    return FileResponse(path, filename=recap_path(season.ws, period).name, content_disposition_type="attachment",
+                        background=BackgroundTask(path.unlink, missing_ok=True))
+
+
+def _temporary(suffix: str) -> Path:
+    handle, name = tempfile.mkstemp(suffix=suffix)
+    os.close(handle)
+    return Path(name)
 
 
 async def download_export(request: Request) -> Response:
@@ -320,11 +332,7 @@ async def download_export(request: Request) -> Response:
                         headers={"Content-Disposition": f'attachment; filename="{stem}.csv"'})
     if fmt != "xlsx":
         raise HTTPException(400, "Format ekspor harus xlsx atau csv.")
-    from sopdoc.outputs.recap import write_table
-
-    handle, name = tempfile.mkstemp(suffix=".xlsx")
-    os.close(handle)
-    path = Path(name)
+    path = _temporary(".xlsx")
     await run_in_threadpool(write_table, rows, path, "Data")
     return FileResponse(path, filename=f"{stem}.xlsx", content_disposition_type="attachment",
                         background=BackgroundTask(path.unlink, missing_ok=True))
