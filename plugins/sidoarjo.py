@@ -214,6 +214,10 @@ def _monitoring_rows(part: _Part, warnings: list) -> list:
         cells = {name: table.cell(r, cols.get(name))
                  for name in ("no", "title", "number", "implementation", "notes", "follow_up")}
         title = worddoc.joined_text(table, record, cols.get("title"))
+        if title and norm.is_example(title):
+            warnings.append(Warning("baris_contoh", f"Baris contoh pengisian ('{title}') bukan SOP; tidak dibaca",
+                                    cells["title"].where))
+            continue
         rows.append((
             _Row(table, r, worddoc.row_number(cells["no"]), title, cells["title"].where),
             cells["number"].text or None,
@@ -234,6 +238,8 @@ def _evaluation_rows(part: _Part) -> list:
     for record in worddoc.records(table, header, found, [header.columns.get("no"), *marks]):
         r = record[0]
         title = worddoc.joined_text(table, record, title_col)
+        if title and norm.is_example(title):
+            continue  # reported with Table A's
         if title or any(worddoc.is_marked(table.cell(r, c)) for c in marks):
             no = worddoc.row_number(table.cell(r, header.columns.get("no")))
             rows.append(_Row(table, r, no, title, table.where(r)))

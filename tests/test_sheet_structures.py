@@ -284,3 +284,30 @@ def test_a_row_with_answers_but_no_sop_inside_the_table_is_a_warning(tmp_path, r
     form = read(build(tmp_path, region, nameless), region)
     assert sops_of(form) == expected(region)
     assert "baris_tidak_dikenali" in codes(form)
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_visible_example_row_of_the_template_is_not_an_sop(tmp_path, region):
+    def example(wb, ws, table):
+        r = table.first_sop
+        se.insert_rows(ws, r, 1)
+        for c in range(1, table.last_col + 1):
+            ws.cell(r, c).value = ws.cell(r + 1, c).value
+        ws.cell(r, table.title_col).value = "Contoh: Pelayanan Administrasi Surat Masuk"
+        ws.cell(r, table.no_col).value = None
+
+    form = read(build(tmp_path, region, example), region)
+    assert_same_facts(form, region)
+    assert codes(form) == ["baris_contoh"]
+
+
+@pytest.mark.parametrize("region", ["banten", "tanjungbalai"])
+def test_page_two_header_without_its_second_row_does_not_swallow_an_sop(tmp_path, region):
+    def short_header(wb, ws, table):
+        r = table.sop_row(2)
+        se.insert_rows(ws, r, 1)
+        for c in range(1, table.last_col + 1):
+            ws.cell(r, c).value = ws.cell(table.header, c).value
+
+    form = read(build(tmp_path, region, short_header), region)
+    assert_same_facts(form, region)

@@ -246,3 +246,20 @@ def test_sidoarjo_title_typed_over_two_rows_is_one_sop(tmp_path, table, row, tit
     form = read(sidoarjo(tmp_path, we.title_over_two_rows(table, row, title_col, merged)), "sidoarjo")
     assert_sidoarjo(form)
     assert form.warnings == []
+
+
+def test_sidoarjo_example_row_is_not_an_sop(tmp_path):
+    def example(doc):
+        for index, title_col in ((1, 2), (2, 1)):
+            tbl = doc.tables[index]._tbl
+            rows = tbl.findall(we.qn("w:tr"))
+            first = rows[1 if index == 1 else 2]
+            copy_row = we.copy.deepcopy(first)
+            cells = copy_row.findall(we.qn("w:tc"))
+            next(cells[title_col].iter(we.qn("w:t"))).text = "Contoh: Pelayanan Surat Masuk"
+            next(cells[0].iter(we.qn("w:t"))).text = ""
+            first.addprevious(copy_row)
+
+    form = read(sidoarjo(tmp_path, example), "sidoarjo")
+    assert_sidoarjo(form)
+    assert codes(form) == ["baris_contoh"]

@@ -71,6 +71,11 @@ def label_key(text) -> str:
     return " ".join(words)
 
 
+def is_example(title) -> bool:
+    """A template's example row ("Contoh: Pelayanan Surat Masuk"), which a person does not read as an SOP."""
+    return label_key(title).split(" ", 1)[0] in ("contoh", "misal", "misalnya")
+
+
 def split_label_value(text) -> tuple:
     """Split "Unit Kerja : Dinas Kesehatan" into ("Unit Kerja", "Dinas Kesehatan").
 

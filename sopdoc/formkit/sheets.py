@@ -336,7 +336,7 @@ def _table_rows(grid: Grid, header: Header) -> TableRows:
     last = header.last_row
     skip_to = header.last_row
     for r in sorted(rows):
-        if r <= skip_to:
+        if r <= header.last_row or (r <= skip_to and not _names_sop(grid, r, title_col, number_col)):
             continue
         cells = rows[r]
         if is_column_numbering([v for _, v in cells]):
@@ -354,7 +354,10 @@ def _table_rows(grid: Grid, header: Header) -> TableRows:
         if any(c in first_cols and isinstance(v, str) and is_end_of_table(v) for c, v in cells):
             break
         title, number = grid.text(r, title_col), grid.text(r, number_col) if number_col else None
-        if title or number:
+        if title and norm.is_example(title):
+            warnings.append(Warning("baris_contoh", f"Baris contoh pengisian ('{title}') bukan SOP; tidak dibaca",
+                                    grid.where(r, title_col)))
+        elif title or number:
             if records and _goes_on(grid, r, records[-1], header, answer_cols):
                 records[-1].rows.append(r)
             else:
@@ -373,6 +376,10 @@ def _table_rows(grid: Grid, header: Header) -> TableRows:
     _warn_hidden_rows(grid, header, warnings)
     _check_numbers(grid, records, no_col, warnings)
     return TableRows(records, last, warnings)
+
+
+def _names_sop(grid: Grid, r: int, title_col: int, number_col: Optional[int]) -> bool:
+    return bool(grid.text(r, title_col) or (number_col and grid.text(r, number_col)))
 
 
 def _answer_columns(header: Header) -> list:
