@@ -426,3 +426,12 @@ def elements_just_under_the_limit(path, paragraphs: int = 72_000) -> Path:
         body = z.read("word/document.xml")
     filler = "".join(f"<w:p><w:r><w:t>{rng.randrange(10**9)}</w:t></w:r></w:p>" for _ in range(paragraphs)).encode()
     return _replace_members(base, {"word/document.xml": body.replace(b"<w:body>", b"<w:body>" + filler, 1)})
+
+
+def hard_link_into(inbox, outside) -> str:
+    """A form that lives outside the inbox, hard-linked into it (the same bytes under two names)."""
+    import os
+
+    form = xlsx(Path(outside) / "milik orang lain.xlsx", "Dinas Pendidikan")
+    os.link(form, Path(inbox) / "tautan keras.xlsx")
+    return "tautan keras.xlsx"

@@ -235,3 +235,19 @@ def test_a_file_replaced_while_it_is_read_is_not_filed_under_the_first_ones_reco
     [record] = store.files()
     assert document["agency"]["as_written"] == "Biro Hukum"
     assert document["source"]["sha256"] == parsing.sha256_of(banten_ws.root / record["stored_as"])
+
+
+@posix_only
+def test_a_hard_linked_file_is_filed_as_a_copy_of_its_own(banten_ws, tmp_path):
+    outside = tmp_path / "luar"
+    outside.mkdir()
+    name = hostile.hard_link_into(banten_ws.inbox, outside)
+    original = outside / "milik orang lain.xlsx"
+    before = original.read_bytes()
+    [outcome] = process(banten_ws).values()
+    assert outcome.outcome == "refused" and outcome.name == name
+    [filed_copy] = [p for p in banten_ws.rejected.iterdir() if not p.name.endswith(".alasan.txt")]
+    assert filed_copy.stat().st_nlink == 1 and filed_copy.read_bytes() == before
+    original.write_bytes(b"diubah di luar")  # the filed file does not change with it
+    assert filed_copy.read_bytes() == before
+    assert list(banten_ws.inbox.iterdir()) == []

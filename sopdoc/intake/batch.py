@@ -204,25 +204,34 @@ def free_destination(root: Path, store: Store, folder: Path, name: str) -> str:
 
 def move_file(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
+    if os.lstat(source).st_nlink > 1:
+        # a hard link shares its bytes with a file outside inbox/: moved, the filed copy would
+        # change whenever that file does, so it gets bytes of its own
+        _copy_then_remove(source, target)
+        return
     try:
         os.replace(source, target)
     except OSError as e:
         if e.errno != errno.EXDEV:
             raise
-        # folders on different drives: copy under a temporary name, then rename, so a crash never
-        # leaves a partial file at the recorded destination; the original goes last
-        partial = target.with_name(target.name + ".sebagian")
-        shutil.copy2(source, partial)
-        with open(partial, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(partial, target)
-        try:
-            os.unlink(source)
-        except OSError:
-            # the original cannot be removed (a read-only inbox): the copy is taken back, so a
-            # run never leaves one more copy in archive/ or rejected/; the file waits in inbox/
-            os.unlink(target)
-            raise
+        _copy_then_remove(source, target)  # folders on different drives
+
+
+def _copy_then_remove(source: Path, target: Path) -> None:
+    # copied under a temporary name, then renamed, so a crash never leaves a partial file at the
+    # recorded destination; the original goes last
+    partial = target.with_name(target.name + ".sebagian")
+    shutil.copy2(source, partial, follow_symlinks=False)
+    with open(partial, "rb+") as f:
+        os.fsync(f.fileno())
+    os.replace(partial, target)
+    try:
+        os.unlink(source)
+    except OSError:
+        # the original cannot be removed (a read-only inbox): the copy is taken back, so a
+        # run never leaves one more copy in archive/ or rejected/; the file waits in inbox/
+        os.unlink(target)
+        raise
 
 
 class Intake:
