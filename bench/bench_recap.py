@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sopdoc.rules.agencies import Agency
 from sopdoc.rules.deadlines import Period, Region
-from sopdoc.model import CRITERIA
+from sopdoc.vocabulary import CRITERIA
 from sopdoc.outputs.recap import write_recap
 from sopdoc.outputs.status import AgencyStatus, PeriodStatus
 

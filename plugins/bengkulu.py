@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from sopdoc import CRITERIA, CRITERIA_LABELS, ParsedForm, ParserInfo, SopRow, Warning, hookimpl
+from sopdoc import CRITERIA, CRITERIA_LABELS, FOLLOW_UP_WORDS, ParsedForm, ParserInfo, SopRow, Warning, hookimpl
 from sopdoc.formkit import normalize as norm
 from sopdoc.formkit import worddoc
 from sopdoc.formkit.fields import Field, read_identity
@@ -231,7 +231,7 @@ def _follow_up(value: Optional[Field], warnings: list) -> Optional[str]:
             return None
         text = ticked[0]
     try:
-        return norm.choice(text, norm.FOLLOW_UP_WORDS)
+        return norm.choice(text, FOLLOW_UP_WORDS)
     except norm.Unreadable as e:
         warnings.append(Warning(e.code, f"Tindak lanjut: {e.message}", value.where))
         return None

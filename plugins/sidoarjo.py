@@ -5,7 +5,17 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from sopdoc import CRITERIA, CRITERIA_LABELS, ParsedForm, ParserInfo, SopRow, Warning, hookimpl
+from sopdoc import (
+    CRITERIA,
+    CRITERIA_LABELS,
+    FOLLOW_UP_WORDS,
+    IMPLEMENTATION_WORDS,
+    ParsedForm,
+    ParserInfo,
+    SopRow,
+    Warning,
+    hookimpl,
+)
 from sopdoc.formkit import normalize as norm
 from sopdoc.formkit import worddoc
 from sopdoc.formkit.fields import read_identity
@@ -221,9 +231,9 @@ def _monitoring_rows(part: _Part, warnings: list) -> list:
         rows.append((
             _Row(table, r, worddoc.row_number(cells["no"]), title, cells["title"].where),
             cells["number"].text or None,
-            worddoc.read_choice(cells["implementation"], norm.IMPLEMENTATION_WORDS, warnings, "Penilaian penerapan"),
+            worddoc.read_choice(cells["implementation"], IMPLEMENTATION_WORDS, warnings, "Penilaian penerapan"),
             worddoc.joined_text(table, record, cols.get("notes")),
-            worddoc.read_choice(cells["follow_up"], norm.FOLLOW_UP_WORDS, warnings, "Tindakan yang harus diambil"),
+            worddoc.read_choice(cells["follow_up"], FOLLOW_UP_WORDS, warnings, "Tindakan yang harus diambil"),
         ))
     return rows
 

@@ -3,7 +3,15 @@ from sopdoc.formkit.blank import BlankForm, BlankSop
 from sopdoc.formkit.document import ParserInfo, Recognition, SourceDocument
 from sopdoc.errors import Refusal
 from sopdoc.hookspecs import hookimpl
-from sopdoc.model import CRITERIA, CRITERIA_LABELS, ParsedForm, Signatory, SopRow, Warning
+from sopdoc.model import ParsedForm, Signatory, SopRow, Warning
+from sopdoc.vocabulary import (
+    CRITERIA,
+    CRITERIA_LABELS,
+    FOLLOW_UP_WORDS,
+    FOLLOW_UPS,
+    IMPLEMENTATION_WORDS,
+    IMPLEMENTATIONS,
+)
 
 __version__ = "0.1.0"
 
@@ -12,6 +20,10 @@ __all__ = [
     "BlankSop",
     "CRITERIA",
     "CRITERIA_LABELS",
+    "FOLLOW_UPS",
+    "FOLLOW_UP_WORDS",
+    "IMPLEMENTATIONS",
+    "IMPLEMENTATION_WORDS",
     "ParsedForm",
     "ParserInfo",
     "Recognition",

@@ -11,30 +11,6 @@ from typing import Optional
 
 SCHEMA_ID = "sopdoc.submission/1"
 
-# The seven criteria of Permenpan RB 35/2012, in their canonical order.
-CRITERIA = (
-    "mendorong_kinerja",
-    "mudah_dipahami",
-    "mudah_dilaksanakan",
-    "peran_jelas",
-    "atasi_masalah",
-    "jawab_kebutuhan",
-    "sinergi",
-)
-
-CRITERIA_LABELS = {
-    "mendorong_kinerja": "Mampu mendorong peningkatan kinerja",
-    "mudah_dipahami": "Mudah dipahami",
-    "mudah_dilaksanakan": "Mudah dilaksanakan",
-    "peran_jelas": "Semua orang dapat menjalankan perannya masing-masing",
-    "atasi_masalah": "Mampu mengatasi permasalahan yang berkaitan dengan proses",
-    "jawab_kebutuhan": "Mampu menjawab kebutuhan peningkatan kinerja organisasi",
-    "sinergi": "Sinergi satu dengan lainnya",
-}
-
-IMPLEMENTATIONS = ("baik", "tidak_baik")
-FOLLOW_UPS = ("dipertahankan", "direvisi", "dicabut")
-
 
 @dataclass
 class Warning:

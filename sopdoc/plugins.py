@@ -57,7 +57,7 @@ def parser_infos(pm=None) -> list:
             continue
         try:
             info = impl()
-        except Exception as e:  # noqa: BLE001 - one broken plugin must not stop every other parser
+        except Exception as e:  # one broken plugin must not stop every other parser
             log.warning("Plugin %s tidak dimuat: sopdoc_parser_info gagal (%r)", pm.get_name(plugin), e)
             continue
         if not isinstance(info, ParserInfo):

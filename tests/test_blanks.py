@@ -20,7 +20,7 @@ from conftest import SAMPLES
 from sopdoc import ParserInfo, hookimpl, plugins
 from sopdoc.intake.batch import Intake
 from sopdoc.intake.store import Store
-from sopdoc.model import CRITERIA
+from sopdoc.vocabulary import CRITERIA
 from sopdoc.outputs.blanks import BlanksError, write_blanks
 from sopdoc.workspace import init_workspace, open_workspace
 

@@ -7,6 +7,7 @@ import pytest
 import hostile
 from sopdoc.formkit import fields, normalize, worddoc
 from sopdoc.rules.agencies import MAX_NAME_CHARS, Register, load_register, name_key
+from sopdoc.vocabulary import IMPLEMENTATION_WORDS
 
 TEXTS = hostile.backtracking_texts()
 
@@ -24,7 +25,7 @@ def readers(register):
         "clean_text": normalize.clean_text,
         "label_key": normalize.label_key,
         "split_label_value": normalize.split_label_value,
-        "choice": lambda t: normalize.choice(t, normalize.IMPLEMENTATION_WORDS),
+        "choice": lambda t: normalize.choice(t, IMPLEMENTATION_WORDS),
         "parse_date": normalize.parse_date,
         "date_at_end": normalize.date_at_end,
         "parse_nip": normalize.parse_nip,

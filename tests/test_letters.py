@@ -13,7 +13,7 @@ from docx.oxml.ns import qn
 
 from sopdoc.outputs import letters as letters_module
 from sopdoc.cli.main import cli
-from sopdoc.model import CRITERIA
+from sopdoc.vocabulary import CRITERIA
 from sopdoc.outputs.letters import IncompleteConfig, LettersError, TooEarly, issue_letters, list_letters, to_pdf
 from sopdoc.rules.indonesian import long_date
 from sopdoc.outputs.recap import write_recap

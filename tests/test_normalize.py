@@ -4,6 +4,7 @@ import datetime as dt
 import pytest
 
 from sopdoc.formkit import normalize as norm
+from sopdoc.vocabulary import FOLLOW_UP_WORDS, IMPLEMENTATION_WORDS
 
 D = dt.date
 
@@ -119,11 +120,11 @@ def test_split_label_value(text, expected):
 
 
 @pytest.mark.parametrize("value,words,expected", [
-    ("Baik", norm.IMPLEMENTATION_WORDS, "baik"), ("TIDAK BAIK", norm.IMPLEMENTATION_WORDS, "tidak_baik"),
-    ("Kurang Baik", norm.IMPLEMENTATION_WORDS, "tidak_baik"), ("-", norm.IMPLEMENTATION_WORDS, None),
-    ("Dipertahankan", norm.FOLLOW_UP_WORDS, "dipertahankan"), ("Tetap", norm.FOLLOW_UP_WORDS, "dipertahankan"),
-    ("Revisi", norm.FOLLOW_UP_WORDS, "direvisi"), ("direvisi.", norm.FOLLOW_UP_WORDS, "direvisi"),
-    ("DICABUT", norm.FOLLOW_UP_WORDS, "dicabut"), (None, norm.FOLLOW_UP_WORDS, None),
+    ("Baik", IMPLEMENTATION_WORDS, "baik"), ("TIDAK BAIK", IMPLEMENTATION_WORDS, "tidak_baik"),
+    ("Kurang Baik", IMPLEMENTATION_WORDS, "tidak_baik"), ("-", IMPLEMENTATION_WORDS, None),
+    ("Dipertahankan", FOLLOW_UP_WORDS, "dipertahankan"), ("Tetap", FOLLOW_UP_WORDS, "dipertahankan"),
+    ("Revisi", FOLLOW_UP_WORDS, "direvisi"), ("direvisi.", FOLLOW_UP_WORDS, "direvisi"),
+    ("DICABUT", FOLLOW_UP_WORDS, "dicabut"), (None, FOLLOW_UP_WORDS, None),
 ])
 def test_choice(value, words, expected):
     assert norm.choice(value, words) == expected
@@ -131,7 +132,7 @@ def test_choice(value, words, expected):
 
 def test_choice_unreadable():
     with pytest.raises(norm.Unreadable):
-        norm.choice("Lanjut saja", norm.FOLLOW_UP_WORDS)
+        norm.choice("Lanjut saja", FOLLOW_UP_WORDS)
 
 
 @pytest.mark.parametrize("text,expected", [

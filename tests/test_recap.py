@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from sopdoc.cli.main import cli
 from sopdoc.app import Season
-from sopdoc.model import CRITERIA
+from sopdoc.vocabulary import CRITERIA
 from sopdoc.outputs.recap import recap_path, refresh_after_batch, write_recap
 from sopdoc.outputs.safe_text import set_text_cell
 from sopdoc.outputs.status import meets_all, period_status

@@ -4,6 +4,7 @@ import datetime as dt
 import pytest
 
 from sopdoc.formkit import normalize as norm
+from sopdoc.vocabulary import FOLLOW_UP_WORDS, IMPLEMENTATION_WORDS
 
 
 @pytest.mark.parametrize("label,key", [
@@ -40,7 +41,7 @@ def test_uncertain_yes_no_words_are_unreadable(text):
     ("KURANG BAIK.", "tidak_baik"),
 ])
 def test_implementation_words(text, value):
-    assert norm.choice(text, norm.IMPLEMENTATION_WORDS) == value
+    assert norm.choice(text, IMPLEMENTATION_WORDS) == value
 
 
 @pytest.mark.parametrize("text,value", [
@@ -48,13 +49,13 @@ def test_implementation_words(text, value):
     ("Perlu Perbaikan", "direvisi"), ("Perbaikan", "direvisi"), ("Dihapuskan", "dicabut"), ("Di cabut", "dicabut"),
 ])
 def test_follow_up_words(text, value):
-    assert norm.choice(text, norm.FOLLOW_UP_WORDS) == value
+    assert norm.choice(text, FOLLOW_UP_WORDS) == value
 
 
 @pytest.mark.parametrize("text", ["Cukup Baik", "Lanjut", "Ditinjau"])
 def test_uncertain_choices_are_unreadable(text):
     with pytest.raises(norm.Unreadable):
-        norm.choice(text, {**norm.IMPLEMENTATION_WORDS, **norm.FOLLOW_UP_WORDS})
+        norm.choice(text, {**IMPLEMENTATION_WORDS, **FOLLOW_UP_WORDS})
 
 
 @pytest.mark.parametrize("text", [

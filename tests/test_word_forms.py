@@ -18,7 +18,7 @@ from sopdoc.reading import parsing
 from sopdoc.formkit import worddoc
 from sopdoc.rules.agencies import Register, load_register
 from sopdoc.errors import Refusal
-from sopdoc.model import CRITERIA
+from sopdoc.vocabulary import CRITERIA
 
 from wordforms import (BOTH, EMPTY, MARKS, BengkuluForm, Box, Control, Runs, SidoarjoForm, Sym, Typed,
                        build_bengkulu, build_sidoarjo, expected)

@@ -18,7 +18,7 @@ import docx
 from docx.oxml import parse_xml
 from docx.text.paragraph import Paragraph
 
-from sopdoc.model import CRITERIA, CRITERIA_LABELS
+from sopdoc.vocabulary import CRITERIA, CRITERIA_LABELS
 
 _NS = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
        'xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml"')

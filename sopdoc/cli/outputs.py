@@ -11,7 +11,7 @@ from sopdoc.outputs import export as formats
 from sopdoc.outputs.letters import unmatched_warning
 from sopdoc.outputs.recap import write_table
 from sopdoc.outputs.safe_text import for_terminal
-from sopdoc.outputs.status import STATUS_LABELS
+from sopdoc.vocabulary import STATUS_LABELS
 
 
 @click.command()

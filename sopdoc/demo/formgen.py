@@ -14,6 +14,9 @@ from pathlib import Path
 import openpyxl
 from openpyxl.styles import Font
 
+# Its own copy of the vocabulary (criteria, labels, months, answers) on purpose: the generated forms
+# are the independent oracle the parsers are tested against, so a word changed in
+# sopdoc.vocabulary must not change what the tests expect along with it.
 CRITERIA = ("mendorong_kinerja", "mudah_dipahami", "mudah_dilaksanakan", "peran_jelas",
             "atasi_masalah", "jawab_kebutuhan", "sinergi")
 LABELS = ("Mampu mendorong peningkatan kinerja", "Mudah dipahami", "Mudah dilaksanakan",

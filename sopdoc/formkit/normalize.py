@@ -12,6 +12,8 @@ import re
 import unicodedata
 from typing import Optional
 
+from sopdoc.vocabulary import CRITERIA, CRITERIA_LABELS, MONTHS
+
 
 class Unreadable(ValueError):
     """A value is present but cannot be read with confidence. `code` is the warning code."""
@@ -244,48 +246,6 @@ def two_column_answer(yes_marked: bool, no_marked: bool) -> tuple:
 
 # --- choices ----------------------------------------------------------------------------------
 
-IMPLEMENTATION_WORDS = {
-    "baik": "baik",
-    "sudah baik": "baik",
-    "sangat baik": "baik",
-    "baik sekali": "baik",
-    "tidak baik": "tidak_baik",
-    "tdk baik": "tidak_baik",
-    "tidakbaik": "tidak_baik",
-    "kurang baik": "tidak_baik",
-    "belum baik": "tidak_baik",
-    "tidak_baik": "tidak_baik",
-    "buruk": "tidak_baik",
-}
-
-FOLLOW_UP_WORDS = {
-    "dipertahankan": "dipertahankan",
-    "pertahankan": "dipertahankan",
-    "tetap": "dipertahankan",
-    "tetap dipertahankan": "dipertahankan",
-    "direvisi": "direvisi",
-    "revisi": "direvisi",
-    "perlu revisi": "direvisi",
-    "perlu direvisi": "direvisi",
-    "diperbaiki": "direvisi",
-    "di pertahankan": "dipertahankan",
-    "tetap berlaku": "dipertahankan",
-    "tetap digunakan": "dipertahankan",
-    "tetap dilaksanakan": "dipertahankan",
-    "di revisi": "direvisi",
-    "perlu di revisi": "direvisi",
-    "perbaikan": "direvisi",
-    "perlu perbaikan": "direvisi",
-    "perlu diperbaiki": "direvisi",
-    "dicabut": "dicabut",
-    "di cabut": "dicabut",
-    "cabut": "dicabut",
-    "perlu dicabut": "dicabut",
-    "dihapus": "dicabut",
-    "dihapuskan": "dicabut",
-}
-
-
 def choice(value, words: dict) -> Optional[str]:
     """Map a cell to one of `words`' values; None when blank or "-". Raises Unreadable otherwise."""
     text = clean_text(value)
@@ -299,19 +259,22 @@ def choice(value, words: dict) -> Optional[str]:
 
 # --- dates ------------------------------------------------------------------------------------
 
-MONTHS = {
-    "januari": 1, "jan": 1, "january": 1,
-    "februari": 2, "pebruari": 2, "febuari": 2, "pebuari": 2, "feb": 2, "peb": 2, "february": 2,
-    "maret": 3, "mar": 3, "march": 3,
-    "april": 4, "apr": 4,
-    "mei": 5, "may": 5,
-    "juni": 6, "jun": 6, "june": 6,
-    "juli": 7, "jul": 7, "july": 7,
-    "agustus": 8, "agu": 8, "agt": 8, "ags": 8, "agst": 8, "agus": 8, "aug": 8, "august": 8,
-    "september": 9, "sep": 9, "sept": 9,
-    "oktober": 10, "okt": 10, "oct": 10, "october": 10,
-    "november": 11, "nopember": 11, "nov": 11, "nop": 11,
-    "desember": 12, "des": 12, "dec": 12, "december": 12,
+# every spelling of a month seen on forms (Indonesian, old spellings and slips, abbreviations,
+# English) -> its number
+MONTH_NUMBERS = {
+    **{name.lower(): number for number, name in enumerate(MONTHS, start=1)},
+    "jan": 1, "january": 1,
+    "pebruari": 2, "febuari": 2, "pebuari": 2, "feb": 2, "peb": 2, "february": 2,
+    "mar": 3, "march": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6, "june": 6,
+    "jul": 7, "july": 7,
+    "agu": 8, "agt": 8, "ags": 8, "agst": 8, "agus": 8, "aug": 8, "august": 8,
+    "sep": 9, "sept": 9,
+    "okt": 10, "oct": 10, "october": 10,
+    "nopember": 11, "nov": 11, "nop": 11,
+    "des": 12, "dec": 12, "december": 12,
 }
 _WEEKDAYS = r"(?:senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad)"
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
@@ -354,7 +317,7 @@ def parse_date(value) -> Optional[dt.date]:
     if m := _NUMERIC_DATE.match(low):
         return _make_date(int(m[3]), int(m[2]), int(m[1]), text)
     if m := _WORD_DATE.match(low):
-        month = MONTHS.get(m[2])
+        month = MONTH_NUMBERS.get(m[2])
         if month:
             return _make_date(int(m[3]), month, int(m[1]), text)
     if low.isdigit() and len(low) == 5:
@@ -422,7 +385,7 @@ def is_place_date_line(text) -> bool:
     if len(rest) > 40:
         return False
     words = re.findall(r"[a-z]+", rest.lower())
-    return bool(_YEAR_AT_END.search(rest)) or (len(words) <= 2 and any(w in MONTHS for w in words))
+    return bool(_YEAR_AT_END.search(rest)) or (len(words) <= 2 and any(w in MONTH_NUMBERS for w in words))
 
 
 def starts_like_position(text) -> bool:
@@ -492,19 +455,10 @@ def nip_in_text(text) -> bool:
 
 # --- criteria headers --------------------------------------------------------------------------
 
-_CRITERION_KEYS = (
-    "mendorong_kinerja", "mudah_dipahami", "mudah_dilaksanakan", "peran_jelas",
-    "atasi_masalah", "jawab_kebutuhan", "sinergi",
-)
+# each criterion's label as forms print it, lower case, and the variants seen on real forms
 _CRITERION_LABELS = {
-    "mampu mendorong peningkatan kinerja": "mendorong_kinerja",
-    "mudah dipahami": "mudah_dipahami",
-    "mudah dilaksanakan": "mudah_dilaksanakan",
-    "semua orang dapat menjalankan perannya masing-masing": "peran_jelas",
+    **{label.lower(): key for key, label in CRITERIA_LABELS.items()},
     "semua orang dapat menjalankan perannya masing masing": "peran_jelas",
-    "mampu mengatasi permasalahan yang berkaitan dengan proses": "atasi_masalah",
-    "mampu menjawab kebutuhan peningkatan kinerja organisasi": "jawab_kebutuhan",
-    "sinergi satu dengan lainnya": "sinergi",
     "sinergi satu dengan yang lainnya": "sinergi",
 }
 
@@ -514,7 +468,7 @@ def criterion_key(text) -> Optional[str]:
     key = (clean_text(text) or "").lower()
     key = re.sub(r"^\(?\d\)?[.)]?\s*", "", key).strip()
     if m := re.fullmatch(r"k\s*(?:\.\s*)?([1-7])", key):  # not \s*\.?\s*: that backtracks
-        return _CRITERION_KEYS[int(m[1]) - 1]
+        return CRITERIA[int(m[1]) - 1]
     key = re.sub(r"\s+", " ", key.rstrip(".:"))
     return _CRITERION_LABELS.get(key)
 

@@ -18,6 +18,7 @@ from sopdoc.formkit.document import Sheet
 # for plugins that still import them from sopdoc.formkit.sheets (`sheets.Field`, `sheets.read_identity`).
 from sopdoc.formkit.fields import Field, SignatureBlock, _is_nip_line, read_identity, signature_block, warn
 from sopdoc.model import Warning
+from sopdoc.vocabulary import FOLLOW_UP_WORDS, IMPLEMENTATION_WORDS
 
 
 _UNSET = object()
@@ -472,7 +473,7 @@ def empty_cell_warning(grid: Grid, row: int, col: int, code: str, what: str) -> 
 
 def read_criteria(grid: Grid, row: int, criteria: dict, warnings: list, where_prefix: str = "") -> dict:
     """The seven answers of one SOP row; every unanswered or unreadable one is None plus a warning."""
-    from sopdoc.model import CRITERIA, CRITERIA_LABELS
+    from sopdoc.vocabulary import CRITERIA, CRITERIA_LABELS
 
     answers = {}
     for key in CRITERIA:
@@ -557,10 +558,10 @@ def read_sops(grid: Grid, header: Header, warnings: list, rows: Optional[dict] =
             number=number,
             title=title,
             criteria=read_criteria(grid, r, header.criteria, warnings),
-            implementation=read_choice(grid, r, cols.get("implementation"), norm.IMPLEMENTATION_WORDS,
+            implementation=read_choice(grid, r, cols.get("implementation"), IMPLEMENTATION_WORDS,
                                        warnings, "Penilaian penerapan"),
             notes=read_text(grid, record.rows, cols.get("notes"), warnings, "Catatan"),
-            follow_up=read_choice(grid, r, cols.get("follow_up"), norm.FOLLOW_UP_WORDS, warnings,
+            follow_up=read_choice(grid, r, cols.get("follow_up"), FOLLOW_UP_WORDS, warnings,
                                   "Tindak lanjut"),
         ))
     return sops
@@ -682,7 +683,7 @@ def _facts(sops: list) -> list:
 
 def _reconcile(sops: list, copies: list, title: str, other_title: str, warnings: list) -> list:
     """Two copies of the same rows: what both say is kept, what they disagree on is None."""
-    from sopdoc.model import CRITERIA
+    from sopdoc.vocabulary import CRITERIA
 
     merged = []
     for sop, copy in zip(sops, copies):

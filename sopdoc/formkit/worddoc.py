@@ -18,7 +18,8 @@ from typing import Iterable, Iterator, Optional, Union
 from sopdoc.formkit import normalize as norm
 from sopdoc.formkit.document import Recognition, SourceDocument
 from sopdoc.formkit.fields import Field, signature_block
-from sopdoc.model import CRITERIA_LABELS, Warning
+from sopdoc.model import Warning
+from sopdoc.vocabulary import CRITERIA_LABELS
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"

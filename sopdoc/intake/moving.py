@@ -57,15 +57,12 @@ def move_submission(ws: Workspace, key: str, period_id: str) -> Moved:
     path = Path(key)
     if path.is_file():
         key = sha256_of(path)
-    store = Store(ws.store_path)
-    try:
+    with Store(ws.store_path) as store:
         try:
             with FileLock(str(ws.lock_path), timeout=60):
                 return _move(ws, store, key, target, region)
         except Timeout:
             raise WorkspaceError("Ruang kerja sedang diproses oleh sopdoc lain; coba lagi nanti") from None
-    finally:
-        store.close()
 
 
 def _move(ws: Workspace, store: Store, key: str, target: deadlines.Period, region) -> Moved:

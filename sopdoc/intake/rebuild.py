@@ -66,11 +66,8 @@ def _rebuild(ws: Workspace, pm) -> Rebuilt:
     for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
         leftover.unlink(missing_ok=True)
     # nobody else knows this file: its own lock, not the workspace lock this process holds
-    store = Store(partial, lock_path=ws.root / ".sopdoc-rebuild.lock")
-    try:
+    with Store(partial, lock_path=ws.root / ".sopdoc-rebuild.lock") as store:
         report = _Replay(ws, store, pm).run()
-    finally:
-        store.close()
     os.replace(partial, ws.store_path)
     return report
 

@@ -17,7 +17,7 @@ from typing import Callable, Iterator, Optional
 from filelock import FileLock, Timeout
 
 from sopdoc.errors import StoreError
-from sopdoc.model import CRITERIA
+from sopdoc.vocabulary import CRITERIA
 
 MIGRATIONS = [
     # 0 -> 1: the first release

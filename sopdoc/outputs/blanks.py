@@ -123,7 +123,7 @@ def _recipients(register, region: deadlines.Region, codes: tuple) -> list:
 def _write_one(pm, parser: ParserInfo, blank: BlankForm) -> bytes:
     try:
         data = pm.hook.sopdoc_blank_form(parser=parser.name, blank=blank)
-    except Exception as e:  # noqa: BLE001 - the host decides what a plugin failure means
+    except Exception as e:  # the host decides what a plugin failure means
         raise BlanksError(f"Pengurai {parser.name} gagal menulis formulir kosong untuk {blank.agency} "
                           f"({type(e).__name__}: {e}).") from e
     if not isinstance(data, bytes) or not data.startswith(b"PK"):

@@ -6,11 +6,9 @@ import io
 import json
 from typing import Iterable
 
-from sopdoc.model import CRITERIA
 from sopdoc.outputs.recap import ABSENT, absent_fields
+from sopdoc.vocabulary import CRITERIA, YES_NO
 from sopdoc.outputs.safe_text import inert
-
-YES_NO = {True: "Ya", False: "Tidak"}
 
 
 def sop_rows(documents: Iterable[dict]) -> list:

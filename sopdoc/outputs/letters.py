@@ -28,12 +28,12 @@ from typing import Optional
 from sopdoc.rules.deadlines import format_date
 from sopdoc.errors import SopdocError
 from sopdoc.files import free_name, replacing
-from sopdoc.model import CRITERIA, CRITERIA_LABELS
+from sopdoc.vocabulary import CRITERIA, CRITERIA_LABELS, FOLLOW_UP_LABELS, STATUS_LABELS, STATUSES
 from sopdoc.reading.office import TimedOut, find_soffice, run_soffice
 from sopdoc.rules.indonesian import long_date, moment_text, short_moment
-from sopdoc.outputs.recap import ABSENT, ABSENT_TEXT, FOLLOW_UP_LABELS, STATUSES, recap_path, summarize
+from sopdoc.outputs.recap import ABSENT, ABSENT_TEXT, recap_path, summarize
 from sopdoc.outputs.safe_text import for_terminal
-from sopdoc.outputs.status import STATUS_LABELS, PeriodStatus, period_status
+from sopdoc.outputs.status import PeriodStatus, period_status
 from sopdoc.intake.journal import Journal, current_user
 from sopdoc.intake.store import Store
 from sopdoc.workspace import CONFIG_NAME

@@ -35,24 +35,21 @@ from sopdoc.rules import deadlines
 from sopdoc.errors import SopdocError
 from sopdoc.files import replacing
 from sopdoc.rules.indonesian import moment_text
-from sopdoc.model import CRITERIA, CRITERIA_LABELS
-from sopdoc.outputs.status import STATUS_LABELS, PeriodStatus, meets_all, period_status
+from sopdoc.vocabulary import (
+    CRITERIA,
+    CRITERIA_LABELS,
+    CRITERIA_SHORT,
+    FOLLOW_UP_LABELS,
+    IMPLEMENTATION_LABELS,
+    STATUS_LABELS,
+    STATUSES,
+    YES_NO,
+)
+from sopdoc.outputs.status import PeriodStatus, meets_all, period_status
 from sopdoc.intake.store import Store
 
 log = logging.getLogger(__name__)
 
-STATUSES = ("tepat_waktu", "terlambat", "belum_menyampaikan")
-IMPLEMENTATION_LABELS = {"baik": "Baik", "tidak_baik": "Tidak Baik"}
-FOLLOW_UP_LABELS = {"dipertahankan": "Dipertahankan", "direvisi": "Direvisi", "dicabut": "Dicabut"}
-CRITERIA_SHORT = {
-    "mendorong_kinerja": "Mendorong kinerja",
-    "mudah_dipahami": "Mudah dipahami",
-    "mudah_dilaksanakan": "Mudah dilaksanakan",
-    "peran_jelas": "Peran jelas",
-    "atasi_masalah": "Atasi masalah",
-    "jawab_kebutuhan": "Jawab kebutuhan",
-    "sinergi": "Sinergi",
-}
 ABSENT = "–"  # a field the region's form does not have: shown apart from 0 and from "not filled in"
 ABSENT_TEXT = "tidak ada di formulir"
 _STATUS_COLOURS = {"tepat_waktu": "63BE7B", "terlambat": "FFC000", "belum_menyampaikan": "F8696B"}
@@ -405,12 +402,12 @@ def _local(moment: Optional[str], tz) -> Optional[dt.datetime]:
     return dt.datetime.fromisoformat(moment).astimezone(tz).replace(tzinfo=None)
 
 
-_MEETS_ALL_LABELS = {True: "Ya", False: "Tidak", None: "Tidak dapat dinilai"}
+_MEETS_ALL_LABELS = {**YES_NO, None: "Tidak dapat dinilai"}
 
 
 def _yes_no(value) -> Optional[str]:
     # None, not "": an empty inline string is a cell Excel may call damaged
-    return {True: "Ya", False: "Tidak"}.get(value)
+    return YES_NO.get(value)
 
 
 def _suffix(status: str) -> str:

@@ -7,16 +7,10 @@ from typing import Optional
 
 from sopdoc.rules import deadlines
 from sopdoc.rules.agencies import Agency
+from sopdoc.vocabulary import CRITERIA, STATUS_LABELS
 from sopdoc.errors import WorkspaceError
 from sopdoc.intake.store import Store
 from sopdoc.workspace import Workspace
-
-STATUS_LABELS = {
-    "tepat_waktu": "Tepat Waktu",
-    "terlambat": "Terlambat",
-    "belum_menyampaikan": "Belum Menyampaikan",
-}
-
 
 @dataclass
 class AgencyStatus:
@@ -137,8 +131,6 @@ def meets_all(sop: dict) -> Optional[bool]:
     ("tidak dapat dinilai") when none is Tidak but one or more is blank or unreadable (None),
     True only when all seven are Ya.
     """
-    from sopdoc.model import CRITERIA
-
     criteria = sop.get("criteria") or {}
     values = [criteria.get(key) for key in CRITERIA]
     if any(v is False for v in values):

@@ -87,7 +87,7 @@ def _read(path: Path, name: str, kind: str, reader: str, package: Optional[zipfi
             if kind == "xlsx":
                 return SourceDocument(name=name, kind=kind, sheets=xlsx_reader.read_sheets(package))
             return SourceDocument(name=name, kind=kind, body=docx_reader.read_body(package))
-        except Exception as e:  # noqa: BLE001 - whatever the direct reader does not know, the library decides
+        except Exception as e:  # whatever the direct reader does not know, the library decides
             log.info("%s: dibaca dengan %s, pembaca langsung tidak mengenalnya (%s: %s)",
                      name, _LIBRARIES[kind], type(e).__name__, e)
     try:
@@ -106,7 +106,7 @@ def _read(path: Path, name: str, kind: str, reader: str, package: Optional[zipfi
                 return SourceDocument(name=name, kind=kind, docx=docx.Document(f))
     except Refusal:
         raise
-    except Exception as e:  # noqa: BLE001 - any failure of the office libraries means a damaged file
+    except Exception as e:  # any failure of the office libraries means a damaged file
         raise Refusal(
             "berkas_rusak",
             f"Berkas {_KIND_NAMES.get(kind, '')} rusak dan tidak dapat dibuka ({type(e).__name__}). "
@@ -126,7 +126,7 @@ def recognize(document: SourceDocument, region_key: Optional[str], pm=None) -> P
     for impl in pm.hook.sopdoc_recognize.get_hookimpls():
         try:
             answer = impl.function(document=document)
-        except Exception as e:  # noqa: BLE001 - a broken plugin must not take down the batch
+        except Exception as e:  # a broken plugin must not take down the batch
             claims.append((0.0, impl.plugin_name, f"pengurai {impl.plugin_name} gagal: {e!r}"))
             continue
         if answer is not None and owner.get(answer.parser) == impl.plugin_name:
@@ -166,7 +166,7 @@ def parse(document: SourceDocument, parser: ParserInfo, pm=None) -> ParsedForm:
         form = pm.hook.sopdoc_parse(document=document, parser=parser.name)
     except Refusal:
         raise
-    except Exception as e:  # noqa: BLE001 - the host decides what a plugin failure means
+    except Exception as e:  # the host decides what a plugin failure means
         raise Refusal(
             "pengurai_gagal",
             f"Pengurai {parser.name} {parser.version} gagal membaca berkas ({type(e).__name__}: {e}). "

@@ -19,20 +19,17 @@ import holidays
 
 from sopdoc import tomlfile
 from sopdoc.errors import WorkspaceError
+from sopdoc.vocabulary import MONTHS
 
 END_OF_DAY = time(23, 59, 59)
 DEFAULT_LATE_WINDOW_DAYS = 60
 
-_MONTHS = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
-)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def format_date(d: date) -> str:
     """`date(2019, 5, 27)` -> "27 Mei 2019"."""
-    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
 
 
 @dataclass(frozen=True)

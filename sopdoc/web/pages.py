@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.templating import Jinja2Templates
 
-from sopdoc.model import CRITERIA, CRITERIA_LABELS
+from sopdoc.vocabulary import CRITERIA, CRITERIA_LABELS
 from sopdoc.rules.indonesian import moment_text, short_moment, zone_label
 
 TEMPLATES = Path(__file__).parent / "templates"
