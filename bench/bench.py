@@ -10,8 +10,9 @@ Part 1, per region, all measured in the same run on the same files (ms per form)
   cli      `sopdoc process -w` as a fresh process (start-up and the recap refresh included)
   library  the bare library load: openpyxl.load_workbook + every row, or python-docx Document() + walk
   floor    zipfile + lxml: open the zip and parse the XML parts a reader needs
-  and the ratios office/batch (the direct reader's gain), batch/library, batch/floor and cli/floor; then the traced peak memory of the
-  batch after half and after all of its forms (flat in N: nothing accumulates per form).
+  and the ratios office/batch (the direct reader's gain), batch/library, batch/floor and cli/floor;
+  then the traced peak memory of the batch after half and after all of its forms (flat in N:
+  nothing accumulates per form).
 Part 2: a 1-file batch (`Season.run_batch`, as the watcher runs it) in a workspace already holding
 N forms (every tenth from an agency not in the register), against the same batch in a fresh one;
 with the recap rewrite it puts off, and the re-matching of unknown agencies it includes.
@@ -220,7 +221,8 @@ def per_form(n: int, regions: list, tmp: Path) -> None:
         through_cli = cli(init_workspace(tmp / f"ws-{region}-cli", region), paths)
         ms = 1000
         print(f"{region:<14}{in_batch * ms:>8.2f}{office * ms:>8.2f}{through_cli * ms:>8.2f}{library * ms:>9.2f}"
-              f"{floor * ms:>8.2f}{office / in_batch:>14.2f}{in_batch / library:>11.2f}{in_batch / floor:>13.1f}{through_cli / floor:>11.1f}"
+              f"{floor * ms:>8.2f}{office / in_batch:>14.2f}{in_batch / library:>11.2f}{in_batch / floor:>13.1f}"
+              f"{through_cli / floor:>11.1f}"
               f"{half_peak:>15.1f}{full_peak:>6.1f}")
 
 

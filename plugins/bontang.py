@@ -27,7 +27,7 @@ def _identity(grid):
 def _legend(grid, header):
     """Criterion keys by column, honouring a legend ("K3 = Mudah dilaksanakan") above the table."""
     legend = {}
-    for (r, c), v in grid.cells.items():
+    for (r, _), v in grid.cells.items():
         if r < header.row and (found := norm.legend_criterion(v)):
             legend[found[0]] = found[1]
     criteria = {}

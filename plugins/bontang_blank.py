@@ -9,7 +9,8 @@ _HEADER_ROW = 10
 _HEADERS = ("No", "Nomor SOP", "Nama SOP", *(f"K{i}" for i in range(1, 8)), "Nilai", "Status SOP", "Keterangan")
 _INSTRUCTIONS = (
     "1. Sheet IDENTITAS: isi tanggal pengisian, nama, NIP dan jabatan pengisi. Nama perangkat daerah sudah terisi.",
-    "2. Sheet EVALUASI: pilih 1 (memenuhi) atau 0 (tidak memenuhi) pada kolom K1 s.d. K7; kolom Nilai terhitung sendiri.",
+    "2. Sheet EVALUASI: pilih 1 (memenuhi) atau 0 (tidak memenuhi) pada kolom K1 s.d. K7; "
+    "kolom Nilai terhitung sendiri.",
     "3. Kolom Status SOP dipilih dari daftar: Tetap, Revisi, atau Dicabut.",
     "4. SOP yang sudah terisi berasal dari evaluasi sebelumnya: hapus barisnya bila SOP tidak lagi berlaku, "
     "isi baris kosong untuk SOP baru.",

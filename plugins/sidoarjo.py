@@ -293,7 +293,8 @@ def _join(layout, monitoring: list, evaluation: list, criteria: dict, warnings: 
         elif partner is not None and partner.title and not _same_title(title, partner.title):
             warnings.append(Warning(
                 "judul_berbeda",
-                f"Nama SOP nomor {row.no} berbeda: tabel A '{title}', tabel B '{partner.title}'; dipakai nama di tabel A",
+                f"Nama SOP nomor {row.no} berbeda: tabel A '{title}', tabel B '{partner.title}'; "
+                "dipakai nama di tabel A",
                 partner.where,
             ))
         if partner is not None:

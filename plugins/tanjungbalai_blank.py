@@ -19,7 +19,8 @@ def write(blank: BlankForm) -> bytes:
     ws.merge_cells("A5:B5")
     xl.date_entry(ws, 5, 3, blank.earliest, blank.latest, what="Hari/Tanggal")
     h = _HEADER_ROW
-    for col, label in ((1, "No"), (2, "Nama SOP"), (3, "Nomor SOP"), (_NOTES_COL, "Catatan / Tindakan yang harus diambil")):
+    headers = ((1, "No"), (2, "Nama SOP"), (3, "Nomor SOP"), (_NOTES_COL, "Catatan / Tindakan yang harus diambil"))
+    for col, label in headers:
         xl.header(ws, h, col, label, last_row=h + 1)
     for i, label in enumerate(CRITERIA_LABELS.values()):
         col = 4 + 2 * i

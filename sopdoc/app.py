@@ -101,7 +101,7 @@ class LettersResult:
     pdf_error: Optional[str] = None  # why no PDFs were made; the letters themselves were
 
 
-def check_file(path: Path, *, region_key: Optional[str] = None, season: Optional["Season"] = None) -> Check:
+def check_file(path: Path, *, region_key: Optional[str] = None, season: Optional[Season] = None) -> Check:
     """Read one file as a batch would, without storing or moving it.
 
     The region is `region_key`, else the season's, else the region of whichever parser claims the
@@ -148,13 +148,13 @@ class Season:
         self.clock = clock or (lambda: dt.datetime.now(self.region.tz))
 
     @classmethod
-    def open(cls, workspace_dir: Optional[Path] = None, *, clock=None) -> "Season":
+    def open(cls, workspace_dir: Optional[Path] = None, *, clock=None) -> Season:
         """Open the workspace at `workspace_dir` (default: $SOPDOC_WORKSPACE, else the current
         folder). Raises WorkspaceError when it is not one or its configuration is wrong."""
         return cls(open_workspace(workspace_dir), clock=clock)
 
     @classmethod
-    def create(cls, workspace_dir: Path, region_key: str) -> "Season":
+    def create(cls, workspace_dir: Path, region_key: str) -> Season:
         """Create (or complete) a workspace for `region_key`; never overwrites what the bureau edited."""
         return cls(init_workspace(workspace_dir, region_key))
 
@@ -205,7 +205,8 @@ class Season:
             try:
                 with intake.lock(lock_timeout):
                     # names matched by aliases added since the last batch, before new versions are counted
-                    result.matched = intake.store.rematch_agencies(self.register, on_match=journal_alias(intake.journal))
+                    result.matched = intake.store.rematch_agencies(self.register,
+                                                                   on_match=journal_alias(intake.journal))
                     if paths is None:
                         result.outcomes = intake.process_all(progress, should_stop)
                         result.left_alone = unusual_entries(self.ws.inbox)

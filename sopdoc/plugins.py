@@ -61,7 +61,8 @@ def parser_infos(pm=None) -> list:
             log.warning("Plugin %s tidak dimuat: sopdoc_parser_info gagal (%r)", pm.get_name(plugin), e)
             continue
         if not isinstance(info, ParserInfo):
-            log.warning("Plugin %s tidak dimuat: sopdoc_parser_info tidak mengembalikan ParserInfo", pm.get_name(plugin))
+            log.warning("Plugin %s tidak dimuat: sopdoc_parser_info tidak mengembalikan ParserInfo",
+                        pm.get_name(plugin))
             continue
         dist = dists.get(id(plugin))
         infos.append((info, pm.get_name(plugin), dist.project_name if dist else None))

@@ -27,7 +27,7 @@ _PROBLEMS = (
 )
 
 
-def describe_toml_error(error: "tomllib.TOMLDecodeError") -> str:
+def describe_toml_error(error: tomllib.TOMLDecodeError) -> str:
     """"baris 3, kolom 9: tanda '=' tidak ada setelah nama isian" for a tomllib error."""
     text = str(error)
     where = _WHERE.search(text)

@@ -313,7 +313,7 @@ def _replace_members(path, members: dict) -> Path:
 
 def xml_part_in_encoding(path, member: str, encoding: str, bom: bytes = b"") -> Path:
     """A document with one more part, `member`, holding a DTD in `encoding` (UTF-32, EBCDIC ...)."""
-    text = '<?xml version="1.0" encoding="%s"?><!DOCTYPE x [<!ENTITY e "e">]><x>&e;</x>' % encoding
+    text = f'<?xml version="1.0" encoding="{encoding}"?><!DOCTYPE x [<!ENTITY e "e">]><x>&e;</x>'
     return _replace_members(docx(path), {member: bom + text.encode(encoding)})
 
 

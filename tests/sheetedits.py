@@ -233,7 +233,8 @@ def group_header(wb, ws, table):
                 depth = h + 1
             ws.merge_cells(start_row=h, start_column=c, end_row=depth, end_column=c)
     ws.cell(h, crit[0], "Kriteria Evaluasi")
-    ws.merge_cells(start_row=h, start_column=crit[0], end_row=h, end_column=max(crit) + (1 if _paired(ws, h + 2, crit) else 0))
+    last = max(crit) + (1 if _paired(ws, h + 2, crit) else 0)
+    ws.merge_cells(start_row=h, start_column=crit[0], end_row=h, end_column=last)
 
 
 def _paired(ws, r, crit) -> bool:

@@ -33,8 +33,8 @@ BAD = {
     "foto formulir.png": ("bukan_formulir", lambda p: p.write_bytes(hostile.PNG_1PX)),
     "surat pengantar.docx": ("bukan_formulir", lambda p: hostile.docx(p, "Dengan hormat, terlampir hasil evaluasi.")),
     "data pegawai.xlsx": ("bukan_formulir", lambda p: hostile.xlsx(p, "Nama Pegawai")),
-    "berpassword.xlsx": ("berpassword", lambda p: hostile.ole_file(p, {"EncryptionInfo": b"\x04\x00\x04\x00" + b"\x00" * 60,
-                                                                        "EncryptedPackage": b"\x00" * 512})),
+    "berpassword.xlsx": ("berpassword", lambda p: hostile.ole_file(
+        p, {"EncryptionInfo": b"\x04\x00\x04\x00" + b"\x00" * 60, "EncryptedPackage": b"\x00" * 512})),
     "formulir daerah lain.xlsx": ("daerah_lain", lambda p: shutil.copy(SAMPLES / "bontang-contoh.xlsx", p)),
 }
 

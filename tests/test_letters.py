@@ -481,7 +481,7 @@ def test_tembusan_and_signature_never_split_across_pages(ws, tmp_path):
                                   check=True).stdout
         pages = rendered.split("\f")
 
-        def page_of(words):
+        def page_of(words, pages=pages):
             return next(i for i, page in enumerate(pages) if words in page)
 
         tembusan_pages.add(page_of("Tembusan:"))

@@ -23,7 +23,9 @@ def test_yes_no(value, font, expected):
     assert norm.yes_no(value, font) is expected
 
 
-@pytest.mark.parametrize("value,font", [("mungkin", None), (2, None), ("P", None), ("\u00fc", "Calibri"), ("Yaa", None)])
+@pytest.mark.parametrize("value,font", [
+    ("mungkin", None), (2, None), ("P", None), ("\u00fc", "Calibri"), ("Yaa", None),
+])
 def test_yes_no_unreadable(value, font):
     with pytest.raises(norm.Unreadable):
         norm.yes_no(value, font)
@@ -137,7 +139,8 @@ def test_choice_unreadable():
 
 @pytest.mark.parametrize("text,expected", [
     ("1. Mampu mendorong peningkatan kinerja", "mendorong_kinerja"), ("MUDAH DIPAHAMI", "mudah_dipahami"),
-    ("K3", "mudah_dilaksanakan"), ("k 7", "sinergi"), ("(4) Semua orang dapat menjalankan perannya masing-masing", "peran_jelas"),
+    ("K3", "mudah_dilaksanakan"), ("k 7", "sinergi"),
+    ("(4) Semua orang dapat menjalankan perannya masing-masing", "peran_jelas"),
     ("Mampu mengatasi permasalahan yang\nberkaitan dengan proses", "atasi_masalah"), ("K8", None), ("Nama SOP", None),
 ])
 def test_criterion_key(text, expected):
@@ -145,7 +148,8 @@ def test_criterion_key(text, expected):
 
 
 @pytest.mark.parametrize("text,expected", [
-    ("Tahap I", "tahap-1"), ("TAHAP II", "tahap-2"), ("Tahap 2", "tahap-2"), ("II", "tahap-2"), ("Tahap X", None), (None, None),
+    ("Tahap I", "tahap-1"), ("TAHAP II", "tahap-2"), ("Tahap 2", "tahap-2"), ("II", "tahap-2"), ("Tahap X", None),
+    (None, None),
 ])
 def test_roman_stage(text, expected):
     assert norm.roman_stage(text) == expected

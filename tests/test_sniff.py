@@ -12,9 +12,9 @@ from sopdoc.errors import REASON_CODES, Refusal
 from sopdoc.reading.sniff import Limits, sniff
 
 
-def refused(path, limits=Limits()) -> Refusal:
+def refused(path, limits=None) -> Refusal:
     with pytest.raises(Refusal) as caught:
-        sniff(path, limits)
+        sniff(path, limits or Limits())
     assert caught.value.code in REASON_CODES
     assert caught.value.reason.endswith(".")
     return caught.value

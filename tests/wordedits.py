@@ -113,7 +113,8 @@ def hidden_text(after: str, hidden: str):
     """Text formatted as hidden (Font > Hidden) after the run reading `after`."""
     def change(doc):
         run = _runs_with_text(doc, after)[0]
-        run.addnext(parse_xml(f'<w:r {NS}><w:rPr><w:vanish/></w:rPr><w:t xml:space="preserve">{_esc(hidden)}</w:t></w:r>'))
+        xml = f'<w:r {NS}><w:rPr><w:vanish/></w:rPr><w:t xml:space="preserve">{_esc(hidden)}</w:t></w:r>'
+        run.addnext(parse_xml(xml))
     return change
 
 

@@ -178,7 +178,8 @@ def addressee(doc) -> None:
     para(doc, "{{ kepada_tempat }}", left=RIGHT_BLOCK + Cm(1), after=12)
 
 
-def body(doc, text: str, after=6, first_line=Cm(1.25), left=BODY_INDENT):
+def body(doc, text: str, after=6, first_line=None, left=BODY_INDENT):
+    first_line = Cm(1.25) if first_line is None else first_line
     return para(doc, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line=first_line, left=left, after=after)
 
 

@@ -147,7 +147,8 @@ def _describe(document):
     full = sum(1 for s in document["sops"] if s["criteria"] and all(v is True for v in s["criteria"].values()))
     click.echo(f"Memenuhi 7 kriteria: {full}")
     for w in document["warnings"]:
-        click.echo(for_terminal(f"  PERINGATAN [{w['code']}] {w['message']}" + (f" ({w['where']})" if w["where"] else "")))
+        where = f" ({w['where']})" if w["where"] else ""
+        click.echo(for_terminal(f"  PERINGATAN [{w['code']}] {w['message']}{where}"))
 
 
 @click.command()

@@ -56,7 +56,7 @@ class Facts:
     stage: str = "Tahap I"
     sops: list = field(default_factory=default_sops)
 
-    def but(self, **changes) -> "Facts":
+    def but(self, **changes) -> Facts:
         return replace(self, **changes)
 
 
@@ -124,7 +124,8 @@ def banten(path, facts: Facts = None, *, top_rows=0, left_cols=0, sheet_name="Ev
             ws.cell(r, c0, labels[key] + (" :" if label_style != "upper" else ""))
             ws.cell(r, c0 + 2, values[key])
     h = r0 + 7
-    headers = ["No", "Nomor SOP", "Nama SOP", "Kriteria Evaluasi"] + [None] * 6 + ["Penilaian Penerapan", "Catatan", "Tindak Lanjut"]
+    headers = (["No", "Nomor SOP", "Nama SOP", "Kriteria Evaluasi"] + [None] * 6
+               + ["Penilaian Penerapan", "Catatan", "Tindak Lanjut"])
     for j, text in enumerate(headers):
         if text:
             ws.cell(h, c0 + j, text)
@@ -185,7 +186,8 @@ def bontang(path, facts: Facts = None, *, identity_sheet="IDENTITAS", eval_sheet
     ident = sheets["IDENTITAS"]
     ident["A1"] = "IDENTITAS PERANGKAT DAERAH"
     rows = [("Nama Perangkat Daerah", facts.agency),
-            ("Tanggal Pengisian", date_value if date_value is not None else dt.datetime.combine(facts.filled_on, dt.time())),
+            ("Tanggal Pengisian",
+             date_value if date_value is not None else dt.datetime.combine(facts.filled_on, dt.time())),
             ("Nama Pengisi", facts.signer),
             ("NIP", nip_value if nip_value is not None else spaced_nip(facts.nip)),
             ("Jabatan", facts.position)]

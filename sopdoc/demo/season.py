@@ -95,7 +95,7 @@ def _write_season(inbox: Path) -> None:
     refusals = {
         "hasil scan Dindikbud.pdf": b"%PDF-1.4\n% scanned form\n",
         "Evaluasi DPK.xlsx": b"",
-        "surat pengantar Disperindag.xlsx": "Dengan hormat, bersama ini kami sampaikan hasil evaluasi SOP.".encode(),
+        "surat pengantar Disperindag.xlsx": b"Dengan hormat, bersama ini kami sampaikan hasil evaluasi SOP.",
     }
     for name, data in refusals.items():
         (inbox / name).write_bytes(data)
@@ -128,7 +128,8 @@ def run_demo(directory: Path, echo: Callable[[str], None] = print) -> tuple:
     # read again for the letters' signatory; the season is seen as on DEMO_NOW
     season = Season.open(ws.root, clock=lambda: DEMO_NOW)
     _write_season(season.ws.inbox)
-    echo(f"Ruang kerja demo dibuat di {season.ws.root} dengan {len(list(season.ws.inbox.iterdir())) - 1} berkas di inbox.")
+    waiting = len(list(season.ws.inbox.iterdir())) - 1  # not Excel's lock file
+    echo(f"Ruang kerja demo dibuat di {season.ws.root} dengan {waiting} berkas di inbox.")
 
     batch = season.run_batch(received_from="mtime")
     for o in batch.outcomes:

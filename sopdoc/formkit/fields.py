@@ -156,7 +156,8 @@ def read_identity(fields: dict, block: Optional[SignatureBlock], warnings: list)
         position = block.position
     if block is not None and block.ambiguous:
         warnings.append(Warning("penandatangan_ganda",
-                                "Ada lebih dari satu blok tanda tangan tanpa tanggal; penandatangan tidak dapat dipastikan",
+                                "Ada lebih dari satu blok tanda tangan tanpa tanggal; "
+                                "penandatangan tidak dapat dipastikan",
                                 None))
     elif name is None:
         warnings.append(Warning("penandatangan_kosong", "Nama penandatangan tidak ditemukan", None))

@@ -696,8 +696,8 @@ def _reconcile(sops: list, copies: list, title: str, other_title: str, warnings:
                 differs.append(name)
         criteria = sop.criteria
         if sop.criteria != copy.criteria:
-            criteria = {key: (sop.criteria or {}).get(key) if (sop.criteria or {}).get(key) == (copy.criteria or {}).get(key)
-                        else None for key in CRITERIA}
+            ours, theirs = sop.criteria or {}, copy.criteria or {}
+            criteria = {key: ours.get(key) if ours.get(key) == theirs.get(key) else None for key in CRITERIA}
             differs.append("criteria")
         if differs:
             warnings.append(Warning(

@@ -206,7 +206,7 @@ class Store:
     def close(self):
         self.db.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -436,8 +436,8 @@ class Store:
                     "UPDATE submissions SET agency_code = ?, agency_name = ?, document = ? WHERE id = ?",
                     (agency.code, agency.name, json.dumps(document, ensure_ascii=False), row["id"]),
                 )
-                db.execute("DELETE FROM warnings WHERE submission_id = ? AND code IN ('opd_tidak_dikenal', 'opd_ganda')",
-                           (row["id"],))
+                db.execute("DELETE FROM warnings WHERE submission_id = ? "
+                           "AND code IN ('opd_tidak_dikenal', 'opd_ganda')", (row["id"],))
                 self.renumber(db, row["period"], agency.code)
                 if on_match:
                     on_match(document)
@@ -498,7 +498,8 @@ class Store:
     # --- letters ----------------------------------------------------------------------------
 
     def next_letter_number(self, db, number_for: Callable[[int], str], year: Optional[int] = None) -> tuple:
-        """The next running number (counted within `year` when given) and its unused printed number, as (seq, number)."""
+        """The next running number (counted within `year` when given) and its unused printed number,
+        as (seq, number)."""
         if year is not None:
             row = db.execute("SELECT MAX(seq) FROM letters WHERE substr(issued_at, 1, 4) = ?",
                              (f"{year:04d}",)).fetchone()

@@ -125,7 +125,7 @@ class _Events:
 
     RELEVANT = {"created", "modified", "moved", "closed"}  # not "opened": reading a file opens it
 
-    def __init__(self, inbox: Path, names: "queue.Queue", wake: threading.Event):
+    def __init__(self, inbox: Path, names: queue.Queue, wake: threading.Event):
         self.inbox = os.path.normcase(os.path.abspath(inbox))
         self.names = names
         self.wake = wake

@@ -9,10 +9,11 @@ converts through LibreOffice.
 
 Issuing is idempotent per recipient: a letter of the same kind and period already issued to the
 same agency (teguran), for the same meeting date (undangan) or for the period (laporan) is not
-issued again, unless asked to reissue; whom a letter went to is recorded with it in the store. Numbers are only used up by letters that can be sent: while the
-`[letters]` table of sopdoc.toml is incomplete, issuing is refused (`IncompleteConfig`), and drafts
-(`draft=True`) carry the number "DRAF", go to outbox/<period>/surat/draf/ and are not recorded.
-What is missing is printed as a [placeholder] in drafts and named in `Issue.missing_config`.
+issued again, unless asked to reissue; whom a letter went to is recorded with it in the store.
+Numbers are only used up by letters that can be sent: while the `[letters]` table of sopdoc.toml
+is incomplete, issuing is refused (`IncompleteConfig`), and drafts (`draft=True`) carry the
+number "DRAF", go to outbox/<period>/surat/draf/ and are not recorded. What is missing is printed
+as a [placeholder] in drafts and named in `Issue.missing_config`.
 """
 from __future__ import annotations
 

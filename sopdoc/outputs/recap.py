@@ -95,7 +95,7 @@ class Tally:
             self.with_follow_up += 1
             self.follow_up[sop.get("follow_up")] += 1
 
-    def __iadd__(self, other: "Tally") -> "Tally":
+    def __iadd__(self, other: Tally) -> Tally:
         self.sops += other.sops
         self.meets_all += other.meets_all
         self.undetermined += other.undetermined

@@ -154,7 +154,7 @@ def recognize(document: SourceDocument, region_key: Optional[str], pm=None) -> P
     )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _region_name(key: str) -> str:
     region = deadlines.load_regions().get(key)
     return region.name if region else key

@@ -47,7 +47,8 @@ class Limits:
 _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 _IMAGE_MAGICS = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*", b"BM")
 _RESAVE = "Buka berkas aslinya di Excel/Word, simpan ulang, lalu kirim kembali."
-_DANGEROUS = "sehingga berkas tidak dibuka demi keamanan. Buka di Excel/Word, simpan sebagai berkas baru, lalu kirim kembali."
+_DANGEROUS = ("sehingga berkas tidak dibuka demi keamanan. Buka di Excel/Word, simpan sebagai berkas baru, "
+              "lalu kirim kembali.")
 
 
 def sniff(path, limits: Limits = Limits()) -> str:

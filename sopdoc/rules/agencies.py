@@ -124,7 +124,8 @@ class Register:
             return self.by_code[next(iter(codes))], []
         if len(codes) > 1:
             names = ", ".join(sorted(self.by_code[c].name for c in codes))
-            return None, [Warning("opd_ganda", f"Nama perangkat daerah {as_written!r} cocok dengan lebih dari satu: {names}", where)]
+            message = f"Nama perangkat daerah {as_written!r} cocok dengan lebih dari satu: {names}"
+            return None, [Warning("opd_ganda", message, where)]
         suggestion = process.extractOne(key, self._choices, scorer=fuzz.WRatio, score_cutoff=SUGGEST_SCORE)
         if suggestion:
             candidates = sorted(self.by_code[c].name for c in self._keys[suggestion[0]])
