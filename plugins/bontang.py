@@ -43,7 +43,7 @@ def sopdoc_parser_info():
 
 
 def _layout(document):
-    has_identity = any({"agency", "nip"} <= set(_identity(g)) for g in document.grids())
+    has_identity = any({"agency", "nip"} <= set(_identity(g)) for g in sheets.grids(document))
 
     def checks(grid, rows, header):
         return {
@@ -75,7 +75,7 @@ def sopdoc_parse(document, parser):
                                 layout.grid.where(header.row, header.columns["title"])))
     header = dataclasses.replace(header, criteria=criteria)  # the found header is shared: copy it
     fields = {}
-    for grid in document.grids():
+    for grid in sheets.grids(document):
         for key, field in _identity(grid).items():
             fields.setdefault(key, field)
     sops = sheets.read_form_sops(document, layout.grid, header, warnings)

@@ -19,7 +19,7 @@ from typing import Callable, Optional
 
 from filelock import Timeout
 
-from sopdoc.errors import Refusal, SopdocError, WorkspaceError
+from sopdoc.errors import Refusal, SopdocError, StoreMissing, WorkspaceError
 from sopdoc.files import write_atomically
 from sopdoc.intake import moving, rebuild
 from sopdoc.intake.batch import Intake, build_document, unusual_entries
@@ -150,8 +150,17 @@ class Season:
     @classmethod
     def open(cls, workspace_dir: Optional[Path] = None, *, clock=None) -> Season:
         """Open the workspace at `workspace_dir` (default: $SOPDOC_WORKSPACE, else the current
-        folder). Raises WorkspaceError when it is not one or its configuration is wrong."""
-        return cls(open_workspace(workspace_dir), clock=clock)
+        folder). Raises WorkspaceError when it is not one or its configuration is wrong, and
+        StoreMissing when its store is gone while its folders or journal hold a season (a new
+        empty store would silently start the season again: `sopdoc rebuild` makes it)."""
+        ws = open_workspace(workspace_dir)
+        if rebuild.store_needs_rebuild(ws):
+            raise StoreMissing(
+                f"Basis data {ws.store_path} tidak ada, padahal ruang kerja ini sudah berisi berkas "
+                f"(archive/, rejected/ atau {ws.journal_path.name}). Buat kembali dengan: "
+                f"sopdoc rebuild -w \"{ws.root}\""
+            )
+        return cls(ws, clock=clock)
 
     @classmethod
     def create(cls, workspace_dir: Path, region_key: str) -> Season:
@@ -321,7 +330,7 @@ class Season:
     def rebuild(cls, workspace_dir: Optional[Path] = None) -> tuple:
         """Make the store again from archive/, rejected/ and the journal (a store still there is
         left alone: StoreError). Returns (the season, what was rebuilt)."""
-        ws = open_workspace(workspace_dir, need_store=False)
+        ws = open_workspace(workspace_dir)
         report = rebuild.rebuild_store(ws)
         season = cls(ws)
         season._refresh(season.clock())

@@ -11,7 +11,7 @@ from typing import Optional
 from sopdoc import tomlfile
 from sopdoc.rules import deadlines
 from sopdoc.rules.agencies import Register, load_register
-from sopdoc.errors import StoreMissing, WorkspaceError
+from sopdoc.errors import WorkspaceError
 from sopdoc.reading.sniff import Limits
 
 CONFIG_NAME = "sopdoc.toml"
@@ -148,11 +148,9 @@ def bundled_regions() -> dict:
     return deadlines.load_regions()
 
 
-def open_workspace(root: Optional[Path] = None, *, need_store: bool = True) -> Workspace:
+def open_workspace(root: Optional[Path] = None) -> Workspace:
     """The workspace at `root` (default: `default_root()`), its configuration read and checked.
-
-    With `need_store`, a workspace whose store is gone while its folders or journal hold a season
-    is refused (`StoreMissing`): a new empty store would silently start the season again."""
+    (`sopdoc.app.Season.open` also refuses one whose store is lost.)"""
     root = Path(root) if root else default_root()
     config_path = root / CONFIG_NAME
     if not config_path.is_file():
@@ -178,14 +176,6 @@ def open_workspace(root: Optional[Path] = None, *, need_store: bool = True) -> W
     region = deadlines.region_key(region)
     workspace = Workspace(root, region, config)
     workspace.region()  # fail early on an unknown region
-    if need_store:
-        from sopdoc.intake.rebuild import store_needs_rebuild
-
-        if store_needs_rebuild(workspace):
-            raise StoreMissing(
-                f"Basis data {workspace.store_path} tidak ada, padahal ruang kerja ini sudah berisi berkas "
-                f"(archive/, rejected/ atau {JOURNAL_NAME}). Buat kembali dengan: sopdoc rebuild -w \"{root}\""
-            )
     return workspace
 
 
@@ -226,7 +216,7 @@ def init_workspace(root: Path, region: str) -> Workspace:
     root.mkdir(parents=True, exist_ok=True)
     config_path = root / CONFIG_NAME
     if config_path.exists():
-        existing = open_workspace(root, need_store=False)
+        existing = open_workspace(root)
         if existing.region_key != region:
             raise WorkspaceError(
                 f"{root} sudah menjadi ruang kerja daerah {existing.region_key!r}, bukan {region!r}"
@@ -244,7 +234,7 @@ def init_workspace(root: Path, region: str) -> Workspace:
     for target, source in copies.items():
         if not target.exists():
             target.write_bytes(source.read_bytes())
-    workspace = open_workspace(root, need_store=False)
+    workspace = open_workspace(root)
     for name in FOLDERS:
         workspace.folder(name).mkdir(parents=True, exist_ok=True)
     templates = data / "templates"

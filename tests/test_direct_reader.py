@@ -17,7 +17,7 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Font
 
-from sopdoc.formkit import worddoc
+from sopdoc.formkit import sheets, worddoc
 from sopdoc.formkit.sheets import sheet_of_worksheet
 from sopdoc.reading import docx_reader, parsing, sniff, xlsx_reader
 from tests.conftest import SAMPLES
@@ -126,7 +126,7 @@ def test_what_the_direct_reader_does_not_know_goes_to_openpyxl_with_a_log_line(t
         document = parsing.open_document(path, path.name, sniff.Limits())
     assert document.workbook is not None and document.sheets is None
     assert "rujukan mutlak.xlsx: dibaca dengan openpyxl" in caplog.text
-    assert document.grids()[0].cells == {(1, 1): "gabung"}
+    assert sheets.grids(document)[0].cells == {(1, 1): "gabung"}
 
 
 def test_the_direct_reader_is_the_default(tmp_path):

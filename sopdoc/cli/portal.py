@@ -8,10 +8,10 @@ import threading
 
 import click
 
+from sopdoc.app import Season
 from sopdoc.cli.options import period_option, workspace_option
 from sopdoc.errors import SopdocError
 from sopdoc.outputs.safe_text import for_terminal
-from sopdoc.workspace import open_workspace
 
 host_option = click.option("--host", default="127.0.0.1", show_default=True,
                            help="Address to listen on. 0.0.0.0 opens the portal to the whole network.")
@@ -43,7 +43,7 @@ def serve(workspace, host, port, base_url, no_watch, polling):
     """
     from sopdoc.web.server import create_app, run
 
-    ws = open_workspace(workspace)
+    ws = Season.open(workspace).ws
     app = create_app(ws.root, base_url=base_url_of(base_url, host, port) if base_url else None)
     watcher = None
     if not no_watch:
@@ -100,7 +100,7 @@ def links(workspace, period_id, as_json, rotate_code, host, port, base_url):
     from sopdoc.portal import links as upload_links
     from sopdoc.portal.secret import workspace_secret
 
-    ws = open_workspace(workspace)
+    ws = Season.open(workspace).ws
     region = ws.region()
     now = dt.datetime.now(region.tz)
     period = upload_links.offered_period(region, period_id, now)
@@ -141,7 +141,7 @@ def users_add(workspace, name, password_stdin):
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Kata sandi", hide_input=True, confirmation_prompt="Ulangi kata sandi")
-    ws = open_workspace(workspace)
+    ws = Season.open(workspace).ws
     with Store(ws.store_path) as store:
         add_user(store, name, password, dt.datetime.now(ws.region().tz))
     click.echo(f"Pengguna {name} disimpan.")

@@ -5,10 +5,10 @@ import datetime as dt
 
 import click
 
+from sopdoc.app import Season
 from sopdoc.cli.options import workspace_option
 from sopdoc.intake.watcher import Watcher
 from sopdoc.outputs.safe_text import for_terminal
-from sopdoc.workspace import open_workspace
 
 
 @click.command()
@@ -30,7 +30,7 @@ def watch(workspace, polling, interval, settle, rescan):
 
     Example: sopdoc watch -w "D:\\Evaluasi SOP 2025" --polling
     """
-    ws = open_workspace(workspace)
+    ws = Season.open(workspace).ws
     tz = ws.region().tz
 
     def log(line):

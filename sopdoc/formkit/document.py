@@ -49,7 +49,7 @@ class Sheet:
 class SourceDocument:
     """An opened agency file. `name` is the file name as received.
 
-    Parsers read it through `grids()` (kind "xlsx") and `sopdoc.formkit.worddoc.blocks` (kind
+    Parsers read it through `sopdoc.formkit.sheets.grids` (kind "xlsx") and `sopdoc.formkit.worddoc.blocks` (kind
     "docx"). Underneath, a file read directly has `sheets` (a `Sheet` per worksheet) or `body`
     (the lxml `w:body` element); one the office libraries read has `workbook` (openpyxl, values not
     formulas) or `docx` (a python-docx Document).
@@ -61,17 +61,4 @@ class SourceDocument:
     docx: Any = None
     sheets: Optional[list] = None
     body: Any = None
-    _grids: Optional[list] = field(default=None, repr=False)
-
-    def grids(self) -> list:
-        """A `sopdoc.formkit.sheets.Grid` per visible worksheet, built once and shared by every
-        parser. A hidden or very hidden sheet (a stale copy, a helper list) is not part of the form."""
-        if self._grids is None:
-            from sopdoc.formkit.sheets import Grid, sheet_of_worksheet
-
-            sheets = self.sheets
-            if sheets is None:
-                sheets = [sheet_of_worksheet(ws) for ws in self.workbook.worksheets] if self.workbook else []
-            every = [Grid(sheet) for sheet in sheets]
-            self._grids = [grid for grid in every if grid.visible]
-        return self._grids
+    grid_cache: Optional[list] = field(default=None, repr=False)  # what `sheets.grids` built once

@@ -13,7 +13,7 @@ from typing import Callable, Iterator, Optional
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from sopdoc.formkit import normalize as norm
-from sopdoc.formkit.document import Sheet
+from sopdoc.formkit.document import Recognition, Sheet
 # What Excel and Word parsers share lives in sopdoc.formkit.fields. Its public names are re-exported here
 # for plugins that still import them from sopdoc.formkit.sheets (`sheets.Field`, `sheets.read_identity`).
 from sopdoc.formkit.fields import Field, SignatureBlock, _is_nip_line, read_identity, signature_block, warn
@@ -90,6 +90,17 @@ class Grid:
 # A hostile file may declare millions of merged ranges or one huge one; a real form has a few dozen.
 _MAX_MERGES = 5000
 _MAX_MERGED_CELLS = 2000
+
+
+def grids(document) -> list:
+    """A `Grid` per visible worksheet of `document` (a SourceDocument), built once and shared by
+    every parser. A hidden or very hidden sheet (a stale copy, a helper list) is not part of the form."""
+    if document.grid_cache is None:
+        sheets = document.sheets
+        if sheets is None:
+            sheets = [sheet_of_worksheet(ws) for ws in document.workbook.worksheets] if document.workbook else []
+        document.grid_cache = [grid for grid in (Grid(sheet) for sheet in sheets) if grid.visible]
+    return document.grid_cache
 
 
 def sheet_of_worksheet(worksheet) -> Sheet:
@@ -581,7 +592,7 @@ class Layout:
 def best_layout(document, checks: Callable) -> Optional[Layout]:
     """The sheet whose table header passes most of `checks(grid, rows, header)` -> {what: bool}."""
     best = None
-    for grid in document.grids():
+    for grid in grids(document):
         rows = by_rows(grid)
         header = find_header(grid, rows)
         if header is None:
@@ -593,9 +604,7 @@ def best_layout(document, checks: Callable) -> Optional[Layout]:
     return best
 
 
-def recognition(parser: str, layout: Optional[Layout]):
-    from sopdoc.formkit.document import Recognition
-
+def recognition(parser: str, layout: Optional[Layout]) -> Recognition:
     if layout is None:
         return Recognition(parser, 0.0, "tidak ada tabel dengan kolom Nama SOP")
     reason = f"tidak ditemukan: {', '.join(layout.missing)}" if layout.missing else None
@@ -634,7 +643,7 @@ def read_form_sops(document, grid: Grid, header: Header, warnings: list) -> list
     """
     sops = read_sops(grid, header, warnings)
     own = find_header(grid)
-    for other in document.grids():
+    for other in grids(document):
         other_header = find_header(other) if other is not grid else None
         if other_header is None or not _same_columns(own, other_header):
             continue
