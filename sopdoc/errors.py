@@ -40,7 +40,9 @@ REASON_CODES = {
     "format_lama_tanpa_libreoffice": (
         "Berkas format lama (.xls/.doc) atau OpenDocument (.ods/.odt) memerlukan LibreOffice untuk dikonversi."
     ),
-    "konversi_terlalu_lama": "Konversi berkas format lama atau OpenDocument dengan LibreOffice tidak selesai pada waktunya.",
+    "konversi_terlalu_lama": (
+        "Konversi berkas format lama atau OpenDocument dengan LibreOffice tidak selesai pada waktunya."
+    ),
     "terlalu_besar": "Berkas melebihi batas ukuran.",
     "berkas_berbahaya": "Berkas memuat struktur berbahaya (bom zip atau entitas XML) dan tidak dibuka.",
     "pengurai_gagal": "Pengurai formulir gagal membaca berkas.",

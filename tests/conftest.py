@@ -1,5 +1,6 @@
 import json
-import re
+import sqlite3
+import sys
 from importlib import resources
 from pathlib import Path
 
@@ -7,26 +8,46 @@ import pytest
 from click.testing import CliRunner
 
 from sopdoc.cli.main import cli
-from sopdoc.workspace import init_workspace, open_workspace
+from sopdoc.intake.store import Store
+from sopdoc.reading.office import find_soffice
+from testdata import open_workspace_for_now
 
-# Copies of ../shared/forms/samples (one clean form per region with its expected facts), so the
-# tests run from any clone; `../shared/tools/check-samples` checks the originals.
-SAMPLES = Path(__file__).resolve().parent / "samples"
-
-
-def keep_periods_open(ws):
-    """Give every region of `ws`'s periods.toml a late window of a century: tests that process
-    forms "now", years after the bundled periods, then file them there (late) instead of leaving
-    them waiting for a period of this year."""
-    path = ws.root / "periods.toml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(re.sub(r"(?m)^(capital = .*)$", r"\1\nlate_window_days = 36500", text), encoding="utf-8")
-    return open_workspace(ws.root)  # a workspace reads periods.toml once
+TESTS = Path(__file__).resolve().parent
 
 
-def open_workspace_for_now(root, region):
-    """A new workspace whose bundled periods still take forms arriving today (see keep_periods_open)."""
-    return keep_periods_open(init_workspace(root, region))
+def pytest_runtest_setup(item):
+    """The one LibreOffice check: a test marked `soffice` is skipped where it is not installed."""
+    if item.get_closest_marker("soffice") and find_soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+
+
+@pytest.fixture(autouse=True)
+def stores_closed(monkeypatch):
+    """Every Store a test opens itself is closed by the end of the test (a store left open keeps
+    its WAL and locks, and on Windows its files)."""
+    opened = []
+    real_init = Store.__init__
+
+    def tracking_init(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        caller = sys._getframe(1)
+        if Path(caller.f_code.co_filename).parent == TESTS:
+            opened.append((self, f"{Path(caller.f_code.co_filename).name}:{caller.f_lineno}"))
+
+    monkeypatch.setattr(Store, "__init__", tracking_init)
+    yield
+    left_open = [where for store, where in opened if _is_open(store)]
+    for store, _ in opened:
+        store.close()
+    assert left_open == [], f"Store left open, opened at {', '.join(left_open)}"
+
+
+def _is_open(store) -> bool:
+    try:
+        store.db.execute("SELECT 1")
+        return True
+    except sqlite3.ProgrammingError:  # "Cannot operate on a closed database"
+        return False
 
 
 @pytest.fixture

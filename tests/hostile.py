@@ -411,7 +411,8 @@ def cells_just_under_the_limit(path, cells: int = 99_000, columns: int = 9_000) 
     letters = [get_column_letter(i) for i in range(1, columns + 1)]
     rows = []
     for r in range(1, cells // columns + 1):
-        rows.append(f'<row r="{r}">' + "".join(f'<c r="{c}{r}"><v>{rng.randrange(10**6)}</v></c>' for c in letters) + "</row>")
+        cells_of_row = "".join(f'<c r="{c}{r}"><v>{rng.randrange(10**6)}</v></c>' for c in letters)
+        rows.append(f'<row r="{r}">{cells_of_row}</row>')
     body = b'<worksheet xmlns="' + SHEET_NS + b'"><sheetData>' + "".join(rows).encode() + b"</sheetData></worksheet>"
     return _replace_members(xlsx(path), {"xl/worksheets/sheet1.xml": body})
 

@@ -8,7 +8,7 @@ import shutil
 
 import openpyxl
 
-from conftest import SAMPLES
+from testdata import SAMPLES
 from excelforms import Facts, banten, tanjungbalai
 from sopdoc.intake.store import Store
 from sopdoc.outputs.letters import issue_letters

@@ -6,7 +6,7 @@ import stat
 
 import pytest
 
-from conftest import keep_periods_open
+from testdata import keep_periods_open
 from excelforms import Facts, banten
 from sopdoc.app import Season, check_file
 from sopdoc.errors import WorkspaceError

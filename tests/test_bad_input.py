@@ -5,7 +5,7 @@ import openpyxl
 import pytest
 
 import excelforms as xf
-from conftest import SAMPLES
+from testdata import SAMPLES
 from sopdoc.intake.batch import Intake
 from sopdoc.intake.store import Store
 
@@ -67,8 +67,8 @@ def test_a_batch_of_bad_files_among_good_ones(banten_ws, tmp_path):
     assert outcomes == {**{f"{k}.xlsx": ("refused", v) for k, v in CASES.items()},
                         **{p.name: ("accepted", None) for p in good}}
     assert list(banten_ws.inbox.iterdir()) == []
-    store = Store(banten_ws.store_path)
-    assert len(store.submissions()) == 3 and len(store.refusals()) == len(CASES)
+    with Store(banten_ws.store_path) as store:
+        assert len(store.submissions()) == 3 and len(store.refusals()) == len(CASES)
 
 
 def test_a_crashing_plugin_refuses_the_file_not_the_batch(banten_ws):

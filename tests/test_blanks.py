@@ -16,8 +16,8 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from blankfill import choose, controls, pick, pick_date, rows_with, set_text, tick, type_date, type_text
-from conftest import SAMPLES
 from sopdoc import ParserInfo, hookimpl, plugins
+from testdata import SAMPLES
 from sopdoc.intake.batch import Intake
 from sopdoc.intake.store import Store
 from sopdoc.vocabulary import CRITERIA
@@ -569,7 +569,7 @@ def test_forms_command_writes_blanks_and_cover_letters(banten_ws, run):
 # -- hostile text, failing plugins, damaged stamps ---------------------------------------------------
 
 
-def _hostile_blank() -> "BlankForm":
+def _hostile_blank():
     from sopdoc import BlankForm, BlankSop
 
     return BlankForm("Dinas Kesehatan", "Provinsi Banten", "Serang", "banten-2025-tahap-1", "Tahap I",

@@ -7,7 +7,7 @@ import shutil
 import openpyxl
 
 import excelforms as xf
-from conftest import SAMPLES
+from testdata import SAMPLES
 from sopdoc.intake.store import Store
 
 
@@ -51,7 +51,8 @@ def test_process_accepts_archives_and_stores(banten_ws, run, schema_validator):
     assert result.exit_code == 0, result.output
     assert list(banten_ws.inbox.iterdir()) == []
     assert (banten_ws.archive / "banten-2025-tahap-1" / "Evaluasi SOP Dinkes.xlsx").exists()
-    [document] = Store(banten_ws.store_path).submissions()
+    with Store(banten_ws.store_path) as store:
+        [document] = store.submissions()
     schema_validator.validate(document)
     assert document["agency"] == {"code": "36.09", "name": "Dinas Kesehatan", "as_written": "Dinas Kesehatan"}
     assert document["period"] == "banten-2025-tahap-1"
@@ -72,12 +73,14 @@ def test_refused_file_is_moved_with_its_reason(banten_ws, run):
 def test_same_bytes_twice_change_nothing(banten_ws, run):
     drop(banten_ws, SAMPLES / "banten-contoh.xlsx", "a.xlsx")
     run("process", "-w", banten_ws.root)
-    before = Store(banten_ws.store_path).submissions(all_versions=True)
+    with Store(banten_ws.store_path) as store:
+        before = store.submissions(all_versions=True)
     drop(banten_ws, SAMPLES / "banten-contoh.xlsx", "a.xlsx")
     result = run("process", "-w", banten_ws.root)
     assert result.exit_code == 0
     assert "1 duplikat" in result.output
-    after = Store(banten_ws.store_path).submissions(all_versions=True)
+    with Store(banten_ws.store_path) as store:
+        after = store.submissions(all_versions=True)
     assert after == before
     assert (banten_ws.archive / "banten-2025-tahap-1" / "a (2).xlsx").exists()
 
@@ -95,7 +98,8 @@ def test_lock_and_temp_files_are_left_alone(banten_ws, run):
     result = run("process", "-w", banten_ws.root)
     assert result.exit_code == 0
     assert sorted(p.name for p in banten_ws.inbox.iterdir()) == sorted(names)
-    assert Store(banten_ws.store_path).files() == []
+    with Store(banten_ws.store_path) as store:
+        assert store.files() == []
 
 
 def test_revision_is_version_two_and_export_shows_the_latest(banten_ws, run, tmp_path):
@@ -192,7 +196,8 @@ def test_received_from_mtime(banten_ws, run):
     stamp = 1747368000  # 2025-05-16 11:00 +07:00
     os.utime(path, (stamp, stamp))
     run("process", "-w", banten_ws.root, "--received-from", "mtime")
-    [document] = Store(banten_ws.store_path).submissions()
+    with Store(banten_ws.store_path) as store:
+        [document] = store.submissions()
     assert document["received_at"] == "2025-05-16T11:00:00+07:00"
     assert document["timeliness"]["status"] == "tepat_waktu"
 
@@ -222,7 +227,8 @@ def test_refused_file_put_back_after_the_cause_is_fixed_is_read_again(banten_ws,
     shutil.move(banten_ws.rejected / "dinkes.xlsx", banten_ws.inbox / "dinkes.xlsx")
     result = run("process", "-w", banten_ws.root)
     assert result.exit_code == 0, result.output
-    assert len(Store(banten_ws.store_path).submissions()) == 1
+    with Store(banten_ws.store_path) as store:
+        assert len(store.submissions()) == 1
 
 
 def test_refused_file_put_back_unchanged_is_refused_again(banten_ws, run):
@@ -239,7 +245,8 @@ def test_a_named_stage_that_does_not_fit_the_arrival_is_followed_with_a_warning(
     stamp = dt.datetime(2025, 6, 12, 10, tzinfo=dt.timezone(dt.timedelta(hours=7))).timestamp()
     os.utime(path, (stamp, stamp))
     run("process", "-w", banten_ws.root, "--received-from", "mtime")
-    [document] = Store(banten_ws.store_path).submissions()
+    with Store(banten_ws.store_path) as store:
+        [document] = store.submissions()
     assert document["period"] == "banten-2025-tahap-1"
     codes = {w["code"] for w in document["warnings"]}
     assert {"periode_berbeda", "periode_tahun_berbeda"} <= codes
@@ -279,8 +286,8 @@ def test_a_file_that_cannot_be_moved_now_waits_and_is_finished_next_time(banten_
     monkeypatch.setattr(intake, "move_file", real_move)
     assert run("process", "-w", banten_ws.root).exit_code == 0
     assert not (banten_ws.inbox / "dinkes.xlsx").exists()
-    store = Store(banten_ws.store_path)
-    assert len(store.submissions()) == 1 and len(store.files()) == 1
+    with Store(banten_ws.store_path) as store:
+        assert len(store.submissions()) == 1 and len(store.files()) == 1
 
 
 def test_a_bad_size_limit_is_an_operational_error(banten_ws, run):
@@ -306,6 +313,7 @@ def test_an_arrival_left_behind_does_not_date_a_later_file_of_the_same_name(bant
     with late.lock():
         late.process_all()
     late.close()
-    [document] = Store(banten_ws.store_path).submissions()
+    with Store(banten_ws.store_path) as store:
+        [document] = store.submissions()
     assert document["received_at"] == "2025-05-20T09:00:00+07:00"
     assert document["timeliness"]["status"] == "terlambat"

@@ -15,7 +15,6 @@ from sopdoc.errors import Refusal
 from sopdoc.reading.sniff import sniff
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="the fake soffice is a POSIX script")
-needs_soffice = pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) not installed")
 
 FAKE_SOFFICE = """#!{python}
 import json, os, pathlib, subprocess, sys, time
@@ -230,7 +229,7 @@ def _soffice_save_as(src: Path, fmt: str, outdir: Path) -> Path:
     return outdir / f"{src.stem}.{fmt}"
 
 
-@needs_soffice
+@pytest.mark.soffice
 def test_real_xls_round_trip(tmp_path):
     import openpyxl
 
@@ -243,7 +242,7 @@ def test_real_xls_round_trip(tmp_path):
     assert openpyxl.load_workbook(out).active["A1"].value == "Dinas Kesehatan"
 
 
-@needs_soffice
+@pytest.mark.soffice
 def test_real_doc_round_trip(tmp_path):
     import docx
 
@@ -254,7 +253,7 @@ def test_real_doc_round_trip(tmp_path):
     assert [p.text for p in docx.Document(out).paragraphs] == ["Dinas Kesehatan"]
 
 
-@needs_soffice
+@pytest.mark.soffice
 def test_real_soffice_on_damaged_xls_is_berkas_rusak(tmp_path):
     # a sound container whose Workbook stream is noise
     damaged = hostile.ole_file(tmp_path / "rusak.xls", {"Workbook": b"A" * 4096})
@@ -263,7 +262,7 @@ def test_real_soffice_on_damaged_xls_is_berkas_rusak(tmp_path):
     assert caught.value.code == "berkas_rusak"
 
 
-@needs_soffice
+@pytest.mark.soffice
 @pytest.mark.parametrize("fmt,builder,region", [("ods", "banten", "banten"), ("odt", "bengkulu", "bengkulu")])
 def test_real_opendocument_forms_are_read_like_the_others(tmp_path, fmt, builder, region):
     from dataclasses import asdict

@@ -12,10 +12,11 @@ from collections import Counter
 import pytest
 
 from excelforms import Facts, banten
-from conftest import keep_periods_open
+from testdata import keep_periods_open
 from sopdoc.workspace import init_workspace
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="kill -9 needs POSIX signals")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="kill -9 needs POSIX signals")]
 
 SOPDOC = [sys.executable, "-m", "sopdoc"]
 AGENCIES = ["Dinas Kesehatan", "Biro Hukum", "Dinas Sosial", "Dinas Perhubungan", "Dinas Pariwisata",

@@ -1,14 +1,17 @@
 """`sopdoc demo` makes a realistic season and runs the whole cycle that exists."""
 import json
 
+import pytest
+
 from sopdoc.intake.store import Store
 
 
 def test_demo_shows_every_outcome(tmp_path, run):
     result = run("demo", tmp_path / "demo")
     assert result.exit_code == 0, result.output
-    store = Store(tmp_path / "demo" / "sopdoc.db")
-    every = store.submissions(all_versions=True)
+    with Store(tmp_path / "demo" / "sopdoc.db") as store:
+        every = store.submissions(all_versions=True)
+        refusals = store.refusals()
     agencies = {d["agency"]["as_written"] for d in every}
     assert len(every) >= 15 and len(agencies) >= 14
     statuses = {d["timeliness"]["status"] for d in every}
@@ -16,12 +19,13 @@ def test_demo_shows_every_outcome(tmp_path, run):
     assert max(d["source"]["version"] for d in every) == 2
     assert "1 peringatan: opd_tidak_dikenal" in result.output  # a typo: null code plus a warning, fixed by an alias
     assert any(d["warnings"] for d in every)
-    codes = {r["reason_code"] for r in store.refusals()}
+    codes = {r["reason_code"] for r in refusals}
     assert {"berkas_kosong", "bukan_formulir", "daerah_lain", "formulir_kosong"} <= codes
     assert (tmp_path / "demo" / "inbox" / "~$Evaluasi SOP Dinkes.xlsx").exists()  # lock file left alone
     assert "Lihat hasilnya" in result.output
 
 
+@pytest.mark.slow
 def test_demo_runs_again_in_the_same_folder(tmp_path, run):
     assert run("demo", tmp_path / "demo").exit_code == 0
     assert run("demo", tmp_path / "demo").exit_code == 0

@@ -20,7 +20,7 @@ from openpyxl.styles import Font
 from sopdoc.formkit import sheets, worddoc
 from sopdoc.formkit.sheets import sheet_of_worksheet
 from sopdoc.reading import docx_reader, parsing, sniff, xlsx_reader
-from tests.conftest import SAMPLES
+from testdata import SAMPLES
 
 SHARED_SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "forms" / "samples"
 SAMPLE_FILES = sorted(SAMPLES.glob("*-contoh.*x")) + sorted(SHARED_SAMPLES.glob("*-contoh.*x"))

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 import excelforms as xf
-from conftest import SAMPLES
+from testdata import SAMPLES
 from sopdoc.reading import parsing
 from sopdoc.rules.agencies import Register, load_register
 

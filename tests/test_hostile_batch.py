@@ -8,7 +8,7 @@ import pytest
 
 import excelforms as xf
 import hostile
-from conftest import SAMPLES, keep_periods_open
+from testdata import SAMPLES, keep_periods_open
 from sopdoc.reading import convert
 from sopdoc.intake.batch import Intake
 from sopdoc.intake.store import Store
@@ -79,7 +79,7 @@ def test_legacy_file_without_libreoffice_is_refused_saying_what_to_install(bante
     assert "LibreOffice" in outcome.reason
 
 
-@pytest.mark.skipif(convert.find_soffice() is None, reason="LibreOffice is not installed")
+@pytest.mark.soffice
 def test_legacy_xls_form_is_converted_and_accepted(banten_ws, tmp_path):
     facts = xf.Facts()
     source = xf.banten(tmp_path / "Evaluasi SOP Dinkes.xlsx", facts)
@@ -89,13 +89,14 @@ def test_legacy_xls_form_is_converted_and_accepted(banten_ws, tmp_path):
     [outcome] = intake.process_all()
     intake.close()
     assert outcome.outcome == "accepted", outcome.reason
-    [document] = Store(banten_ws.store_path).submissions()
+    with Store(banten_ws.store_path) as store:
+        [document] = store.submissions()
     assert document["agency"]["code"] == "36.09"
     assert [s["title"] for s in document["sops"]] == [s.title for s in facts.sops]
     assert document["signatory"]["nip"] == facts.nip
 
 
-@pytest.mark.skipif(convert.find_soffice() is None, reason="LibreOffice is not installed")
+@pytest.mark.soffice
 def test_legacy_doc_form_is_converted_and_accepted(tmp_path):
     from sopdoc.workspace import init_workspace
 
@@ -106,7 +107,8 @@ def test_legacy_doc_form_is_converted_and_accepted(tmp_path):
     [outcome] = intake.process_all()
     intake.close()
     assert outcome.outcome == "accepted", outcome.reason
-    [document] = Store(ws.store_path).submissions()
+    with Store(ws.store_path) as store:
+        [document] = store.submissions()
     assert document["agency"]["code"] == "35.15.07"
     assert len(document["sops"]) == 6
     assert document["sops"][1]["criteria"]["mudah_dipahami"] is False
@@ -138,6 +140,7 @@ HEAVY = {
 }
 
 
+@pytest.mark.slow
 def test_heavy_files_beside_good_forms_in_a_memory_capped_batch(banten_ws):
     for name, build in HEAVY.items():
         build(banten_ws.inbox / name)
@@ -147,7 +150,8 @@ def test_heavy_files_beside_good_forms_in_a_memory_capped_batch(banten_ws):
     result = run_capped(["process", "-w", banten_ws.root])
     assert time.perf_counter() - started < 60, result.stdout
     assert result.returncode == 1, result.stderr  # some refused, none deferred, no crash
-    outcomes = {f["name"]: (f["outcome"], f["reason_code"]) for f in Store(banten_ws.store_path).files()}
+    with Store(banten_ws.store_path) as store:
+        outcomes = {f["name"]: (f["outcome"], f["reason_code"]) for f in store.files()}
     assert outcomes == {**{n: ("refused", "berkas_berbahaya") for n in HEAVY},
                         "baik.xlsx": ("accepted", None), "nama panjang.xlsx": ("accepted", None)}
     assert list(banten_ws.inbox.iterdir()) == []

@@ -110,18 +110,21 @@ def test_moving_a_submission_recounts_versions_and_timeliness_in_both_periods(tm
     arrive(banten(ws.inbox / "b.xlsx", Facts(stage="Tahap I")), 15)
     arrive(banten(ws.inbox / "c.xlsx", Facts(stage="Tahap II", sops=default_sops(4))), 16)
     assert run("process", "-w", ws.root, "--received-from", "mtime").exit_code == 0
-    sha = Store(ws.store_path).submissions(period=TAHAP_2, all_versions=True)[0]["source"]["sha256"]
+    with Store(ws.store_path) as store:
+        sha = store.submissions(period=TAHAP_2, all_versions=True)[0]["source"]["sha256"]
     result = run("move", sha[:10], "--period", TAHAP_1, "-w", ws.root)
     assert result.exit_code == 0, result.output
     assert (ws.archive / TAHAP_1 / "a.xlsx").exists() and not (ws.archive / TAHAP_2 / "a.xlsx").exists()
-    versions = {d["source"]["file"]: (d["period"], d["source"]["version"], d["timeliness"]["status"])
-                for d in Store(ws.store_path).submissions(all_versions=True)}
+    with Store(ws.store_path) as store:
+        versions = {d["source"]["file"]: (d["period"], d["source"]["version"], d["timeliness"]["status"])
+                    for d in store.submissions(all_versions=True)}
     assert versions == {"a.xlsx": (TAHAP_1, 1, "tepat_waktu"), "b.xlsx": (TAHAP_1, 2, "tepat_waktu"),
                         "c.xlsx": (TAHAP_2, 1, "tepat_waktu")}
     [line] = [e for e in Journal(ws.journal_path).entries() if e.event == "moved"]
     assert line.data["from"] == f"archive/{TAHAP_2}/a.xlsx" and line.data["to"] == f"archive/{TAHAP_1}/a.xlsx"
     assert line.data["by"]
-    [moved] = [d for d in Store(ws.store_path).submissions(all_versions=True) if d["source"]["file"] == "a.xlsx"]
+    with Store(ws.store_path) as store:
+        [moved] = [d for d in store.submissions(all_versions=True) if d["source"]["file"] == "a.xlsx"]
     assert any(w["code"] == "periode_dipindahkan" for w in moved["warnings"])
 
     unknown = run("move", "tidak-ada.xlsx", "--period", TAHAP_1, "-w", ws.root)

@@ -432,7 +432,7 @@ def test_workspace_template_is_used(ws, tmp_path):
     assert text(letter.path) == f"NOTA KHUSUS {letter.number} untuk Sekretaris Daerah Provinsi Banten"
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+@pytest.mark.soffice
 def test_letters_and_recap_render_to_pdf(issued, ws, tmp_path):
     store = Store(ws.store_path)
     try:
@@ -454,8 +454,8 @@ def test_letters_and_recap_render_to_pdf(issued, ws, tmp_path):
                 assert part in rendered, (pdf.name, part)
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
-                    reason="LibreOffice or poppler-utils not installed")
+@pytest.mark.soffice
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed")
 def test_tembusan_and_signature_never_split_across_pages(ws, tmp_path):
     """The undangan rendered with 0..11 more letterhead lines, which walks the signature and the
     tembusan over the foot of page 1: the heading "Tembusan:" is always on the page of its list,

@@ -117,7 +117,8 @@ def test_names_that_are_not_utf8_are_kept_exactly_and_hold_nothing_up(banten_ws,
                      b"biasa.xlsx": "accepted"}
     assert {d["source"]["file"] for d in store.submissions()} == {"Dinas Sosial \\xe9.xlsx", "biasa.xlsx"}
     assert [r["file"] for r in store.refusals()] == ["kosong \\xff\\xfe.xlsx"]
-    for args in (["status", "--now", "2025-05-20T10:00"], ["export", "--rejected"], ["recap", "--now", "2025-05-20T10:00"]):
+    now = ["--now", "2025-05-20T10:00"]
+    for args in (["status", *now], ["export", "--rejected"], ["recap", *now]):
         assert run(*args, "-w", banten_ws.root).exit_code == 0
 
 

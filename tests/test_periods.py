@@ -38,7 +38,8 @@ def test_a_form_no_period_holds_waits_then_is_filed_with_its_first_arrival(tmp_p
     assert "periods.toml" in outcome.summary() and outcome.summary().startswith("MENUNGGU PERIODE dinkes.xlsx")
     assert (ws.inbox / "dinkes.xlsx").exists()
     assert list(ws.archive.iterdir()) == []
-    assert [w["name"] for w in Store(ws.store_path).waiting()] == ["dinkes.xlsx"]
+    with Store(ws.store_path) as store:
+        assert [w["name"] for w in store.waiting()] == ["dinkes.xlsx"]
 
     status = run("status", "-w", ws.root, "--now", "2026-05-20T09:00")
     assert status.exit_code == 2
@@ -53,10 +54,12 @@ def test_a_form_no_period_holds_waits_then_is_filed_with_its_first_arrival(tmp_p
     [filed] = batch_at(ws.root, dt.datetime(2026, 6, 2, 9, 0, tzinfo=WIB))
     assert filed.outcome == "accepted"
     assert filed.stored_as.replace(os.sep, "/") == "archive/banten-2026-tahap-1/dinkes.xlsx"
-    [document] = Store(ws.store_path).submissions()
+    with Store(ws.store_path) as store:
+        [document] = store.submissions()
     assert document["received_at"] == "2026-05-13T10:00:00+07:00"
     assert document["timeliness"]["status"] == "tepat_waktu"
-    assert Store(ws.store_path).waiting() == []
+    with Store(ws.store_path) as store:
+        assert store.waiting() == []
 
     status = run("status", "-w", ws.root, "--period", "banten-2026-tahap-1", "--now", "2026-06-02T10:00")
     assert status.exit_code == 0
@@ -84,8 +87,9 @@ def test_a_stale_or_future_fill_date_is_flagged_with_both_dates(tmp_path, run):
         os.utime(path, (stamp, stamp))
     result = run("process", "-w", ws.root, "--received-from", "mtime")
     assert result.exit_code == 0, result.output
-    doubts = {d["source"]["file"]: [w["message"] for w in d["warnings"] if w["code"] == "tanggal_isi_tidak_wajar"]
-              for d in Store(ws.store_path).submissions()}
+    with Store(ws.store_path) as store:
+        doubts = {d["source"]["file"]: [w["message"] for w in d["warnings"] if w["code"] == "tanggal_isi_tidak_wajar"]
+                  for d in store.submissions()}
     assert doubts["baik.xlsx"] == []
     [message] = doubts["lama.xlsx"]
     assert "14 Mei 2021" in message and "8 Mei 2025" in message

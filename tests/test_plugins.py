@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLES
+from testdata import SAMPLES
 from sopdoc import hookspecs, plugins
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "plugin_hooks.md"

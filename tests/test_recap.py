@@ -367,7 +367,7 @@ def test_recap_and_export_commands(season, tmp_path):
     assert result.exit_code == 2 and "-o" in result.output
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+@pytest.mark.soffice
 def test_recap_renders_in_libreoffice(recap, tmp_path):
     from sopdoc.outputs.letters import to_pdf
 

@@ -12,7 +12,6 @@ import pytest
 import excelforms as xf
 import sheetedits as se
 from sopdoc.reading import parsing
-from sopdoc.reading.office import find_soffice
 
 REGIONS = ("banten", "bontang", "tanjungbalai")
 BUILDERS = {"banten": xf.banten, "bontang": xf.bontang, "tanjungbalai": xf.tanjungbalai}
@@ -22,7 +21,6 @@ DEFAULT_FACTS = {
     "tanjungbalai": xf.Facts(filled_on=dt.date(2019, 5, 29), signer="Dra. Siti Nurhaliza",
                              nip="197307161999042012", position="Sekretaris", sops=xf.default_sops(4, 2019)),
 }
-needs_soffice = pytest.mark.skipif(find_soffice() is None, reason="LibreOffice tidak terpasang")
 
 
 def build(tmp_path, region, *changes, name="form.xlsx", **options):
@@ -203,7 +201,7 @@ def test_invisible_characters_are_dropped_not_spaced(tmp_path):
 
 # --- written by LibreOffice -------------------------------------------------------------------------
 
-@needs_soffice
+@pytest.mark.soffice
 @pytest.mark.parametrize("region,change", [
     ("banten", se.hidden_example_row),
     ("bontang", se.page_two(2, 1, True)),

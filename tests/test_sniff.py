@@ -378,7 +378,7 @@ def test_total_xml_over_limit_is_refused_with_both_sizes(tmp_path):
 
 
 def test_forms_are_far_under_every_count(tmp_path):
-    from conftest import SAMPLES
+    from testdata import SAMPLES
 
     small = Limits(max_xml_bytes=hostile.MiB, max_elements=25_000, max_cells=1000, max_rows=100)
     for sample in sorted(SAMPLES.glob("*-contoh.*x")):

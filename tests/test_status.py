@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import keep_periods_open
+from testdata import keep_periods_open
 from excelforms import Facts, banten, default_sops
 from sopdoc.app import Season
 from sopdoc.intake.store import Store

@@ -16,8 +16,8 @@ def test_new_store_is_at_the_current_schema_in_wal_mode(tmp_path):
 
 def test_reopening_does_not_migrate_again(tmp_path):
     Store(tmp_path / "s.db").close()
-    store = Store(tmp_path / "s.db")
-    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    with Store(tmp_path / "s.db") as store:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
 def test_store_from_a_newer_sopdoc_is_refused(tmp_path):
@@ -36,13 +36,14 @@ def test_garbage_store_is_an_operational_error(banten_ws, run):
 
 
 def test_failed_transaction_leaves_nothing(tmp_path):
-    store = Store(tmp_path / "s.db")
-    with pytest.raises(RuntimeError):
-        with store.transaction() as db:
-            store.record_file(db, name="a.xlsx", sha256="0" * 64, size=1, received_at="x", processed_at="x",
-                              outcome="refused", stored_as="rejected/a.xlsx", reason_code="berkas_kosong", reason="r")
-            raise RuntimeError("crash in the middle")
-    assert store.files() == []
+    with Store(tmp_path / "s.db") as store:
+        with pytest.raises(RuntimeError):
+            with store.transaction() as db:
+                store.record_file(db, name="a.xlsx", sha256="0" * 64, size=1, received_at="x", processed_at="x",
+                                  outcome="refused", stored_as="rejected/a.xlsx", reason_code="berkas_kosong",
+                                  reason="r")
+                raise RuntimeError("crash in the middle")
+        assert store.files() == []
 
 
 def _store_at(path, version):
@@ -95,6 +96,7 @@ def test_letter_numbers_move_past_numbers_already_used(tmp_path):
         store.close()
 
 
+@pytest.mark.slow
 def test_two_commands_started_together_on_a_new_workspace_both_work(tmp_path):
     import subprocess
     import sys
@@ -112,4 +114,5 @@ def test_two_commands_started_together_on_a_new_workspace_both_work(tmp_path):
         for command, proc in zip(commands, runs):
             output, _ = proc.communicate(timeout=120)
             assert proc.returncode == 0, (command, output)
-        assert Store(ws.store_path).db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        with Store(ws.store_path) as store:
+            assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

@@ -2,7 +2,7 @@
 import datetime as dt
 import shutil
 
-from conftest import SAMPLES
+from testdata import SAMPLES
 from sopdoc.intake.batch import Intake
 from sopdoc.intake.store import Store
 from sopdoc.intake.upload import partial_path, take_upload

@@ -56,6 +56,7 @@ def stop(proc) -> int:
     return proc.wait(timeout=15)
 
 
+@pytest.mark.slow
 @posix_signals
 @pytest.mark.parametrize("mode", ["native", "polling"])
 def test_watcher_takes_each_file_once_and_complete(banten_ws, tmp_path, mode):

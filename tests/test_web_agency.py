@@ -1,10 +1,9 @@
 """The agency side of the portal: links, upload, verdict, receipt and verification (TestClient)."""
 import json
-import shutil
 
 import pytest
 
-from conftest import SAMPLES
+from testdata import SAMPLES
 from sopdoc.intake.store import Store
 from sopdoc.intake.upload import safe_upload_name
 from webportal import agency_links, client, upload
@@ -201,8 +200,7 @@ def test_an_upload_no_period_holds_yet_waits_with_a_receipt(tmp_path):
     assert [p.name for p in ws.inbox.iterdir()] == ["formulir.xlsx"]
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None and shutil.which("libreoffice") is None,
-                    reason="LibreOffice is not installed")
+@pytest.mark.soffice
 def test_receipt_as_pdf(banten_ws, http):
     number = upload(http, agency_links(banten_ws)[HEALTH], GOOD).json()["receipt"]["number"]
     pdf = http.get(f"/tanda-terima/{number}.pdf")

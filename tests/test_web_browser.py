@@ -15,9 +15,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import keep_periods_open
 
 from sopdoc.demo import formgen as fg
+from testdata import keep_periods_open
 from sopdoc.workspace import open_workspace
 
 CHROMIUM = "/usr/bin/chromium"
@@ -130,7 +130,8 @@ def test_the_upload_works_without_javascript(portal, browser, tmp_path):
     context = browser.new_context(java_script_enabled=False, viewport=DESKTOP)
     page = context.new_page()
     page.goto(portal["links"]["36.01"])
-    page.set_input_files("#berkas", str(_form(tmp_path, name="tanpa js.xlsx", agency="Biro Pemerintahan dan Kesejahteraan Rakyat")))
+    form = _form(tmp_path, name="tanpa js.xlsx", agency="Biro Pemerintahan dan Kesejahteraan Rakyat")
+    page.set_input_files("#berkas", str(form))
     with page.expect_navigation():
         page.get_by_role("button", name="Unggah").click()
     assert page.get_by_role("heading", name="Diterima").is_visible()

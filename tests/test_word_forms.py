@@ -4,7 +4,6 @@ Each test builds a form with `wordforms` from the facts it states and asserts th
 those facts back, through the host's own path (`sopdoc.parsing.read_file`).
 """
 import json
-import shutil
 import subprocess
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -632,7 +631,7 @@ def test_walked_document_is_kept_by_itself_only(tmp_path):
 
 # --- LibreOffice ----------------------------------------------------------------------------------
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice tidak terpasang")
+@pytest.mark.soffice
 def test_forms_saved_again_by_libreoffice(tmp_path):
     s_form, b_form = SidoarjoForm(mark="wingdings"), BengkuluForm(mark="✔")
     sources = [build_sidoarjo(s_form, tmp_path / "sidoarjo.docx"), build_bengkulu(b_form, tmp_path / "bengkulu.docx")]

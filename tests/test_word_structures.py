@@ -8,11 +8,9 @@ import pytest
 
 import wordedits as we
 from sheetedits import resave_with_libreoffice
-from sopdoc.reading.office import find_soffice
 from test_word_forms import codes, facts, read, want_bengkulu, want_sidoarjo
 from wordforms import BengkuluForm, SidoarjoForm, build_bengkulu, build_sidoarjo
 
-needs_soffice = pytest.mark.skipif(find_soffice() is None, reason="LibreOffice tidak terpasang")
 
 
 def sidoarjo(tmp_path, *changes, form=None):
@@ -145,7 +143,7 @@ def test_text_box_identity_is_read_once(tmp_path):
 
 # --- written by LibreOffice -------------------------------------------------------------------------
 
-@needs_soffice
+@pytest.mark.soffice
 @pytest.mark.parametrize("region,change", [
     ("sidoarjo", we.split_table(1, 2, 1)),
     ("bengkulu", we.split_table(1, 4, 0)),

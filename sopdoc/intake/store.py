@@ -174,9 +174,18 @@ class Store:
                 else:
                     self._migrate()  # only refuses a store newer than this sopdoc
         except sqlite3.DatabaseError as e:
+            self._close_if_connected()
             raise StoreError(f"Basis data {self.path} tidak dapat dibuka: {e}") from None
         except Timeout:
+            self._close_if_connected()
             raise StoreError(f"Basis data {self.path} sedang disiapkan oleh sopdoc lain; coba lagi nanti") from None
+        except StoreError:
+            self._close_if_connected()
+            raise
+
+    def _close_if_connected(self) -> None:
+        if getattr(self, "db", None) is not None:
+            self.db.close()
 
     def _connect(self) -> None:
         self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
@@ -268,7 +277,8 @@ class Store:
     def update_arrival(self, name: str, size: int, mtime_ns: int) -> None:
         """The file first seen as `name` has grown to this while it was followed (a copy finishing)."""
         with self.transaction() as db:
-            db.execute("UPDATE arrivals SET size = ?, mtime_ns = ? WHERE name = ?", (size, mtime_ns, _stored_name(name)))
+            db.execute("UPDATE arrivals SET size = ?, mtime_ns = ? WHERE name = ?",
+                       (size, mtime_ns, _stored_name(name)))
 
     def record_arrival(self, name: str, received_at: str, size: int, mtime_ns: int) -> None:
         """Record that `name` arrived at `received_at`, replacing any sighting of it (an upload

@@ -303,7 +303,8 @@ class Watcher:
         for name, kind in unusual_entries(self.ws.inbox):
             if name not in self._noted_unusual:
                 self._noted_unusual.add(name)
-                self.log(f"Catatan: {for_terminal(name)} di inbox bukan berkas biasa ({kind}); dibiarkan, tidak diproses.")
+                self.log(f"Catatan: {for_terminal(name)} di inbox bukan berkas biasa ({kind}); "
+                         "dibiarkan, tidak diproses.")
         self._arrivals.store.forget_missing_arrivals(self.ws.inbox)
         self._next_rescan = now + self.rescan_every  # only once it worked: a share that dropped is retried
 
