@@ -442,8 +442,8 @@ def test_a_form_without_a_stamp_reads_as_before(tmp_path):
 # -- every region's blank opens in LibreOffice and is its parser's form ------------------------------
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
-                    reason="LibreOffice or poppler-utils not installed")
+@pytest.mark.soffice
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed")
 def test_every_regions_blank_opens_in_libreoffice_and_is_recognised(tmp_path):
     import subprocess
 
@@ -682,7 +682,7 @@ def test_a_stamp_survives_saving_by_openpyxl_and_is_absent_from_other_files(tmp_
     assert read_stamp(tmp_path / "not-a-zip.xlsx") == read_stamp(tmp_path / "missing.xlsx")
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+@pytest.mark.soffice
 def test_a_stamp_survives_saving_in_libreoffice(tmp_path):
     from sopdoc.reading.office import find_soffice, run_soffice
     from sopdoc.stamp import read_stamp

@@ -47,7 +47,8 @@ def test_links_fifos_and_sockets_are_left_alone_with_a_note_and_nothing_waits_on
         assert f"Catatan: {name} di inbox bukan berkas biasa ({kind}); dibiarkan, tidak diproses." in result.output
     assert sorted(p.name for p in banten_ws.inbox.iterdir()) == sorted(odd)
     assert not any(p.is_symlink() for p in banten_ws.archive.rglob("*"))
-    assert [f["name"] for f in Store(banten_ws.store_path).files()] == ["baik.xlsx"]
+    with Store(banten_ws.store_path) as store:
+        assert [f["name"] for f in store.files()] == ["baik.xlsx"]
 
 
 @posix_only
@@ -111,12 +112,14 @@ def test_names_that_are_not_utf8_are_kept_exactly_and_hold_nothing_up(banten_ws,
     assert "DITERIMA Dinas Sosial \\xe9.xlsx" in result.output
     assert "DITOLAK kosong \\xff\\xfe.xlsx" in result.output
     assert list(banten_ws.inbox.iterdir()) == []
-    store = Store(banten_ws.store_path)
-    names = {os.fsencode(f["name"]): f["outcome"] for f in store.files()}
+    with Store(banten_ws.store_path) as store:
+        names = {os.fsencode(f["name"]): f["outcome"] for f in store.files()}
+        submitted = {d["source"]["file"] for d in store.submissions()}
+        refused = [r["file"] for r in store.refusals()]
     assert names == {b"Dinas Sosial \xe9.xlsx": "accepted", b"kosong \xff\xfe.xlsx": "refused",
                      b"biasa.xlsx": "accepted"}
-    assert {d["source"]["file"] for d in store.submissions()} == {"Dinas Sosial \\xe9.xlsx", "biasa.xlsx"}
-    assert [r["file"] for r in store.refusals()] == ["kosong \\xff\\xfe.xlsx"]
+    assert submitted == {"Dinas Sosial \\xe9.xlsx", "biasa.xlsx"}
+    assert refused == ["kosong \\xff\\xfe.xlsx"]
     now = ["--now", "2025-05-20T10:00"]
     for args in (["status", *now], ["export", "--rejected"], ["recap", *now]):
         assert run(*args, "-w", banten_ws.root).exit_code == 0
@@ -149,7 +152,8 @@ def test_a_name_too_long_for_its_reason_file_is_shortened_in_rejected_keeping_it
     assert {n for n in kept if not n.endswith(".alasan.txt")} == {
         n[: -len(".alasan.txt")] for n in kept if n.endswith(".alasan.txt")}
     assert sum(n.endswith(".pdf") for n in kept) == 1 and sum(n.endswith(".xlsx") for n in kept) == 1
-    assert {f["name"] for f in Store(banten_ws.store_path).files()} == {name, name[:-4] + ".xlsx"}
+    with Store(banten_ws.store_path) as store:
+        assert {f["name"] for f in store.files()} == {name, name[:-4] + ".xlsx"}
 
 
 @pytest.fixture
@@ -182,7 +186,8 @@ def test_a_move_that_cannot_finish_leaves_no_copy_run_after_run(inbox_on_another
         assert {n: o.outcome for n, o in outcomes.items()} == {"form.xlsx": "deferred", "scan.pdf": "deferred"}
         assert filed(ws) == []
     assert sorted(p.name for p in ws.inbox.iterdir()) == ["form.xlsx", "scan.pdf"]
-    assert len(Store(ws.store_path).files()) == 2  # recorded once each, whatever the runs
+    with Store(ws.store_path) as store:
+        assert len(store.files()) == 2  # recorded once each, whatever the runs
 
 
 def test_the_copy_of_a_move_killed_before_the_original_went_is_recognised(monkeypatch, banten_ws):
@@ -209,7 +214,8 @@ def test_the_copy_of_a_move_killed_before_the_original_went_is_recognised(monkey
         process(banten_ws)
     assert list(banten_ws.inbox.iterdir()) == []
     assert [p.name for p in banten_ws.archive.rglob("*.xlsx")] == ["form.xlsx"]
-    assert [f["outcome"] for f in Store(banten_ws.store_path).files()] == ["accepted"]
+    with Store(banten_ws.store_path) as store:
+        assert [f["outcome"] for f in store.files()] == ["accepted"]
 
 
 def test_a_file_replaced_while_it_is_read_is_not_filed_under_the_first_ones_record(monkeypatch, banten_ws, tmp_path):
@@ -231,9 +237,9 @@ def test_a_file_replaced_while_it_is_read_is_not_filed_under_the_first_ones_reco
     monkeypatch.setattr(parsing, "read_file", read_file)
     [outcome] = process(banten_ws).values()
     assert outcome.outcome == "accepted"
-    store = Store(banten_ws.store_path)
-    [document] = store.submissions()
-    [record] = store.files()
+    with Store(banten_ws.store_path) as store:
+        [document] = store.submissions()
+        [record] = store.files()
     assert document["agency"]["as_written"] == "Biro Hukum"
     assert document["source"]["sha256"] == parsing.sha256_of(banten_ws.root / record["stored_as"])
 
