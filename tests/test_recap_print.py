@@ -13,8 +13,8 @@ from sopdoc.outputs.recap import write_recap
 from sopdoc.outputs.status import period_status
 from test_recap import HEADER_ROW, NOW, PERIOD, build_season
 
-pytestmark = pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdftotext")),
-                                reason="LibreOffice and poppler-utils are needed to print")
+pytestmark = [pytest.mark.soffice,
+              pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed")]
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +74,8 @@ def word_heights(pdf, page: int) -> list:
 def test_rekap_sop_is_readable_on_a4_landscape_with_its_header_on_every_page(printed):
     path, pdf, _ = printed
     texts = pages(pdf)
-    sop_pages = [n for n, text in enumerate(texts, start=1) if "Halaman" in text and text.rstrip().endswith("Rekap SOP")]
+    sop_pages = [n for n, text in enumerate(texts, start=1)
+                 if "Halaman" in text and text.rstrip().endswith("Rekap SOP")]
     assert len(sop_pages) >= 2  # split across pages rather than shrunk onto one
     for n in sop_pages:
         text = texts[n - 1]

@@ -208,7 +208,7 @@ def test_receipt_as_pdf(banten_ws, http):
 
 
 def test_the_verdict_of_an_upload_that_waited_follows_it(tmp_path, run):
-    from conftest import keep_periods_open
+    from testdata import keep_periods_open
     from sopdoc.workspace import init_workspace
 
     ws = init_workspace(tmp_path / "tanpa periode", "banten")

@@ -71,8 +71,10 @@ class _BackgroundWatcher(threading.Thread):
 
         tz = self.ws.region().tz
         try:
-            self.watcher = Watcher(self.ws, polling=self.polling,
-                                   log=lambda line: click.echo(f"[{dt.datetime.now(tz):%d-%m-%Y %H.%M.%S}] {for_terminal(line)}"))
+            def log(line):
+                click.echo(f"[{dt.datetime.now(tz):%d-%m-%Y %H.%M.%S}] {for_terminal(line)}")
+
+            self.watcher = Watcher(self.ws, polling=self.polling, log=log)
             self.watcher.run()
         except SopdocError as e:
             click.echo(f"Folder inbox tidak dipantau oleh portal ini: {e}", err=True)

@@ -605,7 +605,7 @@ _UNREADABLE = "tak terbaca"
 _CRITERIA_HEAD = (["No", "Kode", "Perangkat Daerah", "Status", "Jumlah SOP"]
                   + [f"{i}. {CRITERIA_SHORT[k]} — {part}" for i, k in enumerate(CRITERIA, start=1)
                      for part in ("Ya", "%", _UNREADABLE)]
-                  + ["Memenuhi 7 kriteria — Ya", "Memenuhi 7 kriteria — %", "Memenuhi 7 kriteria — tidak dapat dinilai"])
+                  + [f"Memenuhi 7 kriteria — {part}" for part in ("Ya", "%", "tidak dapat dinilai")])
 
 
 def _criteria_widths(summary: Summary) -> list:
@@ -721,7 +721,8 @@ def _warning_sheet(wb, status: PeriodStatus, refusals: list) -> None:
     rows = _warning_rows(status, refusals)
     columns = list(zip(*rows)) if rows else [()] * 7
     widths = [column_width("No", [len(rows)])] + [
-        column_width(head, values, _WARNING_CAPS.get(head, MAX_WIDTH)) for head, values in zip(_WARNING_HEAD[1:], columns)]
+        column_width(head, values, _WARNING_CAPS.get(head, MAX_WIDTH))
+        for head, values in zip(_WARNING_HEAD[1:], columns)]
     sheet = Sheet(wb, "Peringatan", widths, status, "PERINGATAN YANG PERLU DIPERIKSA")
     c = sheet.cells
     sheet.header(_WARNING_HEAD)
