@@ -87,6 +87,13 @@ def test_plugins_import_only_the_public_plugin_api():
     assert reaching == []
 
 
+def test_no_test_module_imports_conftest():
+    """Shared builders live in helper modules (testdata, excelforms ...); conftest only holds fixtures."""
+    importing = [f"{path.name}:{line}" for path in sorted((ROOT / "tests").glob("*.py"))
+                 for module, line in imports(path) if module.split(".")[-1] == "conftest"]
+    assert importing == []
+
+
 def test_the_walk_sees_imports_in_functions_and_resolves_submodules(tmp_path):
     source = tmp_path / "probe.py"
     source.write_text("def f():\n    import click\nfrom sopdoc.outputs import recap\nfrom sopdoc import CRITERIA\n")

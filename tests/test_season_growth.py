@@ -2,7 +2,7 @@
 and a name used many times placed with one query."""
 import os
 
-from conftest import keep_periods_open
+from testdata import keep_periods_open
 from excelforms import Facts, banten
 from sopdoc.app import RECAP_EVERY, Season
 from sopdoc.intake.batch import free_destination
