@@ -220,3 +220,16 @@ def test_the_verdict_of_an_upload_that_waited_follows_it(tmp_path, run):
         later = http.get(f"{path}/hasil/{number}", headers={"Accept": "application/json"}).json()
     assert later["outcome"] == "accepted" and later["submission"]["agency"]["code"] == HEALTH
     assert later["receipt"]["number"] == number
+
+
+def test_an_upload_refreshes_the_recap_in_the_background(banten_ws, http):
+    import time
+
+    from sopdoc.outputs.recap import recap_path
+
+    answer = upload(http, agency_links(banten_ws)[HEALTH], GOOD).json()
+    recap = recap_path(banten_ws, answer["submission"]["period"])
+    deadline = time.monotonic() + 60
+    while not recap.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert recap.exists()

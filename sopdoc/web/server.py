@@ -19,6 +19,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from sopdoc.app import Season
 from sopdoc.intake.store import Store
 from sopdoc.portal.secret import derived_key, workspace_secret
 from sopdoc.web import agency, staff
@@ -48,13 +49,11 @@ class Refresher:
                 self._thread.start()
 
     def _run(self) -> None:
-        from sopdoc.outputs import recap
-
         while True:
             self._wanted.wait()
             self._wanted.clear()
             try:
-                recap.refresh_after_batch(open_workspace(self.root))
+                Season.open(self.root).refresh_recaps()  # logs what it cannot write
             except Exception:  # the data is safe; only a derived output is stale until the next upload
                 log.exception("Rekap tidak dapat diperbarui")
 
