@@ -133,7 +133,8 @@ class Tally:
 
 def absent_fields(document: dict) -> frozenset:
     """The SOP fields the form of `document` has no column for."""
-    return plugins.absent_fields(document["source"]["parser"])
+    parser = (document.get("source") or {}).get("parser")
+    return plugins.absent_fields(parser) if parser else frozenset()
 
 
 def tally(document: Optional[dict]) -> Tally:
@@ -366,6 +367,8 @@ class Sheet:
             self.ws.row_dimensions[self.row + 1].height = height
         self.ws.append(values)
         self.row += 1
+        if height:  # written with its row already: memory stays flat in the number of rows
+            del self.ws.row_dimensions[self.row]
         return self.row
 
     def wrapped_height(self, texts: dict) -> Optional[float]:
@@ -553,12 +556,15 @@ def _sop_sources(status: PeriodStatus) -> list:
 
 
 def _sop_widths(sources: list) -> list:
-    sops = [(code, name, document, sop) for code, name, _, document in sources for sop in document["sops"]]
+    """Widths from the content, read in passes over the sources (no list of 20,000 rows kept)."""
+    def each(pick):
+        return (pick(code, name, document, sop) for code, name, _, document in sources for sop in document["sops"])
+
     values = {
-        "Kode": [code for code, *_ in sops], "Perangkat Daerah": [name for _, name, *_ in sops],
-        "Status": list(STATUS_LABELS.values()), "Nomor SOP": [sop.get("number") for *_, sop in sops],
-        "Nama SOP": [sop.get("title") for *_, sop in sops], "Catatan": [sop.get("notes") for *_, sop in sops],
-        "Berkas": [d["source"]["file"] for _, _, d, _ in sops],
+        "Kode": each(lambda code, *_: code), "Perangkat Daerah": each(lambda _, name, *__: name),
+        "Status": list(STATUS_LABELS.values()), "Nomor SOP": each(lambda *a: a[3].get("number")),
+        "Nama SOP": each(lambda *a: a[3].get("title")), "Catatan": each(lambda *a: a[3].get("notes")),
+        "Berkas": each(lambda *a: a[2]["source"]["file"]),
         "Memenuhi 7 Kriteria": list(_MEETS_ALL_LABELS.values()),
         "Tindak Lanjut": list(FOLLOW_UP_LABELS.values()), "Penilaian Penerapan": ["Tidak Baik"],
     }
