@@ -7,6 +7,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 
 from excelforms import Facts, banten, default_sops
 from sopdoc.intake.journal import Journal
@@ -140,13 +141,14 @@ def test_backup_is_a_consistent_copy_taken_while_a_batch_runs(tmp_path, run):
     batch = subprocess.Popen([sys.executable, "-m", "sopdoc", "process", "-w", str(ws.root),
                               "--received-from", "mtime"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     copies = []
-    while batch.poll() is None or not copies:
+    while (batch.poll() is None or not copies) and len(copies) < 8:
         if ws.store_path.exists():
             target = tmp_path / f"cadangan {len(copies)}.db"
             result = run("backup", "-w", ws.root, "-o", target)
             assert result.exit_code == 0, result.output
             copies.append(target)
-    batch.communicate(timeout=120)
+        time.sleep(0.3)
+    batch.communicate(timeout=300)
     for copy in copies:
         db = sqlite3.connect(copy)
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
