@@ -44,8 +44,9 @@ _IGNORED_SUFFIXES = ("#", "~", ".tmp", ".temp", ".part", ".crdownload", ".partia
                      ".swp", ".alasan.txt")
 _IGNORED_NAMES = {"thumbs.db", "desktop.ini"}
 # What is added to a file's name in rejected/: the reason beside it, and its temporary name
-# while being written (".alasan.txt.tmp"); and room for " (99)" when the name is taken.
-_NAME_RESERVE = len(".alasan.txt.tmp") + len(" (99)")
+# while being written (".name.alasan.txt.tmp", sopdoc.files.replacing); and room for " (99)"
+# when the name is taken.
+_NAME_RESERVE = len("..alasan.txt.tmp") + len(" (99)")
 # Files read by openpyxl/python-docx (or refused, perhaps by them) between full garbage collections:
 # their documents hold reference cycles that keep each file's parts alive until one. A file the direct
 # reader read leaves none, so a batch of those never pays for a collection (each costs a few ms).

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 from urllib.parse import urlsplit
@@ -75,13 +74,9 @@ class Portal:
     def workspace(self) -> Workspace:
         return open_workspace(self.root)
 
-    @contextmanager
-    def store(self):
-        store = Store(self.root / STORE_NAME)
-        try:
-            yield store
-        finally:
-            store.close()
+    def store(self) -> Store:
+        """The store, to use as `with portal.store() as store:`."""
+        return Store(self.root / STORE_NAME)
 
     def now(self) -> dt.datetime:
         return dt.datetime.now(self.region.tz)
