@@ -3,8 +3,9 @@
 The CLI, the watcher, the demo and the web portal all go through `Season`: open it once per
 command (or per watcher batch), call one method, and present the result. Methods return data and
 raise `SopdocError` subclasses; they never print and never import an interface's framework.
-Reads (`status`, `status_json`, `export_rows`, `recap`, `letters`) open the store read-only;
-writes (`run_batch`, `issue_letters`, `add_alias`) hold it open for writing only while they work.
+Reads (`status`, `status_json`, `export_rows`, `recap`, `blank_forms`, `letters`, `backup`) open
+the store read-only; changes (`run_batch`, `issue_letters`, `add_alias`, `move`, `rebuild`) hold it
+open for writing only while they work.
 """
 from __future__ import annotations
 
@@ -56,12 +57,9 @@ class BatchResult:
     left_alone: list = field(default_factory=list)  # (name, kind): links, FIFOs ... in inbox/, never taken
     recap_due: bool = False  # the refresh was put off (`recap_every`): `Season.refresh_recaps` later
 
-    def count(self, outcome: str) -> int:
-        """How many files ended with `outcome` (accepted, refused, duplicate, deferred)."""
-        return sum(1 for o in self.outcomes if o.outcome == outcome)
-
     @property
     def counts(self) -> Counter:
+        """How many files ended with each outcome (accepted, refused, duplicate, waiting, deferred)."""
         return Counter(o.outcome for o in self.outcomes)
 
 
