@@ -74,10 +74,7 @@ def sopdoc_parse(document, parser):
         warnings.append(Warning("legenda_tidak_lengkap", "Keterangan K1 s.d. K7 tidak memetakan ketujuh kriteria",
                                 layout.grid.where(header.row, header.columns["title"])))
     header = dataclasses.replace(header, criteria=criteria)  # the found header is shared: copy it
-    fields = {}
-    for grid in sheets.grids(document):
-        for key, field in _identity(grid).items():
-            fields.setdefault(key, field)
+    fields = sheets.agreed([_identity(grid) for grid in sheets.grids(document)], warnings)
     sops = sheets.read_form_sops(document, layout.grid, header, warnings)
     return ParsedForm(sops=sops, **read_identity(fields, None, warnings))
 

@@ -309,3 +309,38 @@ def test_page_two_header_without_its_second_row_does_not_swallow_an_sop(tmp_path
 
     form = read(build(tmp_path, region, short_header), region)
     assert_same_facts(form, region)
+
+
+@pytest.mark.parametrize("region", ["banten", "tanjungbalai"])
+def test_copies_that_disagree_on_the_signatory_give_null_and_a_warning(tmp_path, region):
+    def other_signer(ws, table):
+        r, c = se._signature_cell(ws, table)
+        name_row = next(row for row in range(r + 1, r + 8) if ws.cell(row, c).value == DEFAULT_FACTS[region].signer)
+        ws.cell(name_row, c).value = "Orang Lain, S.H."
+
+    form = read(build(tmp_path, region, se.visible_copy(other_signer)), region)
+    assert sops_of(form) == expected(region)
+    assert form.signatory.name is None
+    assert form.signatory.nip == DEFAULT_FACTS[region].nip
+    assert "salinan_berbeda" in codes(form)
+
+
+def test_bontang_identity_sheets_that_disagree_give_null_and_a_warning(tmp_path):
+    def copy_identity(wb, ws, table):
+        other = wb.copy_worksheet(wb["IDENTITAS"])
+        other.title = "IDENTITAS (2)"
+        other["B4"] = "1 November 2024"
+
+    form = read(build(tmp_path, "bontang", copy_identity), "bontang")
+    assert sops_of(form) == expected("bontang")
+    assert form.filled_on is None
+    assert "salinan_berbeda" in codes(form)
+
+
+def test_bontang_identical_identity_sheets_are_read_once(tmp_path):
+    def copy_identity(wb, ws, table):
+        wb.copy_worksheet(wb["IDENTITAS"]).title = "IDENTITAS (2)"
+
+    form = read(build(tmp_path, "bontang", copy_identity), "bontang")
+    assert_same_facts(form, "bontang")
+    assert form.warnings == []

@@ -622,18 +622,58 @@ def parse_one_sheet(layout: Layout, document=None):
     grid, header = layout.grid, layout.header
     warnings: list = []
     fields = find_fields(grid, norm.IDENTITY_LABELS, max_row=header.row)
+    copies: list = []
     if document is not None:
-        sops = read_form_sops(document, grid, header, warnings)
+        sops = read_form_sops(document, grid, header, warnings, copies)
     else:
         sops = read_sops(grid, header, warnings)
-    data_end = table_rows(grid, header).last_row
-    block: SignatureBlock = signature_block(lines_below(grid, data_end))
+    block: SignatureBlock = signature_block(lines_below(grid, table_rows(grid, header).last_row))
+    for copy, copy_header in copies:
+        fields = agreed([fields, find_fields(copy, norm.IDENTITY_LABELS, max_row=copy_header.row)], warnings)
+        other = signature_block(lines_below(copy, table_rows(copy, copy_header).last_row))
+        block = _agreed_block(block, other, copy.title, warnings)
     return ParsedForm(sops=sops, **read_identity(fields, block, warnings))
+
+
+def agreed(copies: list, warnings: list) -> dict:
+    """One {key: Field} from the label fields of several copies of the form: what they all say,
+    and None plus a warning for a field on which they disagree."""
+    merged: dict = {}
+    for fields in copies:
+        for key, field in fields.items():
+            if key not in merged:
+                merged[key] = field
+            elif _said(merged[key].value) != _said(field.value):
+                warnings.append(Warning("salinan_berbeda",
+                                        f"Isian '{key}' berbeda antara salinan formulir ({merged[key].where} dan "
+                                        f"{field.where}); isian dikosongkan", merged[key].where))
+                merged[key] = Field(None, merged[key].where)
+    return merged
+
+
+def _said(value):
+    if isinstance(value, (dt.date, dt.datetime)) or isinstance(value, (int, float)):
+        return value
+    try:
+        return norm.parse_date(value) or norm.clean_text(value)
+    except norm.Unreadable:
+        return norm.clean_text(value)
+
+
+def _agreed_block(block: SignatureBlock, other: SignatureBlock, other_title: str, warnings: list) -> SignatureBlock:
+    differs = [name for name in ("place_date", "position", "name", "nip")
+               if norm.clean_text(getattr(block, name)) != norm.clean_text(getattr(other, name))]
+    if not differs:
+        return block
+    warnings.append(Warning("salinan_berbeda",
+                            f"Blok tanda tangan berbeda dengan salinan di lembar '{other_title}'; isian yang berbeda "
+                            "dikosongkan", block.place_date_where or block.nip_where))
+    return replace(block, **{name: None for name in differs})
 
 
 # --- the table on other sheets: continuations and copies ----------------------------------------
 
-def read_form_sops(document, grid: Grid, header: Header, warnings: list) -> list:
+def read_form_sops(document, grid: Grid, header: Header, warnings: list, copies: Optional[list] = None) -> list:
     """The SOPs of the table on `grid`, with the same table on the other visible sheets.
 
     A sheet whose "No" goes on from where this one ends (a sheet named "Lanjutan") continues the
@@ -654,6 +694,8 @@ def read_form_sops(document, grid: Grid, header: Header, warnings: list) -> list
             continue
         first_no, last_no = _first_no(other, other_header), _last_no(grid, own)
         if _facts(more) == _facts(sops):
+            if copies is not None:
+                copies.append((other, other_header))
             continue
         if first_no is not None and last_no is not None and first_no == last_no + 1:
             warnings.extend(other_warnings)
@@ -661,6 +703,8 @@ def read_form_sops(document, grid: Grid, header: Header, warnings: list) -> list
         elif first_no is not None and first_no == _first_no(grid, own) and len(more) == len(sops):
             warnings.extend(other_warnings)
             sops = _reconcile(sops, more, grid.title, other.title, warnings)
+            if copies is not None:
+                copies.append((other, other_header))
         else:
             warnings.append(Warning(
                 "lembar_tidak_dibaca",
