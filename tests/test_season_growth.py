@@ -67,3 +67,20 @@ def test_a_name_used_many_times_gets_the_next_number_from_one_query(tmp_path):
         (folder / "Evaluasi SOP (40).xlsx").write_bytes(b"")  # put there by hand, not recorded
         assert free_destination(tmp_path, store, folder, "Evaluasi SOP.xlsx") == os.path.join(
             "rejected", "Evaluasi SOP (41).xlsx")
+
+
+def test_re_matching_stored_names_looks_for_no_suggestion(tmp_path, monkeypatch):
+    from sopdoc.rules import agencies
+
+    ws = keep_periods_open(init_workspace(tmp_path / "ws", "banten"))
+    for i in range(3):
+        banten(ws.inbox / f"tak dikenal {i}.xlsx", Facts(agency="Dinas Tak Dikenal"))
+    Season(ws).run_batch(received_from="mtime")
+
+    def no_suggestion(*args, **kwargs):
+        raise AssertionError("a stored name is re-matched exactly, never fuzzily")
+
+    monkeypatch.setattr(agencies.process, "extractOne", no_suggestion)
+    banten(ws.inbox / "dinkes.xlsx", Facts(agency="Dinas Kesehatan"))
+    result = Season(ws).run_batch(received_from="mtime")
+    assert [o.outcome for o in result.outcomes] == ["accepted"] and result.matched == []

@@ -430,15 +430,19 @@ class Store:
         is dropped. `on_match(document)` is called inside each match's transaction (to journal
         it). Returns the (file, agency code) pairs that were matched."""
         rows = self.db.execute(
-            "SELECT id, period, agency_as_written, document FROM submissions WHERE agency_code IS NULL ORDER BY id"
+            "SELECT id, period, agency_as_written FROM submissions WHERE agency_code IS NULL ORDER BY id"
         ).fetchall()
+        # every batch asks: each name written once, without a suggestion, and a stored object
+        # read only when its name now matches
+        names = {name: register.exact(name) for name in {row["agency_as_written"] for row in rows}}
         matched = []
         for row in rows:
-            agency, _ = register.match(row["agency_as_written"])
+            agency = names[row["agency_as_written"]]
             if agency is None:
                 continue
             with self.transaction() as db:
-                document = json.loads(row["document"])
+                stored = db.execute("SELECT document FROM submissions WHERE id = ?", (row["id"],)).fetchone()
+                document = json.loads(stored["document"])
                 document["agency"].update(code=agency.code, name=agency.name)
                 document["warnings"] = [w for w in document["warnings"]
                                         if w["code"] not in ("opd_tidak_dikenal", "opd_ganda")]

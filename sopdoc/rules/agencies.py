@@ -107,6 +107,14 @@ class Register:
             self._keys[name_key(written, region_name)] = {code}
         self._choices = sorted(self._keys)
 
+    def exact(self, as_written: Optional[str]):
+        """The Agency `as_written` names exactly after normalising, else None (no suggestion
+        looked for: what re-matching stored names needs)."""
+        if not as_written or len(as_written) > MAX_NAME_CHARS:
+            return None
+        codes = self._keys.get(name_key(as_written, self.region_name), ())
+        return self.by_code[next(iter(codes))] if len(codes) == 1 else None
+
     def match(self, as_written: Optional[str], where: Optional[str] = None) -> tuple:
         """(Agency or None, list of Warning). Only an exact match after normalising is chosen."""
         if not as_written:
