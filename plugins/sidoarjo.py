@@ -273,7 +273,9 @@ def _partner(row: _Row, evaluation: list, used: set, warnings: list) -> Optional
                 return None
         if same_no:
             return same_no[0]
-    same_title = [e for e in evaluation if e.no is None and row.title and _same_title(e.title, row.title)]
+    # A No left to Word's list numbering (not in the text) on either side: the title joins them.
+    same_title = [e for e in evaluation if (e.no is None or row.no is None) and id(e) not in used
+                  and row.title and _same_title(e.title, row.title)]
     return same_title[0] if len(same_title) == 1 else None
 
 
