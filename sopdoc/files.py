@@ -1,7 +1,10 @@
 """Writing files safely: whole or not at all, and never over a name already taken."""
 from __future__ import annotations
 
+import glob
 import os
+import secrets
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, Optional, Union
@@ -13,14 +16,16 @@ def replacing(path: Path) -> Iterator[Path]:
     error it is flushed to disk and replaces `path` in one step, so a reader (or a crash) sees the
     old file or the new one, never half of one. On an error it is removed.
 
-    The temporary name is fixed (".name.tmp"), so one left by a killed run is simply overwritten
-    by the next; writers of one target are serialised elsewhere (the batch lock, the store's
-    write transaction). It gets the permissions the umask gives (0644 under 022), like any file
-    the user makes: `tempfile.mkstemp` would make it 0600, unreadable to colleagues on a share.
+    Each writer gets its own temporary name (".name.<random>.tmp"): two writers of one target (a
+    recap refreshed by the watcher and by the portal) never write into each other's file; the last
+    to finish wins whole. Ones left by a killed run are swept once they are an hour old. The file
+    gets the permissions the umask gives (0644 under 022), like any file the user makes:
+    `tempfile.mkstemp` would make it 0600, unreadable to colleagues on a share.
     """
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666))
+    _sweep_stale(path)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     try:
         yield tmp
         with open(tmp, "rb+") as f:
@@ -29,6 +34,16 @@ def replacing(path: Path) -> Iterator[Path]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _sweep_stale(path: Path, older_than: float = 3600) -> None:
+    cutoff = time.time() - older_than
+    for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        try:
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
+        except OSError:  # gone already, or not ours to remove
+            pass
 
 
 def write_atomically(path: Path, data: Union[str, bytes], *, newline: Optional[str] = None) -> None:

@@ -418,16 +418,33 @@ def test_an_erased_name_is_recognised_by_the_stamp_with_a_warning(banten_filled)
 
 
 def test_a_form_uploaded_through_another_agencys_link_is_flagged(banten_filled):
-    from sopdoc.reading import parsing
+    from sopdoc.reading import identity, parsing
 
     ws, filled = banten_filled
     register = ws.register()
     reading = parsing.read_file(filled, region_key="banten", register=register)
     assert reading.agency.code == "36.09" and reading.stamp.stamp.agency == "36.09"
-    assert parsing.upload_link_warnings(reading, "36.09", register) == []
-    flagged = parsing.upload_link_warnings(reading, "36.10", register)
+
+    def through_link_of(code):
+        return identity.upload_link_warnings(reading.agency, reading.stamp, register.by_code[code])
+
+    assert through_link_of("36.09") == []
+    flagged = through_link_of("36.10")
     assert [w.code for w in flagged] == ["tautan_opd_lain"]
     assert register.by_code["36.10"].name in flagged[0].message
+
+
+def test_the_portal_flags_a_blank_uploaded_through_another_agencys_link(banten_filled):
+    from testdata import keep_periods_open
+    from webportal import agency_links, client, upload
+
+    ws, filled = banten_filled
+    ws = keep_periods_open(ws)  # the upload arrives today, long after the 2026 period
+    with client(ws) as http:
+        response = upload(http, agency_links(ws)["36.10"], filled.read_bytes(), name=filled.name)
+    verdict = response.json()
+    assert verdict["outcome"] == "accepted" and verdict["submission"]["agency"]["code"] == "36.09"
+    assert "tautan_opd_lain" in [w["code"] for w in verdict["warnings"]]
 
 
 def test_a_form_without_a_stamp_reads_as_before(tmp_path):

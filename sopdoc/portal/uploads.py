@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Optional
 
@@ -15,6 +15,8 @@ from sopdoc.intake.batch import Intake
 from sopdoc.intake.store import Store
 from sopdoc.intake.upload import take_upload
 from sopdoc.portal import receipts
+from sopdoc.reading import identity
+from sopdoc.stamp import StampReading, read_stamp
 from sopdoc.workspace import Workspace
 
 LOCK_TIMEOUT = 600  # seconds an upload waits for a batch running beside it
@@ -31,10 +33,11 @@ class Verdict:
     submission: Optional[dict]  # the canonical object read (for a duplicate: the first copy's)
     receipt: dict
     other_agency: Optional[str] = None  # the form names another agency than the link's
+    link_warnings: list = field(default_factory=list)  # the form belongs to another agency's link
 
     @property
     def warnings(self) -> list:
-        return list((self.submission or {}).get("warnings") or [])
+        return [*((self.submission or {}).get("warnings") or []), *(asdict(w) for w in self.link_warnings)]
 
     def as_json(self) -> dict:
         return {"outcome": self.outcome, "reason_code": self.reason_code, "reason": self.reason,
@@ -61,7 +64,7 @@ def accept_upload(ws: Workspace, secret: bytes, *, partial: Path, name: str, sha
             agency_code=agency_code, period=period, file_name=name,
             size=record["size"] if record else (ws.root / outcome.stored_as).stat().st_size,
             sha256=sha256, outcome=outcome.outcome)
-        verdict = verdict_of(intake.store, receipt)
+        verdict = verdict_of(intake.store, receipt, ws)
         if record is None:
             verdict.reason_code, verdict.reason = outcome.reason_code, outcome.reason
         return verdict
@@ -69,7 +72,7 @@ def accept_upload(ws: Workspace, secret: bytes, *, partial: Path, name: str, sha
         intake.close()
 
 
-def verdict_of(store: Store, receipt: dict) -> Verdict:
+def verdict_of(store: Store, receipt: dict, ws: Workspace) -> Verdict:
     """The verdict a receipt stands for, read back from the store: a reloaded page shows the same,
     and an upload that had to wait shows what became of it."""
     if receipt["file_id"]:
@@ -85,7 +88,17 @@ def verdict_of(store: Store, receipt: dict) -> Verdict:
         record["reason"] if record else STILL_IN_INBOX.get(outcome, (None, None))[1],
         submission, receipt,
         other_agency=read_code if read_code and read_code != receipt["agency_code"] else None,
+        link_warnings=_link_warnings(ws, record, read_code, receipt["agency_code"]) if submission else [],
     )
+
+
+def _link_warnings(ws: Workspace, record, read_code: Optional[str], link_code: str) -> list:
+    """`tautan_opd_lain` when the form names, or was written for (its embedded identity), another
+    agency than the one whose link it came through."""
+    register = ws.register()
+    stored = ws.root / record["stored_as"] if record and record["stored_as"] else None
+    found = read_stamp(stored) if stored is not None and stored.is_file() else StampReading()
+    return identity.upload_link_warnings(register.by_code.get(read_code), found, register.by_code.get(link_code))
 
 
 # Outcomes of a file that stays in inbox/ (no file record yet): their code and what they mean.

@@ -201,14 +201,6 @@ def read_file(path: Path, *, name: Optional[str] = None, region_key: Optional[st
     return Reading(form, parser, agency, agency_warnings, found, read_by)
 
 
-def upload_link_warnings(reading: Reading, link_agency_code: str, register) -> list:
-    """Warnings for a form uploaded through the portal link of the agency `link_agency_code`:
-    flagged when the form names or was written for another agency. The portal adds them to the
-    submission's warnings."""
-    return identity.upload_link_warnings(reading.agency, reading.stamp, register.by_code.get(link_agency_code),
-                                         reading.form.agency_where)
-
-
 def agency_dict(reading: Reading) -> dict:
     agency = reading.agency
     return {

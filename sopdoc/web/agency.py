@@ -111,7 +111,7 @@ async def verdict_page(request: Request) -> Response:
         receipt = store.receipt(request.path_params["number"])
         if receipt is None or (receipt["agency_code"], receipt["period"]) != (link.agency.code, link.period.id):
             raise HTTPException(404)
-        verdict = verdict_of(store, receipt)
+        verdict = verdict_of(store, receipt, link.ws)
     if wants_json(request):
         return JSONResponse(verdict.as_json())
     return portal.render(request, "verdict.html", {"link": link, "verdict": verdict,
