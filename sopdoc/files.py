@@ -11,21 +11,26 @@ from typing import Callable, Iterator, Optional, Union
 
 
 @contextmanager
-def replacing(path: Path) -> Iterator[Path]:
+def replacing(path: Path, *, shared: bool = False) -> Iterator[Path]:
     """A temporary file beside `path` for the caller to write; when the block ends without an
     error it is flushed to disk and replaces `path` in one step, so a reader (or a crash) sees the
     old file or the new one, never half of one. On an error it is removed.
 
-    Each writer gets its own temporary name (".name.<random>.tmp"): two writers of one target (a
-    recap refreshed by the watcher and by the portal) never write into each other's file; the last
-    to finish wins whole. Ones left by a killed run are swept once they are an hour old. The file
-    gets the permissions the umask gives (0644 under 022), like any file the user makes:
-    `tempfile.mkstemp` would make it 0600, unreadable to colleagues on a share.
+    The temporary name is fixed (".name.tmp"), so one left by a killed run is simply overwritten
+    by the next, for targets whose writers are serialised elsewhere (the batch lock, the store's
+    write transaction). With `shared=True` (a recap that the watcher and the portal may refresh at
+    once) each writer gets its own (".name.<random>.tmp") and the last to finish wins whole; ones
+    left by a killed run are swept once they are an hour old. The file gets the permissions the
+    umask gives (0644 under 022), like any file the user makes: `tempfile.mkstemp` would make it
+    0600, unreadable to colleagues on a share.
     """
     path = Path(path)
-    _sweep_stale(path)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    if shared:
+        _sweep_stale(path)
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    else:
+        tmp = path.with_name(f".{path.name}.tmp")
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666))
     try:
         yield tmp
         with open(tmp, "rb+") as f:

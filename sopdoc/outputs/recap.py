@@ -799,7 +799,7 @@ def write_table(rows: Iterable[dict], path, title: str = "Data") -> Path:
 def _save(wb: Workbook, path: Path) -> Path:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with replacing(path) as tmp:
+        with replacing(path, shared=True) as tmp:  # the watcher and the portal may refresh at once
             wb.save(tmp)
     except OSError as e:
         raise RecapError(
