@@ -187,6 +187,18 @@ def test_both_columns_marked_or_empty(tmp_path):
     assert ("kriteria_kosong", "Sheet1!P10:Q10") in codes(reading)
 
 
+def test_text_that_is_no_mark_in_its_column_is_null_with_a_warning(tmp_path):
+    # a person could not tell what "?", "#N/A", "Ya/Tidak" or "Tidak" under Ya means: never a mark
+    overrides = {(0, 0): ("?", None), (0, 1): ("#N/A", None), (0, 2): ("Ya/Tidak", None), (0, 3): ("Tidak", None),
+                 (1, 0): ("Ya", None), (1, 1): (None, "Tidak"), (1, 2): ("X", None), (1, 3): (None, "v")}
+    reading = read(xf.tanjungbalai(tmp_path / "t.xlsx", marks_override=overrides), "tanjungbalai")
+    first, second = reading.form.sops[0].criteria, reading.form.sops[1].criteria
+    assert [first[k] for k in list(first)[:4]] == [None] * 4
+    assert [second[k] for k in list(second)[:4]] == [True, False, True, False]
+    unreadable = [w for w in reading.form.warnings if w.code == "tanda_tidak_terbaca"]
+    assert [w.where for w in unreadable] == ["Sheet1!D9:E9", "Sheet1!F9:G9", "Sheet1!H9:I9", "Sheet1!J9:K9"]
+
+
 def test_symbol_without_symbol_font_is_not_a_check(tmp_path):
     # "ü" only means a check in a Wingdings cell; in Calibri it is a letter -> still a mark in its
     # column (the column decides), but in a single Ya/Tidak cell it must not read as Ya

@@ -39,6 +39,25 @@ def test_is_marked(value, font, expected):
     assert norm.is_marked(value, font) is expected
 
 
+@pytest.mark.parametrize("value,column,expected", [
+    ("Ya", True, True), ("ya.", True, True), ("Tidak", False, True), ("tdk", False, True),
+    ("v", False, True), ("X", True, True), ("1", True, True), (1, False, True), ("\u221a", False, True),
+    ("0", True, False), (0, False, False), (None, True, False), ("-", False, False),
+])
+def test_is_marked_in_its_column(value, column, expected):
+    assert norm.is_marked(value, None, column) is expected
+
+
+@pytest.mark.parametrize("value,column", [
+    ("Tidak", True), ("Ya", False), ("?", True), ("#N/A", True), ("Ya/Tidak", True), (-1, True),
+    ("-1", False), (2, True), (dt.date(2025, 5, 14), True), ("lihat catatan", False),
+])
+def test_what_is_no_mark_in_its_column_is_unreadable(value, column):
+    with pytest.raises(norm.Unreadable) as caught:
+        norm.is_marked(value, None, column)
+    assert caught.value.code == "tanda_tidak_terbaca"
+
+
 @pytest.mark.parametrize("yes,no,expected", [
     (True, False, (True, None)), (False, True, (False, None)),
     (True, True, (None, "ganda")), (False, False, (None, "kosong")),

@@ -158,6 +158,8 @@ _CROSSES = set("\u2717\u2718\u2715\u2716\u274c")
 _CROSSED_BOXES = set("\u2612")
 _EMPTY_BOXES = set("\u2610\u25a1")
 
+# Letters people put in a box as a mark, in either column of a Ya | Tidak pair.
+_MARK_LETTERS = {"v", "x"}
 _YES_WORDS = {"ya", "y", "v", "1", "true", "benar", "yes", "iya", "sesuai", "memenuhi", "ok"}
 _NO_WORDS = {"tidak", "tdk", "tak", "t", "x", "0", "false", "-", "no", "salah", "tidak memenuhi",
              "tdk memenuhi", "tidak sesuai", "tdk sesuai", "belum", "belum memenuhi", "belum sesuai"}
@@ -220,17 +222,37 @@ def yes_no(value, font: Optional[str] = None) -> Optional[bool]:
     raise Unreadable("nilai_tidak_terbaca", f"isian {text!r} bukan Ya/Tidak")
 
 
-def is_marked(value, font: Optional[str] = None) -> bool:
-    """In a two-column Ya | Tidak layout: does this cell hold a mark? Blank, "-" and an empty box
-    are not marks; any check, cross, letter or digit is (the column decides what it means)."""
+def is_marked(value, font: Optional[str] = None, column: Optional[bool] = None) -> bool:
+    """In a two-column Ya | Tidak layout: does this cell hold a mark? Blank, "-", 0 and an empty
+    box are not marks; a check, a cross, a crossed box, a `v`, an `x` and 1 are, whatever the column.
+
+    `column` says which column the cell is in (True: Ya, False: Tidak). Then a word counts as a
+    mark only in its own column ("Ya" under Ya, "Tidak" under Tidak), and anything else -- the
+    other column's word, other text, other numbers, a date -- raises Unreadable: a person could not
+    tell what it means. Without `column` any non-blank cell counts (does this row hold answers?).
+    """
     if value is None or value is False:
         return False
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if value is True:
+        return True
+    if isinstance(value, (int, float)) and (value in (0, 1) or column is None):
         return value != 0
     text = clean_text(value)
     if text is None or text in {"-", "\u2013", "\u2014"}:
         return False
-    return _mark_kind(text, font) != "box"
+    kind = _mark_kind(text, font)
+    if kind == "box":
+        return False
+    if kind is not None or column is None:
+        return True
+    word = text.lower().rstrip(".")
+    if word in _MARK_LETTERS or word == "1":
+        return True
+    if word == "0":
+        return False
+    if word in (_YES_WORDS if column else _NO_WORDS):
+        return True
+    raise Unreadable("tanda_tidak_terbaca", f"isian {text!r} di kolom {'Ya' if column else 'Tidak'} bukan tanda")
 
 
 def two_column_answer(yes_marked: bool, no_marked: bool) -> tuple:

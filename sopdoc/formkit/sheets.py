@@ -496,11 +496,15 @@ def read_criteria(grid: Grid, row: int, criteria: dict, warnings: list, where_pr
                                     f"Kriteria '{label}' tidak ditemukan pada formulir", grid.where(row)))
         elif isinstance(spec, tuple):
             yes_col, no_col = spec
-            value, problem = norm.two_column_answer(
-                norm.is_marked(grid.value(row, yes_col), grid.font(row, yes_col)),
-                norm.is_marked(grid.value(row, no_col), grid.font(row, no_col)),
-            )
             where = f"{grid.where(row, yes_col)}:{grid.where(row, no_col).split('!')[1]}"
+            try:
+                value, problem = norm.two_column_answer(
+                    norm.is_marked(grid.value(row, yes_col), grid.font(row, yes_col), column=True),
+                    norm.is_marked(grid.value(row, no_col), grid.font(row, no_col), column=False),
+                )
+            except norm.Unreadable as e:
+                value, problem = None, None
+                warn(warnings, e, where, f"Kriteria '{label}'")
             if problem == "ganda":
                 warnings.append(Warning("kriteria_ganda", f"Kriteria '{label}' ditandai Ya dan Tidak sekaligus", where))
             elif problem == "kosong":

@@ -17,7 +17,7 @@ from typing import Iterable, Iterator, Optional, Union
 
 from sopdoc.formkit import normalize as norm
 from sopdoc.formkit.document import Recognition, SourceDocument
-from sopdoc.formkit.fields import Field, signature_block
+from sopdoc.formkit.fields import Field, signature_block, warn
 from sopdoc.model import Warning
 from sopdoc.vocabulary import CRITERIA_LABELS
 
@@ -539,18 +539,23 @@ def _add_legacy_checkbox(fld_char, parts: list, boxes: list) -> None:
 
 # --- what a Word parser needs ------------------------------------------------------------------
 
-def is_marked(cell: Cell) -> bool:
-    """Does a Ya or Tidak cell hold a mark? Check box controls decide when there are any."""
+def is_marked(cell: Cell, column: Optional[bool] = None) -> bool:
+    """Does a Ya or Tidak cell hold a mark? Check box controls decide when there are any; otherwise
+    as `normalize.is_marked` (which raises Unreadable for text that is no mark in `column`)."""
     if cell.marked is not None:
         return cell.marked
-    return norm.is_marked(cell.text, cell.font)
+    return norm.is_marked(cell.text, cell.font, column)
 
 
 def read_pair(yes: Cell, no: Cell, key: str, where: str, warnings: list) -> Optional[bool]:
     """One criterion over Ya | Tidak cells; both or neither marked is None plus a warning
     (codes and messages as `sheets.read_criteria`)."""
     label = CRITERIA_LABELS[key]
-    value, problem = norm.two_column_answer(is_marked(yes), is_marked(no))
+    try:
+        value, problem = norm.two_column_answer(is_marked(yes, column=True), is_marked(no, column=False))
+    except norm.Unreadable as e:
+        value, problem = None, None
+        warn(warnings, e, where, f"Kriteria '{label}'")
     if problem == "ganda":
         warnings.append(Warning("kriteria_ganda", f"Kriteria '{label}' ditandai Ya dan Tidak sekaligus", where))
     elif problem == "kosong":
