@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Callable, Optional
 
 from sopdoc.formkit import normalize as norm
 from sopdoc.model import Warning
@@ -107,6 +107,22 @@ def _looks_like_position(value) -> bool:
 def warn(warnings: list, exc: norm.Unreadable, where: str, what: str) -> None:
     """Record an Unreadable value as a warning: "<what>: <message>" at `where`."""
     warnings.append(Warning(exc.code, f"{what}: {exc.message}", where))
+
+
+def mark_pair_answer(marked: Callable[[bool], bool], label: str, where: str, warnings: list) -> Optional[bool]:
+    """One criterion answered by a mark in its Ya or its Tidak cell, in Excel or Word: `marked(column)`
+    says whether the Ya (True) or the Tidak (False) cell holds a mark. Both or neither marked, or
+    text that is no mark, is None plus a warning at `where`."""
+    try:
+        value, problem = norm.two_column_answer(marked(True), marked(False))
+    except norm.Unreadable as e:
+        warn(warnings, e, where, f"Kriteria '{label}'")
+        return None
+    if problem == "ganda":
+        warnings.append(Warning("kriteria_ganda", f"Kriteria '{label}' ditandai Ya dan Tidak sekaligus", where))
+    elif problem == "kosong":
+        warnings.append(Warning("kriteria_kosong", f"Kriteria '{label}' tidak diisi", where))
+    return value
 
 
 def read_identity(fields: dict, block: Optional[SignatureBlock], warnings: list) -> dict:

@@ -16,7 +16,15 @@ from sopdoc.formkit import normalize as norm
 from sopdoc.formkit.document import Recognition, Sheet
 # What Excel and Word parsers share lives in sopdoc.formkit.fields. Its public names are re-exported here
 # for plugins that still import them from sopdoc.formkit.sheets (`sheets.Field`, `sheets.read_identity`).
-from sopdoc.formkit.fields import Field, SignatureBlock, _is_nip_line, read_identity, signature_block, warn
+from sopdoc.formkit.fields import (
+    Field,
+    SignatureBlock,
+    _is_nip_line,
+    mark_pair_answer,
+    read_identity,
+    signature_block,
+    warn,
+)
 from sopdoc.model import Warning
 from sopdoc.vocabulary import FOLLOW_UP_WORDS, IMPLEMENTATION_WORDS
 
@@ -497,18 +505,12 @@ def read_criteria(grid: Grid, row: int, criteria: dict, warnings: list, where_pr
         elif isinstance(spec, tuple):
             yes_col, no_col = spec
             where = f"{grid.where(row, yes_col)}:{grid.where(row, no_col).split('!')[1]}"
-            try:
-                value, problem = norm.two_column_answer(
-                    norm.is_marked(grid.value(row, yes_col), grid.font(row, yes_col), column=True),
-                    norm.is_marked(grid.value(row, no_col), grid.font(row, no_col), column=False),
-                )
-            except norm.Unreadable as e:
-                value, problem = None, None
-                warn(warnings, e, where, f"Kriteria '{label}'")
-            if problem == "ganda":
-                warnings.append(Warning("kriteria_ganda", f"Kriteria '{label}' ditandai Ya dan Tidak sekaligus", where))
-            elif problem == "kosong":
-                warnings.append(Warning("kriteria_kosong", f"Kriteria '{label}' tidak diisi", where))
+
+            def marked(column: bool, row=row, cols=spec) -> bool:
+                col = cols[0] if column else cols[1]
+                return norm.is_marked(grid.value(row, col), grid.font(row, col), column=column)
+
+            value = mark_pair_answer(marked, label, where, warnings)
         else:
             where = grid.where(row, spec)
             try:

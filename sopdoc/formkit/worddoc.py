@@ -17,7 +17,7 @@ from typing import Iterable, Iterator, Optional, Union
 
 from sopdoc.formkit import normalize as norm
 from sopdoc.formkit.document import Recognition, SourceDocument
-from sopdoc.formkit.fields import Field, signature_block, warn
+from sopdoc.formkit.fields import Field, mark_pair_answer, signature_block
 from sopdoc.model import Warning
 from sopdoc.vocabulary import CRITERIA_LABELS
 
@@ -550,17 +550,8 @@ def is_marked(cell: Cell, column: Optional[bool] = None) -> bool:
 def read_pair(yes: Cell, no: Cell, key: str, where: str, warnings: list) -> Optional[bool]:
     """One criterion over Ya | Tidak cells; both or neither marked is None plus a warning
     (codes and messages as `sheets.read_criteria`)."""
-    label = CRITERIA_LABELS[key]
-    try:
-        value, problem = norm.two_column_answer(is_marked(yes, column=True), is_marked(no, column=False))
-    except norm.Unreadable as e:
-        value, problem = None, None
-        warn(warnings, e, where, f"Kriteria '{label}'")
-    if problem == "ganda":
-        warnings.append(Warning("kriteria_ganda", f"Kriteria '{label}' ditandai Ya dan Tidak sekaligus", where))
-    elif problem == "kosong":
-        warnings.append(Warning("kriteria_kosong", f"Kriteria '{label}' tidak diisi", where))
-    return value
+    return mark_pair_answer(lambda column: is_marked(yes if column else no, column), CRITERIA_LABELS[key],
+                            where, warnings)
 
 
 def missing_criterion(key: str, where: Optional[str], warnings: list) -> None:
