@@ -14,8 +14,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 
 from sopdoc.formkit import normalize as norm
 from sopdoc.formkit.document import Recognition, Sheet
-# What Excel and Word parsers share lives in sopdoc.formkit.fields. Its public names are re-exported here
-# for plugins that still import them from sopdoc.formkit.sheets (`sheets.Field`, `sheets.read_identity`).
+# What Excel and Word parsers share lives in sopdoc.formkit.fields.
 from sopdoc.formkit.fields import (
     Field,
     SignatureBlock,
