@@ -56,13 +56,7 @@ def _table(ws, blank: BlankForm) -> int:
     for col in range(1, _LAST_COL + 1):
         xl.fixed(ws, h + 2, col, f"({col})", align="center")
     first = h + 3
-    rows = [(i, sop.number, sop.title) for i, sop in enumerate(blank.sops, start=1)]
-    rows += [(None, None, None)] * blank.spare_rows
-    for r, (no, number, title) in enumerate(rows, start=first):
-        ws.row_dimensions[r].height = 30
-        xl.entry(ws, r, 1, no, align="center")
-        xl.entry(ws, r, 2, number)
-        xl.entry(ws, r, 3, title)
+    for r in xl.sop_rows(ws, first, blank.sops, blank.spare_rows, number_col=2, title_col=3):
         for col in range(4, _LAST_COL + 1):
             xl.entry(ws, r, col, align="left" if col == 12 else "center")
     return first

@@ -61,19 +61,14 @@ def _evaluation(ws, blank: BlankForm) -> None:
     for col, label in enumerate(_HEADERS, start=1):
         xl.header(ws, h, col, label)
     first = h + 1
-    rows = [(i, sop.number, sop.title) for i, sop in enumerate(blank.sops, start=1)]
-    rows += [(None, None, None)] * blank.spare_rows
-    for r, (no, number, title) in enumerate(rows, start=first):
-        ws.row_dimensions[r].height = 30
-        xl.entry(ws, r, 1, no, align="center")
-        xl.entry(ws, r, 2, number)
-        xl.entry(ws, r, 3, title)
+    rows = xl.sop_rows(ws, first, blank.sops, blank.spare_rows, number_col=2, title_col=3)
+    for r in rows:
         for col in range(4, 11):
             xl.entry(ws, r, col, align="center")
         xl.formula_entry(ws, r, 11, f'=IF(COUNT(D{r}:J{r})=0,"",SUM(D{r}:J{r}))')
         xl.entry(ws, r, 12, align="center")
         xl.entry(ws, r, 13)
-    last = first + len(rows) - 1
+    last = rows[-1]
     xl.choices(ws, MEETS, xl.rng(first, 4, last, 10), what="Kriteria K1 s.d. K7")
     xl.choices(ws, STATUS, xl.rng(first, 12, last, 12), what="Status SOP")
     xl.page(ws, print_rows=f"{h}:{h}")

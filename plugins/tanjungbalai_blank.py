@@ -29,17 +29,12 @@ def write(blank: BlankForm) -> bytes:
         xl.header(ws, h + 1, col + 1, "Tidak")
     ws.row_dimensions[h].height = 80
     first = h + 2
-    rows = [(i, sop.title, sop.number) for i, sop in enumerate(blank.sops, start=1)]
-    rows += [(None, None, None)] * blank.spare_rows
-    for r, (no, title, number) in enumerate(rows, start=first):
-        ws.row_dimensions[r].height = 30
-        xl.entry(ws, r, 1, no, align="center")
-        xl.entry(ws, r, 2, title)
-        xl.entry(ws, r, 3, number)
+    rows = xl.sop_rows(ws, first, blank.sops, blank.spare_rows, number_col=3, title_col=2)
+    for r in rows:
         for col in range(4, 18):
             xl.entry(ws, r, col, align="center")
         xl.entry(ws, r, _NOTES_COL)
-    last = first + len(rows) - 1
+    last = rows[-1]
     xl.choices(ws, (MARK,), xl.rng(first, 4, last, 17), what="Tanda centang")
     row = last + 2
     xl.text(ws, row, 1, f"Keterangan: pilih tanda {MARK} pada kolom Ya atau Tidak setiap kriteria; tambahkan baris "

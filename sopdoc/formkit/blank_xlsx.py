@@ -96,6 +96,20 @@ def entry(ws, row: int, col: int, value=None, *, boxed=True, align="left", wrap=
     return cell
 
 
+def sop_rows(ws, first: int, sops: tuple, spare_rows: int, *, number_col: int, title_col: int) -> list:
+    """From row `first`, one input row per pre-filled SOP (its No in column A, number and title),
+    then `spare_rows` empty ones for SOPs the agency adds. Returns the rows, for the caller to add
+    the answer cells."""
+    lines = [(i, sop.number, sop.title) for i, sop in enumerate(sops, start=1)]
+    lines += [(None, None, None)] * spare_rows
+    for r, (no, number, title) in enumerate(lines, start=first):
+        ws.row_dimensions[r].height = 30
+        entry(ws, r, 1, no, align="center")
+        entry(ws, r, number_col, number)
+        entry(ws, r, title_col, title)
+    return list(range(first, first + len(lines)))
+
+
 def formula_entry(ws, row: int, col: int, formula: str, *, align="center"):
     """An unlocked cell computed by `formula` (a row the agency deletes must hold no locked cell)."""
     cell = entry(ws, row, col, align=align)

@@ -128,14 +128,19 @@ def _receipt_context(portal, receipt: Optional[dict]) -> dict:
             "region": ws.region()}
 
 
+def _stored_receipt(portal, number: str) -> tuple:
+    """The receipt numbered `number` and its page context; a plain 404 when there is none."""
+    with portal.store() as store:
+        receipt = store.receipt(number)
+    if receipt is None:
+        raise HTTPException(404, "Tanda terima dengan nomor ini tidak ada.")
+    return receipt, _receipt_context(portal, receipt)
+
+
 async def receipt_page(request: Request) -> Response:
     """The printable receipt. Its number holds a random part, so it opens only for whoever has it."""
     portal = _portal(request)
-    with portal.store() as store:
-        receipt = store.receipt(request.path_params["number"])
-    if receipt is None:
-        raise HTTPException(404, "Tanda terima dengan nomor ini tidak ada.")
-    context = _receipt_context(portal, receipt)
+    receipt, context = _stored_receipt(portal, request.path_params["number"])
     if wants_json(request):
         return JSONResponse(dict(receipts.public_view(receipt), genuine=context["genuine"]))
     return portal.render(request, "receipt.html", context)
@@ -144,11 +149,7 @@ async def receipt_page(request: Request) -> Response:
 async def receipt_pdf_file(request: Request) -> Response:
     """The receipt as a PDF, made by LibreOffice on first request."""
     portal = _portal(request)
-    with portal.store() as store:
-        receipt = store.receipt(request.path_params["number"])
-    if receipt is None:
-        raise HTTPException(404, "Tanda terima dengan nomor ini tidak ada.")
-    context = _receipt_context(portal, receipt)
+    receipt, context = _stored_receipt(portal, request.path_params["number"])
     rows = [("Nomor", receipt["number"]), ("Diterima pada", short_moment(receipt["received_at"],
                                                                         context["region"].timezone, with_zone=True)),
             ("Perangkat daerah", context["agency_name"]), ("Periode", context["period_name"]),
