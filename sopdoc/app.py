@@ -360,7 +360,7 @@ class Season:
         agency = self.register.by_code.get(code)
         if agency is None:
             raise WorkspaceError(f"Kode {code!r} tidak ada di daftar perangkat daerah (agencies.csv)")
-        aliases = {str(k): str(v) for k, v in self.ws.config.get("aliases", {}).items()}
+        aliases = self.ws.aliases()
         if aliases.get(name) not in (None, code):
             raise WorkspaceError(f"Alias {name!r} sudah dipakai untuk kode {aliases[name]}")
         if name not in aliases:

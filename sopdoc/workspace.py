@@ -124,13 +124,19 @@ class Workspace:
         if "register" not in self._read:
             local = self.root / "agencies.csv"
             agencies = load_register(self.region_key, local if local.exists() else None)
-            aliases = {str(k): str(v) for k, v in self.config.get("aliases", {}).items()}
-            self._read["register"] = Register(agencies, self.region().name, aliases)
+            self._read["register"] = Register(agencies, self.region().name, self.aliases())
         return self._read["register"]
 
+    def aliases(self) -> dict:
+        """The [aliases] of sopdoc.toml: name as written -> agency code."""
+        return {str(k): str(v) for k, v in self.config.get("aliases", {}).items()}
+
     def calendar(self) -> deadlines.WorkingCalendar:
-        days = self.config.get("calendar", {}).get("extra_days_off", [])
-        return deadlines.WorkingCalendar(deadlines.parse_extra_days_off(days))
+        """Working days: national holidays, cuti bersama and [calendar] extra_days_off; read once."""
+        if "calendar" not in self._read:
+            days = self.config.get("calendar", {}).get("extra_days_off", [])
+            self._read["calendar"] = deadlines.WorkingCalendar(deadlines.parse_extra_days_off(days))
+        return self._read["calendar"]
 
     def limits(self) -> Limits:
         mb = self.config.get("limits", {}).get("max_file_mb", 50)

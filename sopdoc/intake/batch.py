@@ -123,7 +123,7 @@ def build_document(reading: parsing.Reading, *, region: deadlines.Region, name: 
     if received_at is not None:
         found, messages = deadlines.resolve_period(region, received_at, form.period_hint, calendar)
         if filed_in is not None and (found is None or found.id != filed_in):
-            found, messages = period_by_id(region, filed_in), []
+            found, messages = deadlines.period_by_id(region, filed_in), []
         if found is None:
             raise Waiting(messages[0])
         extra += [Warning("periode", message, None) for message in messages]
@@ -146,14 +146,6 @@ def build_document(reading: parsing.Reading, *, region: deadlines.Region, name: 
                 "parser_version": reading.parser.version, "version": version},
         extra_warnings=extra,
     )
-
-
-def period_by_id(region: deadlines.Region, period_id: str) -> deadlines.Period:
-    for period in region.periods:
-        if period.id == period_id:
-            return period
-    known = ", ".join(p.id for p in region.periods)
-    raise WorkspaceError(f"Periode {period_id!r} tidak ada di periods.toml. Pilihan: {known}")
 
 
 def _period_doubts(form, region: deadlines.Region, received_at: dt.datetime, found, calendar) -> list:

@@ -13,7 +13,8 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from sopdoc.errors import WorkspaceError
-from sopdoc.intake.batch import free_destination, move_file, period_by_id
+from sopdoc.intake.batch import free_destination, move_file
+from sopdoc.rules.deadlines import period_by_id
 from sopdoc.intake.journal import Journal, current_user
 from sopdoc.intake.store import Store
 from sopdoc.reading.parsing import sha256_of

@@ -17,7 +17,8 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from sopdoc.errors import Refusal, StoreError, WorkspaceError
-from sopdoc.intake.batch import build_document, is_ignored, period_by_id
+from sopdoc.intake.batch import build_document, is_ignored
+from sopdoc.rules.deadlines import period_by_id
 from sopdoc.intake.journal import Journal
 from sopdoc.intake.moving import moved_document
 from sopdoc.intake.store import Store

@@ -34,6 +34,7 @@ from sopdoc import plugins
 from sopdoc.rules import deadlines
 from sopdoc.errors import SopdocError
 from sopdoc.files import replacing
+from sopdoc.outputs.safe_text import set_text_cell
 from sopdoc.rules.indonesian import moment_text
 from sopdoc.vocabulary import (
     CRITERIA,
@@ -224,8 +225,7 @@ class Cells:
         if value is None:
             return self(None, style) if style else None
         cell = Cell(self.ws, row=1, column=1, style_array=self._styles[style] if style else None)
-        cell.value = clean_text(str(value))
-        cell.data_type = "s"
+        set_text_cell(cell, clean_text(str(value)))
         return cell
 
 

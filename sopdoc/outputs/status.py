@@ -53,11 +53,7 @@ class PeriodStatus:
 def pick_period(region: deadlines.Region, period_id: Optional[str], now: dt.datetime) -> deadlines.Period:
     """The period named `period_id`, else the one whose window holds `now`."""
     if period_id:
-        for period in region.periods:
-            if period.id == period_id:
-                return period
-        known = ", ".join(p.id for p in region.periods)
-        raise WorkspaceError(f"Periode {period_id!r} tidak ada. Pilihan: {known}")
+        return deadlines.period_by_id(region, period_id)
     period, _ = deadlines.resolve_period(region, now)
     if period is None:
         known = ", ".join(p.id for p in region.periods) or "belum ada"

@@ -69,10 +69,11 @@ def current_links(store: Store, secret: bytes, register, period: str, now: dt.da
         generation = row["generation"] if row is not None and row["revoked_at"] is None else None
         if generation is None:
             generation = (row["generation"] + 1) if row is not None else 1
+        token = make_token(secret, period, agency.code, generation)
+        if row is None or row["generation"] != generation:
             store.add_link(period=period, agency_code=agency.code, generation=generation,
-                           token_hash=token_hash(make_token(secret, period, agency.code, generation)),
-                           created_at=now.isoformat(timespec="seconds"))
-        links.append(Link(agency.code, agency.name, period, make_token(secret, period, agency.code, generation)))
+                           token_hash=token_hash(token), created_at=now.isoformat(timespec="seconds"))
+        links.append(Link(agency.code, agency.name, period, token))
     return links
 
 

@@ -432,3 +432,12 @@ def timeliness(received_at: datetime, deadline_at: datetime, calendar: WorkingCa
         status = "terlambat"
         late = max(1, calendar.working_days_between(deadline_at.date(), local_day))
     return {"status": status, "deadline": deadline_at.isoformat(), "working_days_late": late}
+
+
+def period_by_id(region: Region, period_id: str) -> Period:
+    """The period of `region` with this id; WorkspaceError naming the known ones otherwise."""
+    for period in region.periods:
+        if period.id == period_id:
+            return period
+    known = ", ".join(p.id for p in region.periods)
+    raise WorkspaceError(f"Periode {period_id!r} tidak ada di periods.toml. Pilihan: {known}")

@@ -2,7 +2,6 @@
 the receipt, and the public verification of receipts."""
 from __future__ import annotations
 
-import os
 from typing import Optional
 
 from starlette.concurrency import run_in_threadpool
@@ -87,20 +86,13 @@ async def _upload(request: Request, portal, link: _Link) -> Response:
             sha256=received.sha256, received_at=received.received_at.replace(microsecond=0),
             period=link.period.id, agency_code=link.agency.code)
     except SopdocError as e:
-        _remove(partial)
+        partial.unlink(missing_ok=True)
         return error_response(request, portal.templates, 503, str(e))
     portal.refresher.poke()
     if wants_json(request):
         return JSONResponse(verdict.as_json())
     return portal.render(request, "verdict.html", {"link": link, "verdict": verdict,
                                                    "agencies": link.ws.register().by_code})
-
-
-def _remove(path) -> None:
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
 
 
 async def verdict_page(request: Request) -> Response:

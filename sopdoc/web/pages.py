@@ -2,7 +2,6 @@
 template), Indonesian filters, and the error page or JSON error every refused request gets."""
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import jinja2
@@ -67,6 +66,3 @@ def error_response(request: Request, templates: Jinja2Templates, status: int, me
     return templates.TemplateResponse(request, "error.html", {"title": title, "message": message, "status": status},
                                       status_code=status, headers=headers)
 
-
-def now_in(timezone) -> dt.datetime:
-    return dt.datetime.now(timezone)

@@ -147,9 +147,7 @@ async def receive_file(request: Request, *, field: str, into: Optional[Path], li
         if over:
             raise too_large from None
         raise UploadRefused(400, f"Isi kiriman tidak dapat dibaca ({e.__class__.__name__}); unggah lagi.") from None
-    if over:
-        raise too_large
-    if part.too_large:
+    if over or part.too_large:
         raise too_large
     if not part.found:
         raise UploadRefused(400, "Tidak ada berkas yang dipilih. Pilih berkas formulir lalu unggah lagi.")
