@@ -60,6 +60,7 @@ class Grid:
         self._header = _UNSET
         self._fields: dict = {}
         self._merged_down = None
+        self._tables: dict = {}  # header row -> TableRows
 
     def value(self, row: int, col: int):
         return self.cells.get((row, col))
@@ -224,7 +225,7 @@ class Header:
     criteria: dict  # criterion key -> column, or -> (yes column, no column) in Ya | Tidak layouts
 
 
-def find_header(grid: Grid, rows: Optional[dict] = None) -> Optional[Header]:
+def find_header(grid: Grid) -> Optional[Header]:
     """The first row holding a "Nama SOP" header, with its columns and criteria.
 
     A second header row directly below (criteria labels under "Kriteria Evaluasi", or Ya | Tidak
@@ -322,11 +323,6 @@ class TableRows:
     warnings: list
 
 
-def data_rows(grid: Grid, header: Header, rows: Optional[dict] = None) -> list:
-    """First row of every SOP record under `header` (see `table_rows`)."""
-    return [record.rows[0] for record in table_rows(grid, header).records]
-
-
 def table_rows(grid: Grid, header: Header) -> TableRows:
     """The SOP records under `header`, read as a person reads the printed table.
 
@@ -336,10 +332,9 @@ def table_rows(grid: Grid, header: Header) -> TableRows:
     is that record's title going on. The table ends at a total/notes row or the signature
     block. Hidden rows are not read: one that holds SOP-like content is a warning.
     """
-    cached = grid.__dict__.setdefault("_tables", {})
-    if header.row not in cached:
-        cached[header.row] = _table_rows(grid, header)
-    return cached[header.row]
+    if header.row not in grid._tables:
+        grid._tables[header.row] = _table_rows(grid, header)
+    return grid._tables[header.row]
 
 
 def _table_rows(grid: Grid, header: Header) -> TableRows:
@@ -555,7 +550,7 @@ def read_text(grid: Grid, rows: list, col: Optional[int], warnings: list, what: 
     return " ".join(parts) or None
 
 
-def read_sops(grid: Grid, header: Header, warnings: list, rows: Optional[dict] = None) -> list:
+def read_sops(grid: Grid, header: Header, warnings: list) -> list:
     """Every SOP record under `header` as a `SopRow`, numbered 1.. in form order."""
     from sopdoc.model import SopRow
 
@@ -599,7 +594,7 @@ def best_layout(document, checks: Callable) -> Optional[Layout]:
     best = None
     for grid in grids(document):
         rows = by_rows(grid)
-        header = find_header(grid, rows)
+        header = find_header(grid)
         if header is None:
             continue
         results = checks(grid, rows, header)
