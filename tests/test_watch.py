@@ -193,6 +193,63 @@ def test_an_arrival_of_a_file_taken_away_by_hand_is_forgotten(banten_ws):
     store.close()
 
 
+PERIOD_2026 = """
+[[regions.banten.periods]]
+id = "banten-2026-tahap-1"
+name = "Evaluasi Pelaksanaan SOP Tahap I Tahun 2026"
+opens = 2026-05-11
+closes = 2026-05-15
+"""
+
+
+def test_forms_waiting_for_their_period_are_read_again_only_when_their_file_or_the_periods_change(
+        tmp_path, monkeypatch):
+    from sopdoc.reading import parsing
+    from sopdoc.workspace import init_workspace
+
+    ws = init_workspace(tmp_path / "ws", "banten")
+    agencies = ["Dinas Kesehatan", "Dinas Sosial", "Dinas Pendidikan", "Dinas Perhubungan"]
+    names = [f"opd {i}.xlsx" for i in range(len(agencies))]
+    for name, agency in zip(names, agencies):
+        banten(ws.inbox / name, Facts(agency=agency, filled_on=dt.date(2026, 5, 13)))
+    reads = []
+    real_read = parsing.read_file
+    monkeypatch.setattr(parsing, "read_file", lambda path, **kw: reads.append(kw["name"]) or real_read(path, **kw))
+    now = [dt.datetime(2026, 5, 13, 10, 0, tzinfo=WIB)]  # no period of periods.toml holds this day yet
+    lines = []
+    watcher = Watcher(ws, settle=SETTLE, rescan=10, clock=lambda: now[0], log=lines.append)
+
+    watcher.tick(now=0.0)
+    assert [o.outcome for o in watcher.tick(now=1.0)] == ["waiting"] * 4
+    assert sorted(reads) == names
+    # rescan after rescan finds them in inbox/ again, and reads none of them
+    for moment in (10.0, 11.0, 20.0, 21.0, 30.0, 31.0):
+        assert watcher.tick(now=moment) == []
+    assert len(reads) == 4 and len(lines) == 4
+
+    # a form rewritten in place is read again, alone
+    banten(ws.inbox / "opd 0.xlsx", Facts(agency="Dinas Pariwisata", filled_on=dt.date(2026, 5, 13)))
+    watcher.tick(now=40.0)
+    assert [o.outcome for o in watcher.tick(now=41.0)] == ["waiting"]
+    assert reads[4:] == ["opd 0.xlsx"]
+
+    # the period added to periods.toml: every waiting form is read again at once and filed with its
+    # first arrival, on time
+    now[0] = dt.datetime(2026, 6, 2, 9, 0, tzinfo=WIB)
+    with open(ws.root / "periods.toml", "a", encoding="utf-8") as f:
+        f.write(PERIOD_2026)
+    watcher.tick(now=42.0)
+    assert [o.outcome for o in watcher.tick(now=43.0)] == ["accepted"] * 4
+    assert sorted(reads[5:]) == names
+    assert list(ws.inbox.iterdir()) == []
+    with Store(ws.store_path) as store:
+        documents = store.submissions(all_versions=True)
+        assert store.waiting() == []
+    assert {d["received_at"] for d in documents} == {"2026-05-13T10:00:00+07:00"}
+    assert {d["timeliness"]["status"] for d in documents} == {"tepat_waktu"}
+    assert {d["period"] for d in documents} == {"banten-2026-tahap-1"}
+
+
 def test_a_growing_file_waits_until_it_has_settled(tmp_path):
     path = tmp_path / "a.xlsx"
     path.write_bytes(b"PK")

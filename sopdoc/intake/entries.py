@@ -98,6 +98,15 @@ def _identity(st: os.stat_result) -> tuple:
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
+def identity(path: Path) -> Optional[tuple]:
+    """What says the entry at `path` is still the same file with the same bytes (device, inode,
+    size, modification time), without reading it; None when there is nothing there."""
+    try:
+        return _identity(os.lstat(path))
+    except OSError:
+        return None
+
+
 def snapshot(path: Path, copy_to: Optional[Path] = None) -> Snapshot:
     """Hash the regular file at `path` through one descriptor, with the identity it had then;
     its bytes are also written to `copy_to` when given."""

@@ -7,6 +7,11 @@ it is processed. File-system events only say "look at this name": every batch re
 itself, and a full rescan every `rescan` seconds catches events that never came (network shares
 send none, or several per file). Each batch holds the workspace's batch lock, so a `sopdoc
 process` run beside the watcher never takes the same file twice.
+
+A form waiting for its period (no window of periods.toml holds its arrival) stays in the inbox, where
+every rescan finds it again. It is read again only when something its verdict depends on has
+changed: its own file, or sopdoc.toml or periods.toml; so a rescan costs no reading however many
+forms wait, and a period added to periods.toml files them within a round.
 """
 from __future__ import annotations
 
@@ -28,7 +33,7 @@ from sopdoc.errors import SopdocError, WorkspaceError
 from sopdoc.intake import entries
 from sopdoc.intake.batch import Intake, is_ignored, unusual_entries
 from sopdoc.outputs.safe_text import for_terminal
-from sopdoc.workspace import Workspace
+from sopdoc.workspace import CONFIG_NAME, Workspace
 
 # An empty file is usually a copy that has created its target but not written yet; taking it too
 # early would move it to rejected/ and send the rest of the copy there too, so it waits longer.
@@ -39,6 +44,12 @@ BUSY_REPORT_AFTER = 5  # attempts before a busy file is mentioned in the log
 
 def watch_lock_path(ws: Workspace) -> Path:
     return ws.root / ".sopdoc-watch.lock"
+
+
+def verdict_settings(ws: Workspace) -> tuple:
+    """What a waiting form's verdict depends on besides its own bytes, as the file system has it:
+    sopdoc.toml (the calendar's extra days off) and periods.toml (the periods and their windows)."""
+    return tuple(entries.identity(ws.root / name) for name in (CONFIG_NAME, "periods.toml"))
 
 
 @dataclass
@@ -177,6 +188,8 @@ class Watcher:
         self._recap_due_at: Optional[float] = None  # when the put-off recap refresh is to be done
         self._arrivals = Intake(ws, clock=clock)  # notes arrivals; batches use a fresh Intake
         self._noted_unusual: set = set()  # links, FIFOs ... in the inbox, mentioned once each
+        self._waiting: dict = {}  # name -> identity of a form found waiting for its period
+        self._settings = verdict_settings(ws)
 
     # -- life cycle ---------------------------------------------------------------------------
 
@@ -274,6 +287,11 @@ class Watcher:
             except queue.Empty:
                 break
         self._see([self.ws.inbox / name for name in sorted(names)], now)
+        settings = verdict_settings(self.ws)
+        if settings != self._settings:  # a period added, say: the waiting forms are read again now
+            self._settings = settings
+            self._waiting.clear()
+            self._next_rescan = now
         if now >= self._next_rescan:
             self.rescan(now)
         ready = self.settler.ready(self.ws.inbox, now)
@@ -299,6 +317,8 @@ class Watcher:
             self.log("Pemantau berkas berhenti; dijalankan ulang.")
             self._start_observer()
         present = self._arrivals.pending()
+        names = {p.name for p in present}
+        self._waiting = {name: seen for name, seen in self._waiting.items() if name in names}
         self._see(present, now)
         for name, kind in unusual_entries(self.ws.inbox):
             if name not in self._noted_unusual:
@@ -309,12 +329,20 @@ class Watcher:
         self._next_rescan = now + self.rescan_every  # only once it worked: a share that dropped is retried
 
     def _see(self, paths: list, now: float) -> None:
-        new = [p for p in paths if not is_ignored(p.name) and self.settler.see(p, now)]
+        new = [p for p in paths
+               if not is_ignored(p.name) and not self._still_waiting(p) and self.settler.see(p, now)]
         if new:
             self._arrivals.note_arrivals(new)
 
+    def _still_waiting(self, path: Path) -> bool:
+        """Was `path` found waiting for its period, and is it the same file since?"""
+        seen = self._waiting.get(path.name)
+        return seen is not None and seen == entries.identity(path)
+
     def _batch(self, paths: list, now: float) -> list:
         """Process `paths` as one batch (see `Season.run_batch`), stopping early when asked to."""
+        # taken before the files are read: a file changed while it is read differs from this
+        identities = {path.name: entries.identity(path) for path in paths}
         try:
             # opened afresh each batch: the bureau may have edited sopdoc.toml or agencies.csv meanwhile
             season = Season.open(self.ws.root, clock=self.clock)
@@ -340,6 +368,8 @@ class Watcher:
             else:
                 self.settler.forget(path.name)
                 self.log(outcome.summary())
+                if outcome.outcome == "waiting":
+                    self._waiting[path.name] = identities[path.name]
         if result.recap_error:
             self.log(f"Rekap tidak dapat diperbarui: {for_terminal(result.recap_error)}")
         if result.recap_due and self._recap_due_at is None:
