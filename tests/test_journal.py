@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from excelforms import Facts, banten, default_sops
 from sopdoc.intake.journal import Journal
 from sopdoc.intake.store import Store
@@ -158,3 +160,40 @@ def test_backup_is_a_consistent_copy_taken_while_a_batch_runs(tmp_path, run):
         db.close()
     default = run("backup", "-w", ws.root)
     assert default.exit_code == 0 and len(list((ws.root / "cadangan").glob("sopdoc-*.db"))) == 1
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="names that are not UTF-8 are POSIX bytes")
+def test_a_rebuilt_store_names_files_with_the_exact_bytes_of_names_that_are_not_utf8(tmp_path, run):
+    import hostile
+
+    ws = init_workspace(tmp_path / "ws", "banten")
+    accepted = hostile.non_utf8_name(b"Dinas Sosial \xe9", b".xlsx")
+    arrive(banten(ws.inbox / accepted, Facts(agency="Dinas Sosial")), 14)
+    copy = hostile.non_utf8_name(b"salinan \xe9\xff", b".xlsx")
+    shutil.copy(ws.inbox / accepted, ws.inbox / copy)
+    arrive(ws.inbox / copy, 15)
+    refused = hostile.non_utf8_name(b"kosong \xff\xfe", b".xlsx")
+    (ws.inbox / refused).write_bytes(b"")
+    arrive(ws.inbox / refused, 16)
+    waiting = hostile.non_utf8_name(b"tahun depan \xfe", b".xlsx")
+    banten(ws.inbox / waiting, Facts(agency="Dinas Pendidikan", filled_on=dt.date(2026, 5, 13)))
+    arrive(ws.inbox / waiting, dt.datetime(2026, 5, 13, 10, tzinfo=WIB).timestamp())  # no period holds it yet
+    result = run("process", "-w", ws.root, "--received-from", "mtime")
+    assert "MENUNGGU PERIODE tahun depan \\xfe.xlsx" in result.output, result.output
+
+    def names(ws):
+        with Store(ws.store_path) as store:
+            files = sorted((os.fsencode(f["name"]), f["outcome"], f["stored_as"], f["received_at"])
+                           for f in store.files())
+            arrivals = store.db.execute("SELECT name FROM arrivals").fetchall()
+        return files, [row[0] for row in arrivals]
+
+    before = names(ws)
+    assert [f[:2] for f in before[0]] == [(b"Dinas Sosial \xe9.xlsx", "accepted"), (b"kosong \xff\xfe.xlsx", "refused"),
+                                          (b"salinan \xe9\xff.xlsx", "duplicate")]
+    assert before[1] == [b"tahun depan \xfe.xlsx"]  # waiting in inbox/, its arrival kept
+    for suffix in ("", "-wal", "-shm"):
+        ws.root.joinpath("sopdoc.db" + suffix).unlink(missing_ok=True)
+    rebuilt = run("rebuild", "-w", ws.root)
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert names(ws) == before

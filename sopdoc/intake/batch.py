@@ -31,7 +31,7 @@ from sopdoc.files import free_name, write_atomically
 from sopdoc.rules.indonesian import short_moment
 from sopdoc.model import Warning, submission_dict
 from sopdoc.outputs.safe_text import for_terminal
-from sopdoc.intake.journal import Journal
+from sopdoc.intake.journal import Journal, file_fields
 from sopdoc.intake import entries
 from sopdoc.reading.tempdirs import temporary_folder
 from sopdoc.intake.store import Store
@@ -410,7 +410,7 @@ class Intake:
         except Waiting as waiting:
             # stays in inbox/ with its arrival kept; the batch after its period is added files it
             if self.store.note_waiting(name, sha256, received_iso, reading.form.agency_as_written, waiting.reason):
-                self.journal.append("waiting", file=shown, sha256=sha256, received_at=received_iso)
+                self.journal.append("waiting", **file_fields(name), sha256=sha256, received_at=received_iso)
             return Outcome(shown, "waiting", entries.readable_name(os.path.relpath(path, self.ws.root)),
                            "menunggu_periode", waiting.reason)
         if not entries.unchanged(path, taken):
@@ -449,7 +449,7 @@ class Intake:
     def _finish(self, path: Path, outcome: Outcome, received_at: str, sha256: str, processed_at: str) -> Outcome:
         target = self.ws.root / outcome.stored_as
         # before the move: a store lost later is rebuilt from the folders and this line
-        self.journal.append(outcome.outcome, file=outcome.name, sha256=sha256, received_at=received_at,
+        self.journal.append(outcome.outcome, **file_fields(path.name), sha256=sha256, received_at=received_at,
                             processed_at=processed_at, stored_as=outcome.stored_as.replace(os.sep, "/"),
                             reason_code=outcome.reason_code, reason=outcome.reason)
         reason_file = target.with_name(target.name + ".alasan.txt")

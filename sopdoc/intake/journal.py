@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
+from sopdoc.intake.entries import readable_name
+
 EVENTS = ("accepted", "refused", "duplicate", "waiting", "moved", "alias", "letter")
 
 
@@ -24,6 +26,23 @@ class Entry:
     at: str  # ISO 8601 moment the line was written
     event: str  # one of EVENTS
     data: dict
+
+
+def file_fields(name: str) -> dict:
+    """A file's name as journal fields: `file`, the name as people read it (bytes that are not
+    UTF-8 as \\xNN), and for such a name `file_bytes`, its exact bytes in hex, so a rebuilt store
+    names the file as the first one did."""
+    fields = {"file": readable_name(name)}
+    if fields["file"] != name:
+        fields["file_bytes"] = os.fsencode(name).hex()
+    return fields
+
+
+def file_name(data: dict) -> str:
+    """The exact name of the file a journal line speaks of (see `file_fields`)."""
+    if "file_bytes" in data:
+        return os.fsdecode(bytes.fromhex(data["file_bytes"]))
+    return data["file"]
 
 
 def current_user() -> str:

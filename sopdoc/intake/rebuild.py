@@ -19,7 +19,7 @@ from filelock import FileLock, Timeout
 from sopdoc.errors import Refusal, StoreError, WorkspaceError
 from sopdoc.intake.batch import build_document, is_ignored
 from sopdoc.rules.deadlines import period_by_id
-from sopdoc.intake.journal import Journal
+from sopdoc.intake.journal import Journal, file_name
 from sopdoc.intake.moving import moved_document
 from sopdoc.intake.store import Store
 from sopdoc.reading import parsing
@@ -119,7 +119,7 @@ class _Replay:
             elif entry.event == "letter":
                 letters.append(data)
             elif entry.event == "waiting":
-                waiting[data["file"]] = data
+                waiting[file_name(data)] = data
         return outcomes, letters, waiting, moved_periods
 
     def _outcome(self, stored_as: str, event: str, data: dict) -> None:
@@ -128,7 +128,7 @@ class _Replay:
             self.report.missing.append((stored_as, "berkas tidak ada"))
             return
         sha256 = data.get("sha256") or parsing.sha256_of(path)
-        common = dict(name=data["file"], sha256=sha256, size=path.stat().st_size, received_at=data["received_at"],
+        common = dict(name=file_name(data), sha256=sha256, size=path.stat().st_size, received_at=data["received_at"],
                       processed_at=data.get("processed_at") or data["received_at"], stored_as=stored_as)
         if event == "refused":
             with self.store.transaction() as db:

@@ -318,7 +318,8 @@ class Store:
         """A good form in inbox/ that no period holds yet (its arrival stays in `arrivals`).
         True when it was not known to wait before."""
         with self.transaction() as db:
-            known = db.execute("SELECT 1 FROM waiting WHERE name = ? AND sha256 = ?", (name, sha256)).fetchone()
+            known = db.execute("SELECT 1 FROM waiting WHERE name = ? AND sha256 = ?",
+                               (_stored_name(name), sha256)).fetchone()
             db.execute(
                 "INSERT OR REPLACE INTO waiting (name, sha256, received_at, agency_as_written, reason, noted_at)"
                 " VALUES (?, ?, ?, ?, ?, datetime('now'))",
