@@ -194,6 +194,57 @@ def test_soffice_and_its_children_die_with_a_killed_caller(fake_soffice, tmp_pat
     assert _gone_soon(soffice) and _gone_soon(grandchild)
 
 
+def _tree(children: int = 2) -> tuple:
+    """A real process tree in a group of its own: a shell leader and `children` sleeping children."""
+    from sopdoc.reading import process_tree
+
+    script = "; ".join(["sleep 300 & echo $!"] * children) + "; wait"
+    leader = subprocess.Popen(["sh", "-c", script], stdout=subprocess.PIPE, text=True, **process_tree.own_group())
+    kids = [int(leader.stdout.readline()) for _ in range(children)]
+    leader.stdout.close()
+    return leader, kids
+
+
+@posix_only
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads process states from /proc")
+def test_kill_tree_kills_the_leader_and_every_child_and_a_group_already_gone_is_no_error():
+    from sopdoc.reading.process_tree import kill_tree
+
+    leader, kids = _tree()
+    assert all(_alive(pid) for pid in kids)
+    kill_tree(leader.pid)
+    assert leader.wait(timeout=5) == -9
+    assert all(_gone_soon(pid) for pid in kids)
+    kill_tree(leader.pid)  # the group is gone (ProcessLookupError): nothing to do, nothing raised
+
+
+@posix_only
+def test_kill_tree_leaves_a_group_it_may_not_signal(monkeypatch):
+    from sopdoc.reading import process_tree
+
+    def refused(pid, sig):  # another user's group: root, who runs these tests, may signal any
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(process_tree.os, "killpg", refused)
+    process_tree.kill_tree(12345)
+
+
+@posix_only
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads process states from /proc")
+def test_the_watchdog_kills_the_tree_it_was_sent_once_its_caller_closes_its_input():
+    from sopdoc.reading import office
+
+    leader, kids = _tree()
+    watchdog = office._start_watchdog()
+    watchdog.stdin.write(f"{leader.pid}\n".encode())
+    watchdog.stdin.flush()
+    assert _alive(leader.pid) and watchdog.poll() is None  # waits for its caller to end
+    watchdog.stdin.close()
+    assert watchdog.wait(timeout=10) == 0
+    assert leader.wait(timeout=5) == -9
+    assert all(_gone_soon(pid) for pid in kids)
+
+
 def test_sweep_removes_only_old_sopdoc_folders_of_this_user(tmp_path):
     from sopdoc.reading.tempdirs import STALE_AFTER, sweep_stale
 

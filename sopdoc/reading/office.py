@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 from pathlib import Path
 from typing import Optional
 
+from sopdoc.reading import process_tree
 from sopdoc.reading.tempdirs import temporary_folder
 
 
@@ -53,10 +53,6 @@ def run_soffice(soffice: str, args: list, timeout: float) -> Optional[int]:
 
 def _run(argv: list[str], timeout: float) -> Optional[int]:
     """The exit code, or None when it cannot start; TimedOut once the process group is killed."""
-    if sys.platform == "win32":
-        new_group = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
-    else:
-        new_group = {"start_new_session": True}
     try:
         watchdog = _start_watchdog()
     except OSError:
@@ -65,7 +61,8 @@ def _run(argv: list[str], timeout: float) -> Optional[int]:
         try:
             # no pipes: a surviving grandchild holding one open would block us after a kill
             process = subprocess.Popen(
-                argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **new_group
+                argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                **process_tree.own_group()
             )
         except OSError:
             return None
@@ -77,7 +74,7 @@ def _run(argv: list[str], timeout: float) -> Optional[int]:
         try:
             return process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            _kill_tree(process.pid)
+            process_tree.kill_tree(process.pid)
             process.kill()
             process.wait()
             raise TimedOut() from None
@@ -89,41 +86,10 @@ def _run(argv: list[str], timeout: float) -> Optional[int]:
         watchdog.wait()
 
 
-# Waits for its standard input to close (the caller finished, or died: the kernel closes its end
-# too), then kills the process tree whose leader's pid it was sent. Its own session, so a Ctrl-C
-# meant for the caller does not stop it first.
-_WATCHDOG = """
-import os, signal, subprocess, sys
-signal.signal(signal.SIGINT, signal.SIG_IGN)
-line = sys.stdin.buffer.readline()
-sys.stdin.buffer.read()
-if line.strip().isdigit():
-    pid = int(line)
-    if sys.platform == "win32":
-        subprocess.run(["taskkill", "/F", "/T", "/PID", str(pid)], capture_output=True)
-    else:
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except OSError:
-            pass
-"""
-
-
 def _start_watchdog() -> subprocess.Popen:
-    if sys.platform == "win32":
-        own_session = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
-    else:
-        own_session = {"start_new_session": True}
-    return subprocess.Popen([sys.executable, "-c", _WATCHDOG], stdin=subprocess.PIPE,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **own_session)
-
-
-def _kill_tree(pid: int) -> None:
-    # soffice is a launcher; the real work happens in a child (soffice.bin) that must die too
-    if sys.platform == "win32":
-        subprocess.run(["taskkill", "/F", "/T", "/PID", str(pid)], capture_output=True)
-    else:
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+    """A process of its own session (a Ctrl-C for the caller does not reach it) that kills the
+    tree whose leader's pid it is sent once the caller closes its standard input or ends."""
+    # -I: the script's folder (sopdoc/reading) is not put on sys.path, where its modules could
+    # stand in for the standard library's
+    return subprocess.Popen([sys.executable, "-I", process_tree.__file__], stdin=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **process_tree.own_group())
