@@ -245,8 +245,12 @@ class Season:
 
     # -- reading the store --------------------------------------------------------------------
 
-    def status(self, period: Optional[str] = None, now: Optional[dt.datetime] = None) -> PeriodStatus:
-        """Every register agency's status in `period` (default: the one open at `now`). Read-only."""
+    def status(self, period: Optional[str] = None, now: Optional[dt.datetime] = None, *,
+               store: Optional[Store] = None) -> PeriodStatus:
+        """Every register agency's status in `period` (default: the one open at `now`). Read-only;
+        `store` is one the caller already holds open (a web request that reads more beside it)."""
+        if store is not None:
+            return period_status(self.ws, store, period, self._now(now))
         with self._reader() as store:
             return period_status(self.ws, store, period, self._now(now))
 

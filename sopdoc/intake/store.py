@@ -658,13 +658,15 @@ class Store:
         return dict(row) if row else None
 
     def receipts(self, *, sha256: Optional[str] = None, period: Optional[str] = None,
-                 agency_code: Optional[str] = None) -> list:
-        """Receipts matching every filter given, newest first."""
+                 agency_code: Optional[str] = None, limit: int = -1, offset: int = 0) -> list:
+        """Receipts matching every filter given, newest first: at most `limit` of them (-1: all),
+        after skipping `offset`."""
         clauses = [(c, v) for c, v in (("sha256", sha256), ("period", period), ("agency_code", agency_code))
                    if v is not None]
         where = " AND ".join(f"{c} = ?" for c, _ in clauses) or "1"
         return [dict(r) for r in self.db.execute(
-            f"SELECT {_RECEIPT_COLUMNS} FROM receipts WHERE {where} ORDER BY seq DESC", [v for _, v in clauses])]
+            f"SELECT {_RECEIPT_COLUMNS} FROM receipts WHERE {where} ORDER BY seq DESC LIMIT ? OFFSET ?",
+            [v for _, v in clauses] + [limit, offset])]
 
     def add_user(self, name: str, password_hash: str, created_at: str) -> None:
         """Add a staff user, or give an existing one a new password."""

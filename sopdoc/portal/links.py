@@ -61,20 +61,38 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
 
 
-def current_links(store: Store, secret: bytes, register, period: str, now: dt.datetime) -> list:
-    """The live link of every register agency in `period`, made for those that have none yet."""
-    links = []
+def live_links(store: Store, secret: bytes, register, period: str) -> dict:
+    """agency code -> the live link, for each register agency in `period` that has one. Only reads."""
+    found = {}
     for agency in register.agencies:
         row = store.current_link(period, agency.code)
-        generation = row["generation"] if row is not None and row["revoked_at"] is None else None
-        if generation is None:
-            generation = (row["generation"] + 1) if row is not None else 1
-        token = make_token(secret, period, agency.code, generation)
-        if row is None or row["generation"] != generation:
-            store.add_link(period=period, agency_code=agency.code, generation=generation,
-                           token_hash=token_hash(token), created_at=now.isoformat(timespec="seconds"))
-        links.append(Link(agency.code, agency.name, period, token))
-    return links
+        if row is not None and row["revoked_at"] is None:
+            found[agency.code] = Link(agency.code, agency.name, period,
+                                      make_token(secret, period, agency.code, row["generation"]))
+    return found
+
+
+def make_missing_links(store: Store, secret: bytes, register, period: str, now: dt.datetime) -> int:
+    """Make a link for every register agency in `period` that has no live one (never had one, or
+    its last was revoked); returns how many were made."""
+    made = 0
+    for agency in register.agencies:
+        row = store.current_link(period, agency.code)
+        if row is not None and row["revoked_at"] is None:
+            continue
+        generation = (row["generation"] + 1) if row is not None else 1
+        store.add_link(period=period, agency_code=agency.code, generation=generation,
+                       token_hash=token_hash(make_token(secret, period, agency.code, generation)),
+                       created_at=now.isoformat(timespec="seconds"))
+        made += 1
+    return made
+
+
+def current_links(store: Store, secret: bytes, register, period: str, now: dt.datetime) -> list:
+    """The live link of every register agency in `period`, made for those that have none yet."""
+    make_missing_links(store, secret, register, period, now)
+    live = live_links(store, secret, register, period)
+    return [live[agency.code] for agency in register.agencies]
 
 
 def rotate(store: Store, secret: bytes, register, period: str, agency_code: str, now: dt.datetime) -> Link:

@@ -2,9 +2,11 @@
 template), Indonesian filters, and the error page or JSON error every refused request gets."""
 from __future__ import annotations
 
+from http import HTTPStatus
 from pathlib import Path
 
 import jinja2
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.templating import Jinja2Templates
@@ -22,11 +24,22 @@ STATUS_TEXT = {
     403: "Ditolak",
     404: "Halaman tidak ditemukan",
     405: "Cara permintaan tidak didukung",
-    413: "Berkas terlalu besar",
+    411: "Panjang kiriman tidak diketahui",
+    413: "Kiriman terlalu besar",
+    415: "Jenis kiriman tidak diterima",
     429: "Terlalu banyak percobaan",
     500: "Terjadi kesalahan di server",
     503: "Sedang sibuk",
 }
+
+
+class RequestRefused(HTTPException):
+    """A request refused with a `message` in Indonesian for whoever sent it. Only these messages
+    are shown: the details of Starlette's own HTTPExceptions are English (and may echo the request),
+    so they are replaced by the Indonesian text of their status."""
+
+    def __init__(self, status: int, message: str, headers=None):
+        super().__init__(status, message, headers=headers)
 
 
 def file_size(n) -> str:
@@ -59,10 +72,19 @@ def wants_json(request: Request) -> bool:
 
 def error_response(request: Request, templates: Jinja2Templates, status: int, message: str,
                    headers=None) -> Response:
-    """A refusal as the client wants it: an Indonesian page, or {"error", "message"} JSON."""
+    """A refusal as the client wants it: an Indonesian page, or JSON {"error", "message"} (in
+    Indonesian) with "code", the status's English name for programs ("not_found")."""
     title = STATUS_TEXT.get(status, "Permintaan ditolak")
     if wants_json(request):
-        return JSONResponse({"error": title, "message": message}, status_code=status, headers=headers)
+        return JSONResponse({"error": title, "code": _status_code_name(status), "message": message},
+                            status_code=status, headers=headers)
     return templates.TemplateResponse(request, "error.html", {"title": title, "message": message, "status": status},
                                       status_code=status, headers=headers)
 
+
+
+def _status_code_name(status: int) -> str:
+    try:
+        return HTTPStatus(status).name.lower()
+    except ValueError:
+        return "error"

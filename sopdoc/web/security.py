@@ -9,8 +9,9 @@ from collections import defaultdict, deque
 from urllib.parse import urlsplit
 
 from starlette.datastructures import MutableHeaders
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
+
+from sopdoc.web.pages import RequestRefused
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
@@ -55,7 +56,7 @@ def check_same_origin(request: Request, allowed_hosts: frozenset = frozenset()) 
         return  # not a browser, or one that sends no Origin: the other checks stand alone
     host = urlsplit(origin).netloc
     if host != request.headers.get("host", "") and host not in allowed_hosts:
-        raise HTTPException(403, "Permintaan dari situs lain ditolak.")
+        raise RequestRefused(403, "Permintaan dari situs lain ditolak.")
 
 
 def csrf_token(request: Request) -> str:
@@ -70,7 +71,7 @@ def check_csrf(request: Request, submitted) -> None:
     expected = request.session.get("csrf") or ""
     given = submitted or request.headers.get("x-csrf-token") or ""
     if not expected or not hmac.compare_digest(str(given), expected):
-        raise HTTPException(403, "Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi.")
+        raise RequestRefused(403, "Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi.")
 
 
 class LoginThrottle:

@@ -1,6 +1,11 @@
 """The bureau's side, behind a login: the season dashboard, each agency, the warnings queue (where
-an unknown name becomes an alias), refused files, recap and exports, letters, upload links.
-Every page calls the same application layer (`sopdoc.app.Season`) as the CLI."""
+an unknown name becomes an alias), refused files, receipts, recap and exports, letters, upload links.
+Every page calls the same application layer (`sopdoc.app.Season`) as the CLI.
+
+Handlers that read no request body are plain functions: Starlette runs them in its thread pool, so
+their SQLite, openpyxl and LibreOffice work never stalls the event loop (and with it the agencies'
+uploads). A POST reads its small form on the loop, then does its work with `run_in_threadpool`.
+Pages read the store read-only; only the POSTs (and a login's check) open it otherwise."""
 from __future__ import annotations
 
 import csv
@@ -20,15 +25,20 @@ from starlette.routing import Route
 
 from sopdoc.app import Season
 from sopdoc.errors import SopdocError
+from sopdoc.intake.store import Store
 from sopdoc.outputs.recap import recap_path, write_table
 from sopdoc.outputs.safe_text import inert
 from sopdoc.portal import links as upload_links
 from sopdoc.portal.users import authenticate
 from sopdoc.web.charts import timeliness_chart
-from sopdoc.web.pages import error_response, wants_json
+from sopdoc.web.pages import RequestRefused, wants_json
 from sopdoc.web.security import check_csrf, check_same_origin, csrf_token
 
 POLL_SECONDS = 5
+# A staff form is a few short fields: anything longer is refused before it is read.
+FORM_LIMIT = 64 * 1024
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+RECEIPTS_PER_PAGE = 50
 
 
 class LoginRequired(HTTPException):
@@ -38,14 +48,16 @@ class LoginRequired(HTTPException):
 
 def login_redirect(request: Request) -> Response:
     if wants_json(request):
-        return JSONResponse({"error": "Perlu masuk", "message": "Masuk terlebih dahulu."}, status_code=401)
+        return JSONResponse({"error": "Perlu masuk", "code": "unauthorized", "message": "Masuk terlebih dahulu."},
+                            status_code=401)
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return RedirectResponse("/masuk?" + urlencode({"lanjut": target}), status_code=303)
 
 
 def routes() -> list:
     return [
-        Route("/masuk", login, methods=["GET", "POST"]),
+        Route("/masuk", login_page, methods=["GET"]),
+        Route("/masuk", login, methods=["POST"]),
         Route("/keluar", logout, methods=["POST"]),
         Route("/", dashboard),
         Route("/panel", panel),
@@ -54,12 +66,14 @@ def routes() -> list:
         Route("/peringatan", warnings_queue),
         Route("/alias", add_alias, methods=["POST"]),
         Route("/ditolak", refused_files),
+        Route("/tanda-terima", receipts_list),
         Route("/keluaran", outputs_page),
         Route("/unduh/rekap", download_recap),
         Route("/unduh/ekspor", download_export),
         Route("/surat", issue_letters, methods=["POST"]),
         Route("/surat/{letter_id:int}", download_letter),
         Route("/tautan", links_page),
+        Route("/tautan/buat", make_links, methods=["POST"]),
         Route("/tautan/ganti", rotate_link, methods=["POST"]),
     ]
 
@@ -78,11 +92,25 @@ def _staff(request: Request) -> str:
     return user
 
 
+async def _small_form(request: Request):
+    """The form of a POST, refused (in Indonesian) unless it is a form, and a small one."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type not in FORM_TYPES:
+        raise RequestRefused(415, "Kiriman ini bukan isian formulir. Muat ulang halaman lalu kirim lagi "
+                                  "dari formulirnya.")
+    length = request.headers.get("content-length", "")
+    if not length.isdigit():
+        raise RequestRefused(411, "Panjang kiriman tidak disebutkan. Kirim lagi dari formulir di halaman ini.")
+    if int(length) > FORM_LIMIT:
+        raise RequestRefused(413, "Isian formulir terlalu panjang.")
+    return await request.form(max_files=0, max_fields=20)
+
+
 async def _checked_form(request: Request):
     """The form of a staff POST, after the same-origin and CSRF checks."""
     _staff(request)
     check_same_origin(request, _portal(request).allowed_hosts())
-    form = await request.form()
+    form = await _small_form(request)
     check_csrf(request, form.get("csrf"))
     return form
 
@@ -100,22 +128,24 @@ def _safe_next(target: Optional[str]) -> str:
     return target
 
 
+def login_page(request: Request) -> Response:
+    next_path = _safe_next(request.query_params.get("lanjut"))
+    return _page(request, "login.html", {"next_path": next_path, "error": None, "name": ""})
+
+
 async def login(request: Request) -> Response:
     portal = _portal(request)
     next_path = _safe_next(request.query_params.get("lanjut"))
-    if request.method == "GET":
-        return _page(request, "login.html", {"next_path": next_path, "error": None, "name": ""})
     check_same_origin(request, portal.allowed_hosts())
-    form = await request.form()
+    form = await _small_form(request)
     check_csrf(request, form.get("csrf"))
     name, password = str(form.get("nama", "")).strip(), str(form.get("sandi", ""))
     address = request.client.host if request.client else "?"
     wait = portal.throttle.wait_seconds(address, name)
     if wait:
         minutes = int(wait // 60) + 1
-        return error_response(request, portal.templates, 429,
-                              f"Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {minutes} menit.",
-                              headers={"Retry-After": str(int(wait) + 1)})
+        raise RequestRefused(429, f"Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {minutes} menit.",
+                             headers={"Retry-After": str(int(wait) + 1)})
     ok = await run_in_threadpool(_authenticate, portal, name, password)
     if not ok:
         portal.throttle.failed(address, name)
@@ -129,7 +159,7 @@ async def login(request: Request) -> Response:
 
 
 def _authenticate(portal, name: str, password: str) -> bool:
-    with portal.store() as store:
+    with portal.reader() as store:
         return authenticate(store, name, password)
 
 
@@ -140,10 +170,6 @@ async def logout(request: Request) -> Response:
 
 
 # -- the season ----------------------------------------------------------------------------------
-
-
-def _season(request: Request) -> Season:
-    return Season.open(_portal(request).root)
 
 
 def _period_id(request: Request, season: Season) -> str:
@@ -157,25 +183,17 @@ def _period_id(request: Request, season: Season) -> str:
                                            season.clock()).id
     except SopdocError as e:
         request.session.pop("periode", None)
-        raise HTTPException(404, str(e)) from None
+        raise RequestRefused(404, str(e)) from None
 
 
-def _status(request: Request, season: Season):
-    return season.status(_period_id(request, season))
-
-
-def _stamp(request: Request) -> str:
+def _stamp(portal, store: Store) -> str:
     """Changes whenever what the dashboard shows may have: a file processed, the configuration edited."""
-    portal = _portal(request)
-    with portal.store() as store:
-        last = store.last_file_id()
     config = portal.root / "sopdoc.toml"
-    return f"{last}-{config.stat().st_mtime_ns if config.exists() else 0}"
+    return f"{store.last_file_id()}-{config.stat().st_mtime_ns if config.exists() else 0}"
 
 
-def _dashboard_context(request: Request) -> dict:
-    season = _season(request)
-    report = _status(request, season)
+def _dashboard_context(request: Request, season: Season, store: Store) -> dict:
+    report = season.status(_period_id(request, season), store=store)
     expected = len(report.agencies)
     counts = {
         "expected": expected,
@@ -186,13 +204,15 @@ def _dashboard_context(request: Request) -> dict:
     }
     rates = {k: (v / expected if expected else None) for k, v in counts.items() if k != "expected"}
     return {"report": report, "counts": counts, "rates": rates, "chart": timeliness_chart(report),
-            "periods": season.region.periods, "stamp": _stamp(request), "poll": POLL_SECONDS,
+            "periods": season.region.periods, "stamp": _stamp(_portal(request), store), "poll": POLL_SECONDS,
             "period_query": urlencode({"periode": report.period.id})}
 
 
-async def dashboard(request: Request) -> Response:
+def dashboard(request: Request) -> Response:
     _staff(request)
-    context = await run_in_threadpool(_dashboard_context, request)
+    portal = _portal(request)
+    with portal.reader() as store:
+        context = _dashboard_context(request, portal.season(), store)
     if wants_json(request):
         report = context["report"]
         return JSONResponse({"period": report.period.id, "counts": context["counts"], "rates": context["rates"],
@@ -202,72 +222,67 @@ async def dashboard(request: Request) -> Response:
     return _page(request, "dashboard.html", context)
 
 
-async def panel(request: Request) -> Response:
+def panel(request: Request) -> Response:
     """The dashboard's live part, polled by htmx; 204 (nothing to swap) while nothing changed."""
     _staff(request)
-    if request.query_params.get("stamp") == await run_in_threadpool(_stamp, request):
-        return Response(status_code=204)
-    context = await run_in_threadpool(_dashboard_context, request)
+    portal = _portal(request)
+    with portal.reader() as store:
+        if request.query_params.get("stamp") == _stamp(portal, store):
+            return Response(status_code=204)
+        context = _dashboard_context(request, portal.season(), store)
     return _page(request, "_panel.html", context)
 
 
-def _agency_context(request: Request, code: str) -> dict:
+def agency_page(request: Request) -> Response:
+    _staff(request)
     portal = _portal(request)
-    season = _season(request)
-    report = _status(request, season)
-    entry = next((a for a in report.agencies if a.agency.code == code), None)
-    if entry is None:
-        raise HTTPException(404, "Perangkat daerah ini tidak ada di daftar.")
-    with portal.store() as store:
+    code = request.path_params["code"]
+    season = portal.season()
+    with portal.reader() as store:
+        report = season.status(_period_id(request, season), store=store)
+        entry = next((a for a in report.agencies if a.agency.code == code), None)
+        if entry is None:
+            raise RequestRefused(404, "Perangkat daerah ini tidak ada di daftar.")
         versions = [d for d in store.submissions(all_versions=True, period=report.period.id)
                     if d["agency"]["code"] == code]
         versions.sort(key=lambda d: d["source"]["version"], reverse=True)
         file_ids = {d["source"]["sha256"]: (store.accepted_file(d["source"]["sha256"]) or {"id": None})["id"]
                     for d in versions}
         receipts = store.receipts(period=report.period.id, agency_code=code)
-    return {"report": report, "entry": entry, "versions": versions, "file_ids": file_ids, "receipts": receipts}
+    return _page(request, "agency.html", {"report": report, "entry": entry, "versions": versions,
+                                          "file_ids": file_ids, "receipts": receipts})
 
 
-async def agency_page(request: Request) -> Response:
-    _staff(request)
-    context = await run_in_threadpool(_agency_context, request, request.path_params["code"])
-    return _page(request, "agency.html", context)
-
-
-async def download_file(request: Request) -> Response:
+def download_file(request: Request) -> Response:
     _staff(request)
     portal = _portal(request)
-    with portal.store() as store:
+    with portal.reader() as store:
         record = store.file_by_id(request.path_params["file_id"])
     path = (portal.root / record["stored_as"]).resolve() if record else None
     if path is None or not path.is_relative_to(portal.root.resolve()) or not path.is_file():
-        raise HTTPException(404, "Berkas ini tidak ada lagi di ruang kerja.")
+        raise RequestRefused(404, "Berkas ini tidak ada lagi di ruang kerja.")
     return FileResponse(path, filename=record["name"], content_disposition_type="attachment")
 
 
 # -- the warnings queue and aliases ------------------------------------------------------------
 
 
-def _warnings_context(request: Request) -> dict:
-    season = _season(request)
-    report = _status(request, season)
-    flagged = [a for a in report.agencies if a.latest and a.latest["warnings"]]
-    return {"report": report, "unmatched": report.unmatched, "flagged": flagged,
-            "agencies": season.register.agencies, "periods": season.region.periods}
-
-
-async def warnings_queue(request: Request) -> Response:
+def warnings_queue(request: Request) -> Response:
     _staff(request)
-    return _page(request, "warnings.html", await run_in_threadpool(_warnings_context, request))
+    season = _portal(request).season()
+    report = season.status(_period_id(request, season))
+    flagged = [a for a in report.agencies if a.latest and a.latest["warnings"]]
+    return _page(request, "warnings.html", {"report": report, "unmatched": report.unmatched, "flagged": flagged,
+                                            "agencies": season.register.agencies, "periods": season.region.periods})
 
 
 async def add_alias(request: Request) -> Response:
     form = await _checked_form(request)
     name, code = str(form.get("nama", "")), str(form.get("kode", ""))
     try:
-        matched = await run_in_threadpool(lambda: _season(request).add_alias(name, code))
+        matched = await run_in_threadpool(lambda: _portal(request).season().add_alias(name, code))
     except SopdocError as e:
-        raise HTTPException(400, str(e)) from None
+        raise RequestRefused(400, str(e)) from None
     if wants_json(request):
         return JSONResponse({"matched": [{"file": f, "agency_code": c} for f, c in matched]})
     request.session["flash"] = (f"Alias {name!r} ditambahkan untuk kode {code}; "
@@ -275,40 +290,74 @@ async def add_alias(request: Request) -> Response:
     return RedirectResponse(_safe_next(str(form.get("lanjut", "")) or "/peringatan"), status_code=303)
 
 
-async def refused_files(request: Request) -> Response:
+def refused_files(request: Request) -> Response:
     _staff(request)
-    with _portal(request).store() as store:
+    with _portal(request).reader() as store:
         refused = [f for f in store.files() if f["outcome"] == "refused"]
     refused.reverse()
     return _page(request, "refused.html", {"refused": refused})
 
 
+# -- receipts ------------------------------------------------------------------------------------
+
+
+def receipts_list(request: Request) -> Response:
+    """Every receipt issued, newest first, a page at a time, of one agency (?opd=) or of all."""
+    _staff(request)
+    portal = _portal(request)
+    season = portal.season()
+    code = request.query_params.get("opd") or None
+    if code is not None and code not in season.register.by_code:
+        code = None  # an unknown code lists every agency's, as the picker's "Semua" does
+    page = _page_number(request.query_params.get("halaman"))
+    with portal.reader() as store:
+        # one more than a page: whether there is a next page, without counting them all
+        found = store.receipts(agency_code=code, limit=RECEIPTS_PER_PAGE + 1,
+                               offset=(page - 1) * RECEIPTS_PER_PAGE)
+
+    def page_query(number: int) -> str:
+        return urlencode({k: v for k, v in (("opd", code), ("halaman", number)) if v})
+
+    return _page(request, "receipts.html", {
+        "receipts": found[:RECEIPTS_PER_PAGE], "agencies": season.register.agencies,
+        "names": {a.code: a.name for a in season.register.agencies}, "code": code, "page": page,
+        "previous": page_query(page - 1) if page > 1 else None,
+        "next": page_query(page + 1) if len(found) > RECEIPTS_PER_PAGE else None,
+    })
+
+
+def _page_number(text: Optional[str]) -> int:
+    """?halaman= as a page number from 1 (anything else is page 1), bounded so no offset is absurd."""
+    return min(int(text), 100_000) if text and text.isdigit() and int(text) > 0 else 1
+
+
 # -- recap, exports, letters --------------------------------------------------------------------
 
 
-async def outputs_page(request: Request) -> Response:
+def outputs_page(request: Request) -> Response:
     _staff(request)
-    season = _season(request)
-    report = await run_in_threadpool(_status, request, season)
-    issued = await run_in_threadpool(season.letters)
-    root = _portal(request).root
+    portal = _portal(request)
+    season = portal.season()
+    report = season.status(_period_id(request, season))
+    issued = season.letters()
     for letter in issued:
-        letter["has_pdf"] = (root / letter["path"]).with_suffix(".pdf").is_file()
+        letter["has_pdf"] = (portal.root / letter["path"]).with_suffix(".pdf").is_file()
     return _page(request, "outputs.html", {"report": report, "letters": list(reversed(issued)),
                                            "periods": season.region.periods})
 
 
-async def download_recap(request: Request) -> Response:
+def download_recap(request: Request) -> Response:
+    """The recap as the store holds it now (made on demand, never the copy in outbox/, which a
+    batch may be rewriting or may not have refreshed yet)."""
     _staff(request)
-    season = _season(request)
+    season = _portal(request).season()
     period = _period_id(request, season)
-    # written fresh into a temporary file: the copy in outbox/ may be rewritten by a batch meanwhile
     path = _temporary(".xlsx")
     try:
-        await run_in_threadpool(lambda: season.recap(period, output=path))
+        season.recap(period, output=path)
     except SopdocError as e:
         path.unlink(missing_ok=True)
-        raise HTTPException(503, str(e)) from None
+        raise RequestRefused(503, str(e)) from None
     return FileResponse(path, filename=recap_path(season.ws, period).name, content_disposition_type="attachment",
                         background=BackgroundTask(path.unlink, missing_ok=True))
 
@@ -319,21 +368,20 @@ def _temporary(suffix: str) -> Path:
     return Path(name)
 
 
-async def download_export(request: Request) -> Response:
+def download_export(request: Request) -> Response:
     _staff(request)
-    season = _season(request)
     fmt = request.query_params.get("format", "xlsx")
+    if fmt not in ("xlsx", "csv"):
+        raise RequestRefused(400, "Format ekspor harus xlsx atau csv.")
     rejected = request.query_params.get("isi") == "ditolak"
     all_versions = request.query_params.get("versi") == "semua"
-    rows = await run_in_threadpool(lambda: season.export_rows(rejected=rejected, all_versions=all_versions))
+    rows = _portal(request).season().export_rows(rejected=rejected, all_versions=all_versions)
     stem = "ditolak" if rejected else "ekspor-semua-versi" if all_versions else "ekspor"
     if fmt == "csv":
         return Response(_csv(rows), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{stem}.csv"'})
-    if fmt != "xlsx":
-        raise HTTPException(400, "Format ekspor harus xlsx atau csv.")
     path = _temporary(".xlsx")
-    await run_in_threadpool(write_table, rows, path, "Data")
+    write_table(rows, path, "Data")
     return FileResponse(path, filename=f"{stem}.xlsx", content_disposition_type="attachment",
                         background=BackgroundTask(path.unlink, missing_ok=True))
 
@@ -353,14 +401,13 @@ async def issue_letters(request: Request) -> Response:
     form = await _checked_form(request)
     kind = str(form.get("jenis", ""))
     if kind not in ("undangan", "teguran", "laporan"):
-        raise HTTPException(400, "Jenis surat harus undangan, teguran atau laporan.")
-    season = _season(request)
+        raise RequestRefused(400, "Jenis surat harus undangan, teguran atau laporan.")
     try:
-        result = await run_in_threadpool(lambda: season.issue_letters(
+        result = await run_in_threadpool(lambda: _portal(request).season().issue_letters(
             kind, str(form.get("periode", "")) or None, draft=form.get("draf") == "1",
             reissue=form.get("ulang") == "1", pdf=form.get("pdf") == "1"))
     except SopdocError as e:
-        raise HTTPException(400, str(e)) from None
+        raise RequestRefused(400, str(e)) from None
     issue = result.issue
     parts = [f"{len(issue.letters)} surat {kind} dibuat" + (" (draf, tidak dicatat)" if issue.draft else "")]
     if issue.already:
@@ -374,16 +421,16 @@ async def issue_letters(request: Request) -> Response:
     return RedirectResponse("/keluaran", status_code=303)
 
 
-async def download_letter(request: Request) -> Response:
+def download_letter(request: Request) -> Response:
     _staff(request)
     portal = _portal(request)
     wanted = request.path_params["letter_id"]
-    letter = next((r for r in await run_in_threadpool(_season(request).letters) if r["id"] == wanted), None)
+    letter = next((r for r in portal.season().letters() if r["id"] == wanted), None)
     path = (portal.root / letter["path"]).resolve() if letter else None
     if path is not None and request.query_params.get("format") == "pdf":
         path = path.with_suffix(".pdf")
     if path is None or not path.is_relative_to(portal.root.resolve()) or not path.is_file():
-        raise HTTPException(404, "Surat ini tidak ada lagi di ruang kerja.")
+        raise RequestRefused(404, "Surat ini tidak ada lagi di ruang kerja.")
     return FileResponse(path, filename=path.name, content_disposition_type="attachment")
 
 
@@ -394,35 +441,61 @@ def _base_url(request: Request) -> str:
     return _portal(request).base_url or str(request.base_url).rstrip("/")
 
 
-def _links(request: Request, rotate_code: Optional[str] = None, period: Optional[str] = None) -> tuple:
-    portal = _portal(request)
-    season = _season(request)
-    period_id = period or _period_id(request, season)
-    now = portal.now()
-    with portal.store() as store:
-        if rotate_code:
-            upload_links.rotate(store, portal.secret, season.register, period_id, rotate_code, now)
-        found = upload_links.current_links(store, portal.secret, season.register, period_id, now)
-    return period_id, found
-
-
-async def links_page(request: Request) -> Response:
+def links_page(request: Request) -> Response:
+    """Every agency's live link for the period; only shown, never made here (a GET writes nothing):
+    agencies still without one are listed with the button that makes theirs."""
     _staff(request)
-    period_id, found = await run_in_threadpool(_links, request)
+    portal = _portal(request)
+    season = portal.season()
+    period_id = _period_id(request, season)
+    with portal.reader() as store:
+        live = upload_links.live_links(store, portal.secret, season.register, period_id)
     base = _base_url(request)
     if wants_json(request):
-        return JSONResponse([link.as_dict(base) for link in found])
-    return _page(request, "links.html", {"period_id": period_id, "links": found, "base": base,
-                                         "periods": _season(request).region.periods})
+        return JSONResponse([link.as_dict(base) for link in live.values()])
+    rows = [(agency, live.get(agency.code)) for agency in season.register.agencies]
+    return _page(request, "links.html", {"period_id": period_id, "rows": rows, "base": base,
+                                         "missing": sum(link is None for _, link in rows),
+                                         "periods": season.region.periods})
+
+
+async def make_links(request: Request) -> Response:
+    """Make the links of the agencies that have none yet in a period."""
+    form = await _checked_form(request)
+    portal = _portal(request)
+
+    def make() -> tuple:
+        season = portal.season()
+        period_id = upload_links.offered_period(season.region, str(form.get("periode", "")) or None,
+                                                season.clock()).id
+        with portal.writer() as store:
+            return period_id, upload_links.make_missing_links(store, portal.secret, season.register, period_id,
+                                                               portal.now())
+
+    try:
+        period_id, made = await run_in_threadpool(make)
+    except SopdocError as e:
+        raise RequestRefused(400, str(e)) from None
+    request.session["flash"] = f"{made} tautan baru dibuat; bagikan kepada perangkat daerahnya."
+    return RedirectResponse("/tautan?" + urlencode({"periode": period_id}), status_code=303)
 
 
 async def rotate_link(request: Request) -> Response:
     form = await _checked_form(request)
+    portal = _portal(request)
     code, period = str(form.get("kode", "")), str(form.get("periode", "")) or None
+
+    def rotate() -> str:
+        season = portal.season()
+        period_id = upload_links.offered_period(season.region, period, season.clock()).id
+        with portal.writer() as store:
+            upload_links.rotate(store, portal.secret, season.register, period_id, code, portal.now())
+        return period_id
+
     try:
-        await run_in_threadpool(_links, request, code, period)
+        period_id = await run_in_threadpool(rotate)
     except SopdocError as e:
-        raise HTTPException(400, str(e)) from None
+        raise RequestRefused(400, str(e)) from None
     request.session["flash"] = f"Tautan lama {code} dicabut; bagikan tautan baru di bawah."
-    return RedirectResponse("/tautan?" + urlencode({"periode": period or ""}) + f"#opd-{quote(code)}",
+    return RedirectResponse("/tautan?" + urlencode({"periode": period_id}) + f"#opd-{quote(code)}",
                             status_code=303)
