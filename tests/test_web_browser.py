@@ -182,6 +182,44 @@ def test_staff_watch_the_dashboard_add_an_alias_and_download_the_recap(portal, b
     page.close()
 
 
+def test_staff_list_the_receipts_and_make_the_missing_links(portal, browser, tmp_path):
+    page = browser.new_page(viewport=DESKTOP)
+    page.goto(portal["links"]["36.02"])  # an upload of its own, so the list is never empty
+    page.set_input_files("#berkas", str(_form(tmp_path, name="biro hukum.xlsx", agency="Biro Hukum")))
+    page.get_by_role("button", name="Unggah").click()
+    page.wait_for_url("**/hasil/**")
+    number = page.get_by_role("link", name="Lihat dan cetak tanda terima").get_attribute("href").rsplit("/", 1)[1]
+
+    page.goto(portal["base"] + "/tanda-terima")
+    page.fill("#nama", STAFF)
+    page.fill("#sandi", PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url(portal["base"] + "/tanda-terima")
+    rows = page.locator("table.list tbody tr")
+    assert number in rows.first.inner_text() and "WIB" in rows.first.inner_text()  # newest first
+    page.select_option("#opd", "36.02")
+    page.get_by_role("button", name="Tampilkan").click()
+    page.wait_for_url("**opd=36.02**")
+    assert all("Biro Hukum" in text for text in rows.all_inner_texts())
+    page.select_option("#opd", "")
+    page.get_by_role("button", name="Tampilkan").click()
+    page.wait_for_url("**opd=**")
+    _shot(page, "portal-tanda-terima-desktop", tmp_path)
+    page.set_viewport_size(PHONE)
+    _shot(page, "portal-tanda-terima-ponsel", tmp_path)
+    page.set_viewport_size(DESKTOP)
+    page.get_by_role("link", name=number).click()
+    assert "Tanda terima ini asli" in page.inner_text("main")
+
+    other_period = "banten-2025-tahap-2"  # `sopdoc links` made only Tahap I's
+    page.goto(portal["base"] + "/tautan?periode=" + other_period)
+    assert "belum dibuat" in page.inner_text("main")
+    page.get_by_role("button", name="Buat tautan yang belum ada").click()
+    assert "tautan baru dibuat" in page.locator(".flash").inner_text()
+    assert "belum dibuat" not in page.inner_text("main") and "/unggah/" in page.inner_text("main")
+    page.close()
+
+
 def _other_agency(portal) -> str:
     """An agency that has sent nothing yet (the alias makes it received)."""
     return next(code for code in portal["links"] if code != HEALTH and code != "36.01")

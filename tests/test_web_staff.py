@@ -176,3 +176,53 @@ def test_open_redirects_are_refused(http):
     response = http.post("/masuk", data={"csrf": token, "nama": STAFF, "sandi": PASSWORD,
                                          "lanjut": "//evil.example/"}, follow_redirects=False)
     assert response.headers["location"] == "/"
+
+
+def test_the_links_page_writes_nothing_and_a_post_makes_the_missing_links(banten_ws, http):
+    log_in(http)
+    http.get("/")  # the store exists, as it does once a staff member can log in
+    before = banten_ws.store_path.read_bytes()
+    page = http.get("/tautan", params={"periode": "banten-2025-tahap-2"})
+    assert page.status_code == 200 and "belum dibuat" in page.text and "/unggah/" not in page.text
+    assert http.get("/tautan", headers={"Accept": "application/json"}).json() == []
+    assert banten_ws.store_path.read_bytes() == before
+    assert http.post("/tautan/buat", data={"periode": "banten-2025-tahap-2"}).status_code == 403  # no CSRF
+    response = http.post("/tautan/buat", data={"csrf": csrf_of(page.text), "periode": "banten-2025-tahap-2"},
+                         follow_redirects=False)
+    assert response.status_code == 303
+    listed = http.get(response.headers["location"])
+    expected = agency_links(banten_ws, "banten-2025-tahap-2")  # the same links, none made twice
+    assert all(path in listed.text for path in expected.values()) and "belum dibuat" not in listed.text
+    assert http.get(expected["36.09"]).status_code == 200
+
+
+def test_the_receipts_list_newest_first_by_agency_and_by_page(banten_ws, http, tmp_path, monkeypatch):
+    from sopdoc.web import staff
+
+    links = agency_links(banten_ws, "banten-2025-tahap-2")
+    first = upload(http, links["36.09"], form_bytes(tmp_path)).json()["receipt"]
+    refused = upload(http, links["36.09"], b"%PDF-1.4\n", name="<i>scan.xlsx").json()["receipt"]
+    biro = form_bytes(tmp_path, "biro.xlsx", agency="Biro Pemerintahan dan Kesejahteraan Rakyat")
+    other = upload(http, links["36.01"], biro).json()["receipt"]
+    assert http.get("/tanda-terima", follow_redirects=False).status_code == 303  # staff only
+    log_in(http)
+    page = http.get("/tanda-terima").text
+    numbers = re.findall(r'<a href="/tanda-terima/(TT-[^".]+)">', page)
+    assert numbers == [other["number"], refused["number"], first["number"]]  # newest first
+    assert f'href="/tanda-terima/{first["number"]}.pdf"' in page
+    assert first["sha256"][:12] in page and first["sha256"] not in page.replace(f'title="{first["sha256"]}"', "")
+    assert "WIB" in page and "Biro Pemerintahan dan Kesejahteraan Rakyat" in page and "Ditolak" in page
+    assert "_i_scan.xlsx" in page and "<i>scan" not in page  # the name as cleaned on arrival
+
+    health = http.get("/tanda-terima", params={"opd": "36.09"}).text
+    assert re.findall(r'<a href="/tanda-terima/(TT-[^".]+)">', health) == [refused["number"], first["number"]]
+
+    monkeypatch.setattr(staff, "RECEIPTS_PER_PAGE", 2)
+    one = http.get("/tanda-terima").text
+    assert re.findall(r'<a href="/tanda-terima/(TT-[^".]+)">', one) == [other["number"], refused["number"]]
+    assert 'href="/tanda-terima?halaman=2"' in one
+    two = http.get("/tanda-terima", params={"halaman": "2"}).text
+    assert re.findall(r'<a href="/tanda-terima/(TT-[^".]+)">', two) == [first["number"]]
+    assert "Lebih lama" not in two and 'href="/tanda-terima?halaman=1"' in two
+    for odd in ("0", "-1", "abc", "99999999999999999999"):
+        assert http.get("/tanda-terima", params={"halaman": odd, "opd": "<x>"}).status_code == 200
