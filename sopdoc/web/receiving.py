@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from python_multipart.multipart import MultipartParser, parse_options_header
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 # Besides the file, a multipart body holds boundaries, part headers and small fields.
@@ -139,9 +140,10 @@ async def receive_file(request: Request, *, field: str, into: Optional[Path], li
                 if received > DRAIN_AT_MOST:
                     break
                 continue
-            parser.write(chunk)
+            # parsing writes the file part to disk (and fsyncs it at its end): never on the event loop
+            await run_in_threadpool(parser.write, chunk)
         if not over:
-            parser.finalize()
+            await run_in_threadpool(parser.finalize)
     except Exception as e:  # the multipart parser's errors, a client that went away
         part.discard()
         if over:
