@@ -38,9 +38,6 @@ class RequestRefused(HTTPException):
     are shown: the details of Starlette's own HTTPExceptions are English (and may echo the request),
     so they are replaced by the Indonesian text of their status."""
 
-    def __init__(self, status: int, message: str, headers=None):
-        super().__init__(status, message, headers=headers)
-
 
 def file_size(n) -> str:
     """1536 -> "1,5 KB" (Indonesian decimal comma)."""
@@ -80,7 +77,6 @@ def error_response(request: Request, templates: Jinja2Templates, status: int, me
                             status_code=status, headers=headers)
     return templates.TemplateResponse(request, "error.html", {"title": title, "message": message, "status": status},
                                       status_code=status, headers=headers)
-
 
 
 def _status_code_name(status: int) -> str:
