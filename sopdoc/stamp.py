@@ -116,10 +116,18 @@ def read_stamp(path: Path) -> StampReading:
     intact, or broken (some of our properties present but not agreeing with their checksum)."""
     try:
         with zipfile.ZipFile(path) as package:
-            info = package.getinfo(_PART)
-            if info.file_size > _MAX_PART:
-                return StampReading(broken=True)
-            root = ElementTree.fromstring(package.read(info))
+            return stamp_of(package)
+    except (OSError, zipfile.BadZipFile):
+        return StampReading()
+
+
+def stamp_of(package: zipfile.ZipFile) -> StampReading:
+    """`read_stamp` of an opened package."""
+    try:
+        info = package.getinfo(_PART)
+        if info.file_size > _MAX_PART:
+            return StampReading(broken=True)
+        root = ElementTree.fromstring(package.read(info))
     except KeyError:
         return StampReading()
     except DefusedXmlException:  # entities in a property part: not one we wrote

@@ -432,3 +432,16 @@ def test_a_word_package_is_held_to_its_exact_element_count(tmp_path):
     assert sniff(path, Limits(max_elements=elements)) == "docx"
     refusal = refused(path, Limits(max_elements=elements - 1))
     assert refusal.code == "berkas_berbahaya" and "elemen XML" in refusal.reason
+
+
+def test_a_package_too_small_to_hold_more_than_a_limit_is_not_counted(tmp_path):
+    # every element takes at least four bytes ("<a/>"): "<"s in a comment are no elements, and a
+    # package declaring at most four times the limit in all passes without being inflated
+    comment = b"<!--" + b"<" * 400_000 + b"-->"  # more "<"s than a quarter of the package
+    path = hostile.replace_member(hostile.docx(tmp_path / "src.docx"), tmp_path / "f.docx",
+                                  "customXml/item9.xml", comment + b"<a/>")
+    with zipfile.ZipFile(path) as zf:
+        declared = sum(i.file_size for i in zf.infolist())
+    assert sniff(path, Limits(max_elements=-(-declared // 4))) == "docx"
+    refusal = refused(path, Limits(max_elements=-(-declared // 4) - 1))
+    assert refusal.code == "berkas_berbahaya" and "elemen XML" in refusal.reason

@@ -485,6 +485,7 @@ _CRITERION_LABELS = {
 }
 
 
+@functools.lru_cache(maxsize=8192)  # Word parsers ask every cell of every table, often twice
 def criterion_key(text) -> Optional[str]:
     """The criterion a header names: its full label (numbered or not) or its code K1..K7."""
     key = (clean_text(text) or "").lower()

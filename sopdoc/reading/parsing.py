@@ -20,7 +20,7 @@ from sopdoc import plugins
 from sopdoc.formkit.document import ParserInfo, SourceDocument
 from sopdoc.errors import Refusal
 from sopdoc.model import ParsedForm
-from sopdoc.stamp import StampReading, read_stamp
+from sopdoc.stamp import StampReading, stamp_of
 
 # A parser must be at least this sure that a file is its form before it may parse it.
 RECOGNITION_THRESHOLD = 0.75
@@ -58,6 +58,11 @@ def open_document(path: Path, name: str, limits: sniff.Limits, reader: str = "di
     `reader` "direct" reads the parts a form needs straight from the XML and hands anything it does
     not know to the office libraries; "office" reads with openpyxl/python-docx only.
     """
+    return _open_stamped(path, name, limits, reader)[0]
+
+
+def _open_stamped(path: Path, name: str, limits: sniff.Limits, reader: str) -> tuple:
+    """(`open_document`, the stamp of the blank it was filled in from): the zip is opened once."""
     if reader not in READERS:
         raise ValueError(f"reader must be one of {READERS}, not {reader!r}")
     kind, package = sniff.sniff_open(path, limits)
@@ -68,14 +73,17 @@ def open_document(path: Path, name: str, limits: sniff.Limits, reader: str = "di
         with temporary_folder() as workdir:
             converted = convert.convert_legacy(path, kind, Path(workdir))
             kind, package = sniff.sniff_open(converted, limits)  # checked like any other
-            return _open(converted, name, kind, reader, package)
+            # the stamp is the received file's: a legacy file carries none sopdoc wrote
+            return _open(converted, name, kind, reader, package)[0], StampReading()
     return _open(path, name, kind, reader, package)
 
 
-def _open(path: Path, name: str, kind: str, reader: str, package: Optional[zipfile.ZipFile]) -> SourceDocument:
-    """Read the sniffed file, directly from `package` (the zip sniff opened), else with the library."""
+def _open(path: Path, name: str, kind: str, reader: str, package: Optional[zipfile.ZipFile]) -> tuple:
+    """Read the sniffed file, directly from `package` (the zip sniff opened), else with the library;
+    with the stamp `package` carries."""
     try:
-        return _read(path, name, kind, reader, package)
+        document = _read(path, name, kind, reader, package)
+        return document, stamp_of(package) if package is not None else StampReading()
     finally:
         if package is not None:
             package.close()
@@ -186,10 +194,9 @@ def read_file(path: Path, *, name: Optional[str] = None, region_key: Optional[st
               limits: Optional[sniff.Limits] = None, pm=None, reader: str = "direct") -> Reading:
     """Sniff, open, recognise and parse one file; match the agency when a register is given."""
     path = Path(path)
-    document = open_document(path, name or path.name, limits or sniff.Limits(), reader)
+    document, found = _open_stamped(path, name or path.name, limits or sniff.Limits(), reader)
     parser = recognize(document, region_key, pm)
     form = parse(document, parser, pm)
-    found = read_stamp(path)
     if found.stamp is not None and region_key in (None, found.stamp.region):
         form.period_hint = found.stamp.period  # the period the blank was written for
     agency, agency_warnings = (None, [])
