@@ -4,7 +4,6 @@ from sopdoc import ParserInfo, hookimpl
 from sopdoc.formkit import normalize as norm
 from sopdoc.formkit import sheets
 
-from . import banten_blank
 
 NAME = "banten"
 VERSION = "1.0"
@@ -42,4 +41,6 @@ def sopdoc_parse(document, parser):
 @hookimpl
 def sopdoc_blank_form(parser, blank):
     if parser == NAME:
+        from . import banten_blank  # only blanks need the office writers: not loaded to read forms
+
         return banten_blank.write(blank)

@@ -10,8 +10,6 @@ from sopdoc.formkit import normalize as norm
 from sopdoc.formkit import worddoc
 from sopdoc.formkit.fields import Field, read_identity
 
-from . import bengkulu_blank
-
 
 NAME = "bengkulu"
 VERSION = "1.0"
@@ -240,4 +238,6 @@ def _follow_up(value: Optional[Field], warnings: list) -> Optional[str]:
 @hookimpl
 def sopdoc_blank_form(parser, blank):
     if parser == NAME:
+        from . import bengkulu_blank  # only blanks need the office writers: not loaded to read forms
+
         return bengkulu_blank.write(blank)

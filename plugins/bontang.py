@@ -8,7 +8,6 @@ from sopdoc.formkit import normalize as norm
 from sopdoc.formkit import sheets
 from sopdoc.formkit.fields import read_identity
 
-from . import bontang_blank
 
 NAME = "bontang"
 VERSION = "1.0"
@@ -82,4 +81,6 @@ def sopdoc_parse(document, parser):
 @hookimpl
 def sopdoc_blank_form(parser, blank):
     if parser == NAME:
+        from . import bontang_blank  # only blanks need the office writers: not loaded to read forms
+
         return bontang_blank.write(blank)

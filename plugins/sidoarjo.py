@@ -20,8 +20,6 @@ from sopdoc.formkit import normalize as norm
 from sopdoc.formkit import worddoc
 from sopdoc.formkit.fields import read_identity
 
-from . import sidoarjo_blank
-
 
 NAME = "sidoarjo"
 VERSION = "1.0"
@@ -334,4 +332,6 @@ def _answers(row: _Row, criteria: dict, warnings: list) -> dict:
 @hookimpl
 def sopdoc_blank_form(parser, blank):
     if parser == NAME:
+        from . import sidoarjo_blank  # only blanks need the office writers: not loaded to read forms
+
         return sidoarjo_blank.write(blank)

@@ -3,7 +3,6 @@
 from sopdoc import ParserInfo, hookimpl
 from sopdoc.formkit import sheets
 
-from . import tanjungbalai_blank
 
 NAME = "tanjungbalai"
 VERSION = "1.0"
@@ -40,4 +39,6 @@ def sopdoc_parse(document, parser):
 @hookimpl
 def sopdoc_blank_form(parser, blank):
     if parser == NAME:
+        from . import tanjungbalai_blank  # only blanks need the office writers: not loaded to read forms
+
         return tanjungbalai_blank.write(blank)

@@ -36,7 +36,7 @@ def readers(register):
         "yes_no": normalize.yes_no,
         "position": fields._looks_like_position,
         "word code": worddoc._CODE.match,
-        "word numbering": worddoc._NUMBERING.match,
+        "label numbering": normalize._NUMBERING.match,
         "word row number": worddoc._ROW_NUMBER.fullmatch,
     }
 

@@ -92,26 +92,50 @@ def split_label_value(text) -> tuple:
 
 # Labels are never long; longer cell texts (titles, notes) are not compared at all.
 MAX_LABEL_LENGTH = 80
+_NUMBERING = re.compile(r"^\s*\(?\d{1,3}\s*[.)]\s*")
+# Texts already matched, per synonyms table: parsers ask every cell of a form, and the same
+# headers on every form. Agency text is unbounded, so the memo is emptied when it is full.
+_MAX_MATCHED = 8192
 _label_indexes: dict = {}
 
 
-def _label_index(synonyms: dict) -> dict:
+def _label_index(synonyms: dict) -> tuple:
+    """({label_key: name} of a synonyms table, its memos of matched texts: plain, numbered)."""
     cached = _label_indexes.get(id(synonyms))
     if cached is None or cached[0] is not synonyms:
         index = {}
         for name, labels in synonyms.items():
             for label in labels:
                 index.setdefault(label_key(label), name)
-        cached = _label_indexes[id(synonyms)] = (synonyms, index)
-    return cached[1]
+        cached = _label_indexes[id(synonyms)] = (synonyms, index, ({}, {}))
+    return cached[1], cached[2]
 
 
-def match_label(text, synonyms: dict) -> Optional[str]:
-    """The key of `synonyms` ({key: (label, ...)}) whose label equals `text` after `label_key`."""
-    if not isinstance(text, str) or len(text) > MAX_LABEL_LENGTH:
+def match_label(text, synonyms: dict, numbered: bool = False) -> Optional[str]:
+    """The key of `synonyms` ({key: (label, ...)}) whose label equals `text` after `label_key`;
+    with `numbered`, also a label under a number of its own ("1. Nama SOP")."""
+    if not isinstance(text, str):
+        return None
+    index, memos = _label_index(synonyms)
+    matched = memos[numbered]
+    if text not in matched:
+        if len(matched) >= _MAX_MATCHED:
+            matched.clear()
+        matched[text] = _matched(text, index) or (_matched_numbered(text, index) if numbered else None)
+    return matched[text]
+
+
+def _matched(text: str, index: dict) -> Optional[str]:
+    if len(text) > MAX_LABEL_LENGTH:
         return None
     key = label_key(text)
-    return _label_index(synonyms).get(key) if key else None
+    return index.get(key) if key else None
+
+
+def _matched_numbered(text: str, index: dict) -> Optional[str]:
+    # Only a numbered text can match once its number is taken off (most cells are not labels).
+    numbered = _NUMBERING.match(text)
+    return _matched(text[numbered.end():], index) if numbered else None
 
 
 # Identity-field labels on the five forms and their retyped synonyms (FORMS.md).

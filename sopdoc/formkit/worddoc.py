@@ -568,17 +568,9 @@ def read_choice(cell: Cell, words: dict, warnings: list, what: str):
         return None
 
 
-_NUMBERING = re.compile(r"^\s*\(?\d{1,3}\s*[.)]\s*")
-
-
 def match_label(text: str, labels: dict) -> Optional[str]:
     """`normalize.match_label`, also for a numbered label ("1. Nama SOP")."""
-    key = norm.match_label(text, labels)
-    if key:
-        return key
-    # Only a numbered text can match once its number is taken off (most cells are not labels).
-    numbered = _NUMBERING.match(text or "")
-    return norm.match_label(text[numbered.end():], labels) if numbered else None
+    return norm.match_label(text, labels, numbered=True)
 
 
 def labelled(block: Block, labels: dict) -> list:
