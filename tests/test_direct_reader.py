@@ -114,6 +114,7 @@ def test_what_the_direct_reader_does_not_know_goes_to_openpyxl_with_a_log_line(t
     wb = openpyxl.Workbook()
     wb.active["A1"] = "gabung"
     wb.active.merge_cells("A1:B2")
+    wb.active["C3"] = "=1+1"  # openpyxl stores the formula, never its result
     wb.save(built)
     path = tmp_path / "rujukan mutlak.xlsx"
     with zipfile.ZipFile(built) as zin, zipfile.ZipFile(path, "w") as zout:
@@ -124,9 +125,11 @@ def test_what_the_direct_reader_does_not_know_goes_to_openpyxl_with_a_log_line(t
             zout.writestr(item, data)
     with caplog.at_level(logging.INFO, logger="sopdoc.reading.parsing"):
         document = parsing.open_document(path, path.name, sniff.Limits())
-    assert document.workbook is not None and document.sheets is None
+    assert document.workbook is not None
     assert "rujukan mutlak.xlsx: dibaca dengan openpyxl" in caplog.text
-    assert sheets.grids(document)[0].cells == {(1, 1): "gabung"}
+    [grid] = sheets.grids(document)
+    assert grid.cells == {(1, 1): "gabung"}
+    assert grid.formulas_without_value == {(3, 3)}  # seen though openpyxl loads values only
 
 
 def test_the_direct_reader_is_the_default(tmp_path):

@@ -3,8 +3,6 @@ folders, a TOML slip in sopdoc.toml, the letters comment in sopdoc.toml."""
 import shutil
 import stat
 
-import pytest
-
 from sopdoc.workspace import CONFIG_NAME, init_workspace, open_workspace
 
 
@@ -84,8 +82,9 @@ def test_outputs_get_the_permissions_of_the_umask(tmp_path, run):
         assert stat.S_IMODE(path.stat().st_mode) == 0o644, path
 
 
-@pytest.mark.one_reader  # openpyxl, the fallback reader, loads values only: it cannot tell such a cell from a blank
 def test_a_formula_title_without_a_stored_value_is_its_own_warning(tmp_path, run):
+    """Read by both readers (the conftest differential check): openpyxl loads values only, so for
+    the fallback the formula cells are found in the sheet's XML apart."""
     import json
 
     import openpyxl
@@ -105,3 +104,9 @@ def test_a_formula_title_without_a_stored_value_is_its_own_warning(tmp_path, run
     assert formula["where"] == f"Evaluasi SOP!{title.coordinate}"
     assert "Nama SOP" in formula["message"] and "simpan ulang" in formula["message"]
     assert not any(w["code"] == "judul_kosong" for w in warnings)
+
+    from sopdoc.reading import parsing
+
+    office = parsing.read_file(path, region_key="banten", reader="office")
+    assert [(w.code, w.where) for w in office.form.warnings if w.code == "rumus_tanpa_nilai"] == [
+        ("rumus_tanpa_nilai", formula["where"])]

@@ -40,8 +40,8 @@ class Sheet:
     hidden_cols: frozenset
     merges: list
     # cells holding a formula whose result the file never stored (saved by a program that does not
-    # calculate): empty to every reader, but not left blank by the agency. Only the direct reader
-    # sees them; openpyxl, the fallback, loads values alone
+    # calculate): empty to every reader, but not left blank by the agency. openpyxl loads values
+    # alone: for a workbook it read, they are found in the sheet's XML apart
     formulas_without_value: frozenset = frozenset()
 
 
@@ -52,7 +52,7 @@ class SourceDocument:
     Parsers read it through `sopdoc.formkit.sheets.grids` (kind "xlsx") and `sopdoc.formkit.worddoc.blocks` (kind
     "docx"). Underneath, a file read directly has `sheets` (a `Sheet` per worksheet) or `body`
     (the lxml `w:body` element); one the office libraries read has `workbook` (openpyxl, values not
-    formulas) or `docx` (a python-docx Document).
+    formulas, with its `sheets` made from it) or `docx` (a python-docx Document).
     """
 
     name: str

@@ -111,8 +111,9 @@ def grids(document) -> list:
     return document.grid_cache
 
 
-def sheet_of_worksheet(worksheet) -> Sheet:
-    """The `Sheet` facts of an openpyxl worksheet (a workbook openpyxl read, or one a test built)."""
+def sheet_of_worksheet(worksheet, formulas: frozenset = frozenset()) -> Sheet:
+    """The `Sheet` facts of an openpyxl worksheet (a workbook openpyxl read, or one a test built);
+    `formulas`: its cells that hold a formula, which openpyxl's values alone do not show."""
     cells, fonts = {}, {}
     # openpyxl keeps a worksheet's stored cells in `_cells`; iterating the public
     # iter_rows() would create every cell of the declared rectangle.
@@ -131,6 +132,7 @@ def sheet_of_worksheet(worksheet) -> Sheet:
         hidden_rows=frozenset(r for r, d in worksheet.row_dimensions.items() if d.hidden),
         hidden_cols=frozenset(_hidden_columns(worksheet)),
         merges=[(m.min_row, m.min_col, m.max_row, m.max_col) for m in worksheet.merged_cells.ranges],
+        formulas_without_value=frozenset(key for key in formulas if key not in cells),
     )
 
 

@@ -18,6 +18,7 @@ from sopdoc.reading.tempdirs import temporary_folder
 from sopdoc.rules import deadlines
 from sopdoc import plugins
 from sopdoc.formkit.document import ParserInfo, SourceDocument
+from sopdoc.formkit.sheets import sheet_of_worksheet
 from sopdoc.errors import Refusal
 from sopdoc.model import ParsedForm
 from sopdoc.stamp import StampReading, stamp_of
@@ -107,7 +108,9 @@ def _read(path: Path, name: str, kind: str, reader: str, package: Optional[zipfi
 
                 with open(path, "rb") as f:  # a file object: openpyxl would refuse odd name endings
                     workbook = openpyxl.load_workbook(f, data_only=True, keep_links=False)
-                return SourceDocument(name=name, kind=kind, workbook=workbook)
+                formulas = xlsx_reader.formulas_without_value(package) if package is not None else {}
+                sheets = [sheet_of_worksheet(ws, formulas.get(ws.title, frozenset())) for ws in workbook.worksheets]
+                return SourceDocument(name=name, kind=kind, workbook=workbook, sheets=sheets)
             import docx
 
             with open(path, "rb") as f:

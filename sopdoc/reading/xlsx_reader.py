@@ -68,6 +68,41 @@ def read_sheets(zf: zipfile.ZipFile) -> list:
     return sheets
 
 
+def formulas_without_value(zf: zipfile.ZipFile) -> dict:
+    """{sheet title: (row, column) of each cell holding a formula whose result the file does not
+    store}, for a workbook openpyxl read: it loads values only, so such a cell looks empty to it.
+    Read leniently, from the parts alone; a workbook it cannot follow gives {} (those cells are
+    then called empty, the warning less precise, nothing guessed)."""
+    try:
+        overrides, _ = content_types(zf)
+        workbook_part = next(p for t in _WORKBOOK_TYPES if (p := override_part(overrides, t)))
+        rels = relationships(zf, workbook_part)
+        found = {}
+        for el in _children(parse(zf, workbook_part), S + "sheets", S + "sheet"):
+            kind, target = rels.get(el.get(R + "id"), (None, None))
+            if target is not None and "chartsheet" not in (kind or ""):
+                found[el.get("name")] = _formula_cells_without_value(parse(zf, target))
+        return found
+    except Exception:  # whatever this cannot follow, openpyxl has read the values already
+        return {}
+
+
+def _formula_cells_without_value(root) -> frozenset:
+    found = set()
+    row_number = 0
+    for row in _children(root, _SHEET_DATA, _ROW):
+        r = row.get("r")
+        row_number = int(r) if r is not None else row_number + 1
+        col_number = 0
+        for c in row.iterchildren(_C):
+            ref = c.get("r")
+            key = _cell_at(ref) if ref is not None else (row_number, col_number + 1)
+            col_number = key[1]
+            if c.find(_F) is not None and not c.findtext(_V) and c.find(_IS) is None:
+                found.add(key)
+    return frozenset(found)
+
+
 def _children(parent, *path: str) -> list:
     """The elements at `path` under `parent`, one tag per level."""
     found = [parent]
