@@ -383,3 +383,35 @@ def test_recap_renders_in_libreoffice(recap, tmp_path):
         for words in ("REKAP EVALUASI PELAKSANAAN", "Satuan Polisi Pamong Praja", "=1+1", "@SUM(A1:A2)",
                       "Memenuhi seluruh 7 kriteria", "nip_tidak_valid"):
             assert words in text, words
+
+
+def test_rows_written_as_xml_read_back_as_the_cells_openpyxl_writes(tmp_path):
+    """The Rekap SOP rows go in as XML text (xlsx_rows): the same values, styles and heights as
+    the cells openpyxl writes, and agency text stays text whatever it starts with."""
+    from openpyxl.styles import Alignment, Border, Side
+
+    from sopdoc.outputs.recap import Cells
+    from sopdoc.outputs.xlsx_rows import TableRows, save_with_rows
+
+    values = ['=HYPERLINK("x")', "#N/A", "@SUM(A1:A2)", "  spasi di depan", "a & <b> \"c\"", "bel\x07", "", None,
+              7, 2.5, True]
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("Uji")
+    cells = Cells(ws)
+    thin = Side(style="thin", color="808080")
+    cells.style("box", border=Border(left=thin, right=thin, top=thin, bottom=thin),
+                alignment=Alignment(wrap_text=True, vertical="top"))
+    ws.row_dimensions[1].height = 33
+    ws.append([cells.text(v, "box") if not isinstance(v, (int, float)) else cells(v, "box") for v in values])
+    box = cells.style_id("box")
+    path = tmp_path / "uji.xlsx"
+    save_with_rows(wb, path, [TableRows(ws, 2, lambda: iter([([(v, box) for v in values], 33)]))])
+
+    sheet = openpyxl.load_workbook(path)["Uji"]
+    by_openpyxl, as_xml = sheet[1], sheet[2]
+    assert [c.value for c in as_xml] == [c.value for c in by_openpyxl]
+    assert as_xml[0].value == '=HYPERLINK("x")' and as_xml[5].value == "bel"
+    assert all(c.data_type in ("s", "n", "b") for c in as_xml)  # never a formula or an error value
+    assert {c.style_id for c in as_xml} == {c.style_id for c in by_openpyxl} == {box}  # the one bordered style
+    assert as_xml[0].border.left.style == "thin" and as_xml[0].alignment.wrap_text
+    assert sheet.row_dimensions[2].height == sheet.row_dimensions[1].height == 33

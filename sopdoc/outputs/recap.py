@@ -8,7 +8,8 @@ the numbers the recap and the laporan letter share; `write_table` writes a plain
 (the xlsx export).
 
 Workbooks are written with openpyxl in write-only mode: rows stream to disk, so memory stays flat
-in the number of SOPs. No text ever becomes a formula: see `Cells`.
+in the number of SOPs. The Rekap SOP table, whose rows grow with the season, goes in as XML text
+(`xlsx_rows`). No text ever becomes a formula: see `Cells` and `xlsx_rows`.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Iterator, Optional
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell, WriteOnlyCell
@@ -35,6 +36,7 @@ from sopdoc.rules import deadlines
 from sopdoc.errors import SopdocError
 from sopdoc.files import replacing
 from sopdoc.outputs.safe_text import set_text_cell
+from sopdoc.outputs.xlsx_rows import TableRows, save_with_rows
 from sopdoc.rules.indonesian import moment_text
 from sopdoc.vocabulary import (
     CRITERIA,
@@ -205,6 +207,10 @@ class Cells:
             probe.number_format = number_format
         self._styles[name] = probe._style
 
+    def style_id(self, name: str) -> int:
+        """The workbook's id of style `name`, for rows written as XML (`xlsx_rows`)."""
+        return Cell(self.ws, row=1, column=1, style_array=self._styles[name]).style_id
+
     def __call__(self, value, style: Optional[str] = None):
         if isinstance(value, str):
             value = clean_text(value)
@@ -370,6 +376,13 @@ class Sheet:
         if height:  # written with its row already: memory stays flat in the number of rows
             del self.ws.row_dimensions[self.row]
         return self.row
+
+    def reserve(self, rows: int) -> int:
+        """Leave the next `rows` rows to `xlsx_rows` (nothing may be appended after them); returns
+        the first."""
+        first = self.row + 1
+        self.row += rows
+        return first
 
     def wrapped_height(self, texts: dict) -> Optional[float]:
         """The height a row needs for `texts` ({column index from 1: text}) wrapped in their columns."""
@@ -573,38 +586,48 @@ def _sop_widths(sources: list) -> list:
             else max(14.0, column_width(h, ["Tidak"])) for h in _SOP_HEAD]
 
 
-def _sop_sheet(wb, status: PeriodStatus) -> None:
+def _sop_sheet(wb, status: PeriodStatus) -> Optional[TableRows]:
+    """The Rekap SOP sheet: its SOP rows are returned, to go in as XML when the workbook is saved."""
     sources = _sop_sources(status)
     sheet = Sheet(wb, "Rekap SOP", _sop_widths(sources), status,
                   "REKAP SOP PER PERANGKAT DAERAH (VERSI TERAKHIR)", title_cols="A:C")
-    c = sheet.cells
     sheet.header(_SOP_HEAD)
+    count = sum(len(document["sops"]) for *_, document in sources)
+    if count == 0:
+        sheet.filter_to(sheet.row)
+        sheet.append([None, None, sheet.cells("Belum ada SOP yang diterima pada periode ini.", "note")])
+        return None
+    first = sheet.reserve(count)
+    sheet.filter_to(sheet.row)
+    ids = {name: sheet.cells.style_id(name) for name in ("no", "num", "text", "wrap", "textterlambat")}
+    return TableRows(sheet.ws, first, lambda: _sop_rows(sources, sheet, ids))
+
+
+def _sop_rows(sources: list, sheet: Sheet, ids: dict) -> Iterator[tuple[list, Optional[float]]]:
+    no, num, text, wrap = ids["no"], ids["num"], ids["text"], ids["wrap"]
     n = 0
     for code, name, state, document in sources:
         version, file_name = document["source"]["version"], document["source"]["file"]
-        state_label = STATUS_LABELS.get(state)
+        state_cell = (STATUS_LABELS.get(state), ids["textterlambat"] if state == "terlambat" else text)
         absent = absent_fields(document)
-        late = "terlambat" if state == "terlambat" else ""
         for sop in document["sops"]:
             n += 1
             criteria = sop.get("criteria") or {}
             texts = {3: name, 7: sop.get("number"), 8: sop.get("title"), 19: sop.get("notes"), 20: file_name}
-            # fresh cells every row: openpyxl's append may assign the next value into a passed cell
-            sheet.append(
-                [c(n, "no"), c.text(code, "text"), c.text(name, "wrap"), c(state_label, "text" + late),
-                 c(version, "num"), c(sop["row"], "num"), c.text(sop.get("number"), "wrap"),
-                 c.text(sop.get("title"), "wrap")]
-                + [c(_yes_no(criteria.get(key)), "text") for key in CRITERIA]
-                + [c(_MEETS_ALL_LABELS[meets_all(sop)], "text"),
-                   c(ABSENT if "implementation" in absent else IMPLEMENTATION_LABELS.get(sop.get("implementation")),
-                     "text"),
-                   c(ABSENT if "follow_up" in absent else FOLLOW_UP_LABELS.get(sop.get("follow_up")), "text"),
-                   c.text(sop.get("notes"), "wrap"), c.text(file_name, "wrap")],
-                sheet.wrapped_height(texts),
-            )
-    sheet.filter_to(sheet.row)
-    if n == 0:
-        sheet.append([None, None, c("Belum ada SOP yang diterima pada periode ini.", "note")])
+            cells = [(n, no), (code, text), (name, wrap), state_cell, (version, num), (sop["row"], num),
+                     (_as_text(sop.get("number")), wrap), (_as_text(sop.get("title")), wrap)]
+            cells += [(_yes_no(criteria.get(key)), text) for key in CRITERIA]
+            cells += [(_MEETS_ALL_LABELS[meets_all(sop)], text),
+                      (ABSENT if "implementation" in absent else IMPLEMENTATION_LABELS.get(sop.get("implementation")),
+                       text),
+                      (ABSENT if "follow_up" in absent else FOLLOW_UP_LABELS.get(sop.get("follow_up")), text),
+                      (_as_text(sop.get("notes")), wrap), (file_name, wrap)]
+            yield cells, sheet.wrapped_height(texts)
+
+
+def _as_text(value) -> Optional[str]:
+    """Agency text for a text cell, whatever type the form gave it (None: an empty cell)."""
+    return None if value is None else str(value)
 
 
 _UNREADABLE = "tak terbaca"
@@ -770,10 +793,10 @@ def write_recap(status: PeriodStatus, path, store: Optional[Store] = None) -> Pa
     summary = summarize(status)
     wb = Workbook(write_only=True)
     _summary_sheet(wb, status, summary)
-    _sop_sheet(wb, status)
+    sop_rows = _sop_sheet(wb, status)
     _criteria_sheet(wb, status, summary)
     _warning_sheet(wb, status, _period_refusals(store, status))
-    return _save(wb, Path(path))
+    return _save(wb, Path(path), [sop_rows] if sop_rows else [])
 
 
 def write_table(rows: Iterable[dict], path, title: str = "Data") -> Path:
@@ -796,11 +819,11 @@ def write_table(rows: Iterable[dict], path, title: str = "Data") -> Path:
     return _save(wb, Path(path))
 
 
-def _save(wb: Workbook, path: Path) -> Path:
+def _save(wb: Workbook, path: Path, tables: Iterable[TableRows] = ()) -> Path:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with replacing(path, shared=True) as tmp:  # the watcher and the portal may refresh at once
-            wb.save(tmp)
+            save_with_rows(wb, tmp, tables)
     except OSError as e:
         raise RecapError(
             f"{path.name} tidak dapat ditulis ({e.strerror or e}); bila sedang dibuka di Excel, tutup lalu "
