@@ -17,6 +17,7 @@ from webportal import agency_links, client, upload
 
 STAFF, PASSWORD = "rina", "kata-sandi-uji-1"
 PERIOD = "banten-2025-tahap-2"
+FORM = "application/x-www-form-urlencoded"
 HEALTH = "36.09"  # Dinas Kesehatan
 BIRO = ("36.01", "Biro Pemerintahan dan Kesejahteraan Rakyat")
 ENGLISH = ("Bad Request", "Missing", "boundary", "Traceback", "Too many", "Not Found", "Method Not Allowed",
@@ -219,26 +220,37 @@ def _indonesian(response, status: int, *phrases):
 
 
 def test_malformed_form_posts_get_indonesian_refusals(banten_ws, http):
-    multipart = "multipart/form-data; boundary=zz"
-    _indonesian(http.post("/masuk", content=b"x", headers={"Content-Type": "multipart/form-data"}), 400,
-                "Isi kiriman tidak dapat dibaca")
-    _indonesian(http.post("/masuk", content=b"--zz\r\ngarbage\r\n\r\n", headers={"Content-Type": multipart}), 400)
-    _indonesian(http.post("/masuk", content=b"{}", headers={"Content-Type": "application/json"}), 415,
-                "bukan isian formulir")
+    not_a_form = "bukan isian formulir"
+    _indonesian(http.post("/masuk", content=b"x", headers={"Content-Type": "multipart/form-data"}), 415, not_a_form)
+    _indonesian(http.post("/masuk", content=b"--zz\r\ngarbage\r\n\r\n",
+                          headers={"Content-Type": "multipart/form-data; boundary=zz"}), 415, not_a_form)
+    _indonesian(http.post("/masuk", content=b"{}", headers={"Content-Type": "application/json"}), 415, not_a_form)
+    _indonesian(http.post("/masuk", content=b"nama=\xff\xfe", headers={"Content-Type": FORM}), 400,
+                "tidak dapat dibaca")
     log_in(http)
     csrf = csrf_of(http.get("/peringatan").text)
     _indonesian(http.post("/alias", data={"csrf": csrf, "nama": "x" * 70_000, "kode": HEALTH}), 413,
                 "terlalu panjang")
-    _indonesian(http.post("/alias", data={"csrf": csrf}, files={"f": ("a.txt", b"1")}), 400)  # no files here
+    chunked = (part for part in [f"csrf={csrf}&nama=".encode()] + [b"x" * 8192] * 10)  # no Content-Length
+    _indonesian(http.post("/alias", content=chunked, headers={"Content-Type": FORM}), 413, "terlalu panjang")
+    _indonesian(http.post("/alias", data={f"f{i}": "1" for i in range(50)}), 400, "tidak dapat dibaca")
+    _indonesian(http.post("/alias", data={"csrf": csrf}, files={"f": ("a.txt", b"1")}), 415, not_a_form)
     _indonesian(http.post("/alias", data={"csrf": csrf}), 400, "Nama alias kosong")
     _indonesian(http.post("/alias", data={"nama": "x", "kode": HEALTH}), 403, "Formulir kedaluwarsa")
     _indonesian(http.post("/surat", data={"csrf": csrf}), 400, "Jenis surat")
     _indonesian(http.put("/masuk"), 405, "tidak menerima cara permintaan")
     _indonesian(http.get("/berkas/bukan-angka"), 404, "Halaman tidak ditemukan")
-    as_json = http.post("/alias", content=b"x", headers={"Content-Type": "multipart/form-data",
-                                                         "Accept": "application/json"})
-    assert as_json.status_code == 400
-    assert as_json.json()["code"] == "bad_request" and "tidak dapat dibaca" in as_json.json()["message"]
+    as_json = http.post("/alias", content=b"x", headers={"Content-Type": "text/plain", "Accept": "application/json"})
+    assert as_json.status_code == 415
+    assert as_json.json()["code"] == "unsupported_media_type" and not_a_form in as_json.json()["message"]
+
+
+def test_a_form_sent_in_chunks_is_read(banten_ws, http):
+    token = csrf_of(http.get("/masuk").text)
+    body = f"csrf={token}&nama={STAFF}&sandi={PASSWORD}".encode()
+    chunked = (body[i:i + 7] for i in range(0, len(body), 7))  # no Content-Length: as an HTTP/2 proxy may send
+    response = http.post("/masuk", content=chunked, headers={"Content-Type": FORM}, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/"
 
 
 def test_malformed_uploads_get_indonesian_refusals(banten_ws, http):

@@ -14,7 +14,7 @@ import os
 import tempfile
 from pathlib import Path
 from typing import Optional
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
@@ -37,7 +37,7 @@ from sopdoc.web.security import check_csrf, check_same_origin, csrf_token
 POLL_SECONDS = 5
 # A staff form is a few short fields: anything longer is refused before it is read.
 FORM_LIMIT = 64 * 1024
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+FORM_FIELDS = 20
 RECEIPTS_PER_PAGE = 50
 
 
@@ -92,18 +92,26 @@ def _staff(request: Request) -> str:
     return user
 
 
-async def _small_form(request: Request):
-    """The form of a POST, refused (in Indonesian) unless it is a form, and a small one."""
+async def _small_form(request: Request) -> dict:
+    """The fields of a POSTed form, urlencoded as every staff page sends it, read up to FORM_LIMIT
+    bytes (however the body is sent); refused in Indonesian when it is not such a form."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type not in FORM_TYPES:
+    if content_type != "application/x-www-form-urlencoded":
         raise RequestRefused(415, "Kiriman ini bukan isian formulir. Muat ulang halaman lalu kirim lagi "
                                   "dari formulirnya.")
-    length = request.headers.get("content-length", "")
-    if not length.isdigit():
-        raise RequestRefused(411, "Panjang kiriman tidak disebutkan. Kirim lagi dari formulir di halaman ini.")
-    if int(length) > FORM_LIMIT:
-        raise RequestRefused(413, "Isian formulir terlalu panjang.")
-    return await request.form(max_files=0, max_fields=20)
+    too_long = RequestRefused(413, "Isian formulir terlalu panjang.")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > FORM_LIMIT:
+        raise too_long
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > FORM_LIMIT:
+            raise too_long
+    try:
+        return dict(parse_qsl(body.decode("ascii"), keep_blank_values=True, max_num_fields=FORM_FIELDS))
+    except ValueError:  # not ASCII (no browser sends that), or too many fields
+        raise RequestRefused(400, "Isian formulir tidak dapat dibaca. Muat ulang halaman lalu kirim lagi.") from None
 
 
 async def _checked_form(request: Request):
