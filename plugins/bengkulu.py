@@ -82,8 +82,9 @@ def _read_layout(document) -> _Layout:
 
 
 def _continues(block, section: _Section) -> bool:
-    """A headerless table right after a criteria table with as many columns: the same table,
-    split by a page break or an accidental blank line."""
+    """A headerless table after a criteria table with as many columns: the same table, split by a
+    page break. `worddoc` joins the parts when only blank paragraphs lie between; this joins
+    them across text too ("(lanjutan)")."""
     if not isinstance(block, worddoc.Table) or not section.tables or not block.rows:
         return False
     previous, _ = section.tables[-1]

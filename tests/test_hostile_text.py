@@ -37,7 +37,7 @@ def readers(register):
         "position": fields._looks_like_position,
         "word code": worddoc._CODE.match,
         "label numbering": normalize._NUMBERING.match,
-        "word row number": worddoc._ROW_NUMBER.fullmatch,
+        "row number": normalize._ROW_NUMBER.fullmatch,
     }
 
 

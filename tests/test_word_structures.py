@@ -66,6 +66,14 @@ def test_bengkulu_criteria_table_split_in_two_is_one_table(tmp_path, repeat):
     assert form.warnings == []
 
 
+def test_bengkulu_criteria_table_split_by_a_line_of_text_is_one_table(tmp_path):
+    # the shared join (worddoc) only looks across blank paragraphs; Bengkulu's own joins a
+    # headerless criteria table to its SOP's table across text too
+    form = read(bengkulu(tmp_path, we.split_table(1, 4, 0), we.note_after_table(1, "(lanjutan)")), "bengkulu")
+    assert_bengkulu(form)
+    assert form.warnings == []
+
+
 def test_split_table_whose_numbers_do_not_go_on_is_a_warning(tmp_path):
     def renumber(doc):
         doc.tables[2].rows[1].cells[0].paragraphs[0].runs[0].text = "7"

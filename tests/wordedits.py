@@ -57,6 +57,14 @@ def split_table(index: int, at_row: int, repeat_header_rows: int):
     return change
 
 
+def note_after_table(index: int, text: str):
+    """`text` typed into the paragraph right after table `index` (0-based), such as "(lanjutan)"."""
+    def change(doc):
+        gap = doc.tables[index]._tbl.getnext()
+        gap.append(parse_xml(f"<w:r {NS}><w:t>{_esc(text)}</w:t></w:r>"))
+    return change
+
+
 def _runs_with_text(doc, text):
     body = doc.element.body
     return [r for r in body.iter(qn("w:r")) if "".join(t.text or "" for t in r.iter(qn("w:t"))) == text]

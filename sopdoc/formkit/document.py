@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 
 @dataclass(frozen=True)
@@ -61,4 +61,16 @@ class SourceDocument:
     docx: Any = None
     sheets: Optional[list] = None
     body: Any = None
-    grid_cache: Optional[list] = field(default=None, repr=False)  # what `sheets.grids` built once
+    memo: dict = field(default_factory=dict, repr=False, compare=False)  # see `built_once`
+
+
+def built_once(memo: dict, key, build: Callable[[], Any]):
+    """`build()` the first time `key` is asked of `memo`, the same result ever after.
+
+    `memo` is the dict an object keeps of what was built from it (`SourceDocument.memo`, a
+    grid's, a table's): every parser asked to recognise and then parse a file shares one
+    result, and it goes when the object goes. Results are shared: read them, never change them.
+    """
+    if key not in memo:
+        memo[key] = build()
+    return memo[key]

@@ -550,3 +550,44 @@ HEADER_LABELS = {
     "criteria_group": ("Kriteria Evaluasi", "Kriteria", "Kriteria Penilaian"),
     "score": ("Nilai", "Skor", "Jumlah Nilai"),
 }
+
+
+def header_columns(cells, labels: dict = HEADER_LABELS, numbered: bool = False) -> dict:
+    """{name: column} of the header labels among one row's (column, text) cells (`match_label`
+    with `numbered`). Where two columns carry labels of one name ("Catatan" and an inserted
+    "Keterangan"), the label listed first in `labels` wins."""
+    found: dict = {}
+    for col, text in cells:
+        name = match_label(text, labels, numbered)
+        if name is None:
+            continue
+        rank = _label_rank(labels[name], text)
+        if name not in found or rank < found[name][0]:
+            found[name] = (rank, col)
+    return {name: col for name, (_, col) in found.items()}
+
+
+def _label_rank(synonyms: tuple, text: str) -> int:
+    """Where `text` stands among a name's labels (after all of them when it matched numbered)."""
+    keys = [label_key(label) for label in synonyms]
+    key = label_key(text)
+    return keys.index(key) if key in keys else len(keys)
+
+
+def yes_no_column(value) -> Optional[str]:
+    """"y" for the header of a Ya column ("Ya", "Y"), "t" for a Tidak one ("Tidak", "T"), else None."""
+    word = label_key(value) if isinstance(value, str) else ""
+    return word[0] if word in ("ya", "tidak", "y", "t") else None
+
+
+_ROW_NUMBER = re.compile(r"\(?(\d{1,4})[.)]?")
+
+
+def row_number(value) -> Optional[int]:
+    """The "No" of a row (3, "3", "3.", "(3)"), None when it is not a plain number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return int(value) if float(value).is_integer() else None
+    m = _ROW_NUMBER.fullmatch(clean_text(value) or "")
+    return int(m[1]) if m else None

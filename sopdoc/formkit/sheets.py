@@ -6,14 +6,13 @@ so a hostile file that declares a cell at XFD1048576 costs one cell, not the who
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, replace
 from typing import Callable, Iterator, Optional
 
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from sopdoc.formkit import normalize as norm
-from sopdoc.formkit.document import Recognition, Sheet
+from sopdoc.formkit.document import Recognition, Sheet, built_once
 # What Excel and Word parsers share lives in sopdoc.formkit.fields.
 from sopdoc.formkit.fields import (
     Field,
@@ -26,9 +25,6 @@ from sopdoc.formkit.fields import (
 )
 from sopdoc.model import Warning
 from sopdoc.vocabulary import FOLLOW_UP_WORDS, IMPLEMENTATION_WORDS
-
-
-_UNSET = object()
 
 
 class Grid:
@@ -56,11 +52,7 @@ class Grid:
             else:
                 self.cells[key] = value
         self.merges = {(r1, c1): (r2, c2) for r1, c1, r2, c2 in sheet.merges[:_MAX_MERGES]}
-        self._by_rows = None
-        self._header = _UNSET
-        self._fields: dict = {}
-        self._merged_down = None
-        self._tables: dict = {}  # header row -> TableRows
+        self.memo: dict = {}  # what was built from the grid (`built_once`)
 
     def value(self, row: int, col: int):
         return self.cells.get((row, col))
@@ -79,13 +71,14 @@ class Grid:
 
     def merged_from_above(self, row: int, col: int) -> bool:
         """Is (row, col) covered by a merged range that starts on a row above it?"""
-        if self._merged_down is None:
-            covered = set()
-            for (r1, c1), (r2, c2) in self.merges.items():
-                if r2 > r1 and (r2 - r1) * (c2 - c1 + 1) <= _MAX_MERGED_CELLS:
-                    covered.update((r, c) for r in range(r1 + 1, r2 + 1) for c in range(c1, c2 + 1))
-            self._merged_down = covered
-        return (row, col) in self._merged_down
+        return (row, col) in built_once(self.memo, "merged down", self._merged_down)
+
+    def _merged_down(self) -> set:
+        covered = set()
+        for (r1, c1), (r2, c2) in self.merges.items():
+            if r2 > r1 and (r2 - r1) * (c2 - c1 + 1) <= _MAX_MERGED_CELLS:
+                covered.update((r, c) for r in range(r1 + 1, r2 + 1) for c in range(c1, c2 + 1))
+        return covered
 
     def find(self, predicate: Callable[[str], bool]) -> Iterator[tuple]:
         """(row, col) of every text cell whose `label_key` satisfies `predicate`, in reading order."""
@@ -103,12 +96,14 @@ _MAX_MERGED_CELLS = 2000
 def grids(document) -> list:
     """A `Grid` per visible worksheet of `document` (a SourceDocument), built once and shared by
     every parser. A hidden or very hidden sheet (a stale copy, a helper list) is not part of the form."""
-    if document.grid_cache is None:
-        sheets = document.sheets
-        if sheets is None:
-            sheets = [sheet_of_worksheet(ws) for ws in document.workbook.worksheets] if document.workbook else []
-        document.grid_cache = [grid for grid in (Grid(sheet) for sheet in sheets) if grid.visible]
-    return document.grid_cache
+    return built_once(document.memo, "grids", lambda: _visible_grids(document))
+
+
+def _visible_grids(document) -> list:
+    sheets = document.sheets
+    if sheets is None:
+        sheets = [sheet_of_worksheet(ws) for ws in document.workbook.worksheets] if document.workbook else []
+    return [grid for grid in (Grid(sheet) for sheet in sheets) if grid.visible]
 
 
 def sheet_of_worksheet(worksheet, formulas: frozenset = frozenset()) -> Sheet:
@@ -146,12 +141,14 @@ def _hidden_columns(worksheet) -> Iterator[int]:
 
 def by_rows(grid: Grid) -> dict:
     """{row: [(col, value), ...]} for the whole grid, built once per grid and shared."""
-    if grid._by_rows is None:
-        rows: dict = {}
-        for (r, c), v in sorted(grid.cells.items()):
-            rows.setdefault(r, []).append((c, v))
-        grid._by_rows = rows
-    return grid._by_rows
+    return built_once(grid.memo, "rows", lambda: _rows_of(grid.cells))
+
+
+def _rows_of(cells: dict) -> dict:
+    rows: dict = {}
+    for (r, c), v in sorted(cells.items()):
+        rows.setdefault(r, []).append((c, v))
+    return rows
 
 
 def find_fields(grid: Grid, labels: dict, max_row: Optional[int] = None) -> dict:
@@ -160,10 +157,10 @@ def find_fields(grid: Grid, labels: dict, max_row: Optional[int] = None) -> dict
     The value is what follows a colon in the label's own cell ("Unit Kerja : Dinas Kesehatan"),
     else the next non-empty cell to the right that is not a lone colon.
     """
-    key = (id(labels), max_row)
-    if key not in grid._fields:
-        grid._fields[key] = (labels, _find_fields(grid, labels, max_row))
-    return dict(grid._fields[key][1])
+    # `labels` is kept with its result: the id of a table gone could be another's
+    _, fields = built_once(grid.memo, ("fields", id(labels), max_row),
+                           lambda: (labels, _find_fields(grid, labels, max_row)))
+    return dict(fields)
 
 
 def _find_fields(grid: Grid, labels: dict, max_row: Optional[int]) -> dict:
@@ -233,14 +230,12 @@ def find_header(grid: Grid) -> Optional[Header]:
     A second header row directly below (criteria labels under "Kriteria Evaluasi", or Ya | Tidak
     under each criterion) is read too. Found once per grid; callers must not modify the result.
     """
-    if grid._header is _UNSET:
-        grid._header = _find_header(grid, by_rows(grid))
-    return grid._header
+    return built_once(grid.memo, "header", lambda: _find_header(grid, by_rows(grid)))
 
 
 def _find_header(grid: Grid, rows: dict) -> Optional[Header]:
     for r in sorted(rows):
-        columns = header_columns(rows[r])
+        columns = norm.header_columns(rows[r])
         if "title" not in columns:
             continue
         criteria = _criteria_in(rows[r])
@@ -253,7 +248,7 @@ def _find_header(grid: Grid, rows: dict) -> Optional[Header]:
             if any(grid.text(below, columns[name]) for name in ("title", "number") if name in columns):
                 break
             sub = _criteria_in(cells)
-            marks = {c: word[0] for c, v in cells if (word := _yes_no_word(v))}
+            marks = {c: kind for c, v in cells if (kind := norm.yes_no_column(v))}
             if len(sub) < 2 and len(marks) < 2:
                 break
             criteria.update(sub)
@@ -265,26 +260,6 @@ def _find_header(grid: Grid, rows: dict) -> Optional[Header]:
     return None
 
 
-def header_columns(cells: list) -> dict:
-    """{name: column} of the header labels in one row. Where two columns carry labels of one
-    name ("Catatan" and an inserted "Keterangan"), the label listed first in HEADER_LABELS wins."""
-    found: dict = {}
-    for c, v in cells:
-        name = norm.match_label(v, norm.HEADER_LABELS) if isinstance(v, str) else None
-        if name is None:
-            continue
-        rank = _label_rank(name, v)
-        if name not in found or rank < found[name][0]:
-            found[name] = (rank, c)
-    return {name: c for name, (_, c) in found.items()}
-
-
-def _label_rank(name: str, text: str) -> int:
-    key = norm.label_key(text)
-    labels = [norm.label_key(label) for label in norm.HEADER_LABELS[name]]
-    return labels.index(key) if key in labels else len(labels)
-
-
 def _criteria_in(cells: list) -> dict:
     criteria: dict = {}
     for c, v in cells:
@@ -292,11 +267,6 @@ def _criteria_in(cells: list) -> dict:
         if key and key not in criteria:
             criteria[key] = c
     return criteria
-
-
-def _yes_no_word(value) -> Optional[str]:
-    word = norm.label_key(value) if isinstance(value, str) else ""
-    return word if word in ("ya", "tidak", "y", "t") else None
 
 
 def _paired(criteria: dict, yes_no_cols: dict) -> dict:
@@ -334,9 +304,7 @@ def table_rows(grid: Grid, header: Header) -> TableRows:
     is that record's title going on. The table ends at a total/notes row or the signature
     block. Hidden rows are not read: one that holds SOP-like content is a warning.
     """
-    if header.row not in grid._tables:
-        grid._tables[header.row] = _table_rows(grid, header)
-    return grid._tables[header.row]
+    return built_once(grid.memo, ("table", header.row), lambda: _table_rows(grid, header))
 
 
 def _table_rows(grid: Grid, header: Header) -> TableRows:
@@ -357,7 +325,7 @@ def _table_rows(grid: Grid, header: Header) -> TableRows:
         cells = rows[r]
         if is_column_numbering([v for _, v in cells]):
             continue
-        repeated = header_columns(cells)
+        repeated = norm.header_columns(cells)
         if "title" in repeated:
             if repeated.get("title") != title_col or any(
                     repeated.get(name, c) != c for name, c in cols.items() if name in repeated):
@@ -438,7 +406,7 @@ def _check_numbers(grid: Grid, records: list, no_col: Optional[int], warnings: l
     previous = None
     for record in records:
         value = grid.value(record.rows[0], no_col)
-        number = row_number_value(value)
+        number = norm.row_number(value)
         if number is None:
             previous = None
             continue
@@ -448,17 +416,6 @@ def _check_numbers(grid: Grid, records: list, no_col: Optional[int], warnings: l
                                     f"Nomor urut {what}: {previous} lalu {number}",
                                     grid.where(record.rows[0], no_col)))
         previous = number
-
-
-def row_number_value(value) -> Optional[int]:
-    """The "No" of a row (3, "3", "3.", "(3)"), None when it is not a plain number."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return int(value) if float(value).is_integer() else None
-    text = norm.clean_text(value) or ""
-    m = re.fullmatch(r"\(?(\d{1,4})[.)]?", text)
-    return int(m[1]) if m else None
 
 
 def lines_below(grid: Grid, after_row: int) -> list:
@@ -723,13 +680,13 @@ def _same_columns(a: Header, b: Header) -> bool:
 def _first_no(grid: Grid, header: Header) -> Optional[int]:
     records = table_rows(grid, header).records
     no_col = header.columns.get("no")
-    return row_number_value(grid.value(records[0].rows[0], no_col)) if records and no_col else None
+    return norm.row_number(grid.value(records[0].rows[0], no_col)) if records and no_col else None
 
 
 def _last_no(grid: Grid, header: Header) -> Optional[int]:
     records = table_rows(grid, header).records
     no_col = header.columns.get("no")
-    return row_number_value(grid.value(records[-1].rows[0], no_col)) if records and no_col else None
+    return norm.row_number(grid.value(records[-1].rows[0], no_col)) if records and no_col else None
 
 
 def _facts(sops: list) -> list:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Optional, Union
 
 from sopdoc.formkit import normalize as norm
-from sopdoc.formkit.document import Recognition, SourceDocument
+from sopdoc.formkit.document import Recognition, SourceDocument, built_once
 from sopdoc.formkit.fields import Field, mark_pair_answer, signature_block
 from sopdoc.model import Warning
 from sopdoc.vocabulary import CRITERIA_LABELS
@@ -78,6 +78,7 @@ class Table:
     index: int  # 1-based among the body's tables
     rows: list = field(default_factory=list)
     warnings: list = field(default_factory=list)  # what joining its parts found (`_join_split_tables`)
+    memo: dict = field(default_factory=dict, repr=False, compare=False)  # see `document.built_once`
 
     def where(self, row: int, col: Optional[int] = None, last_col: Optional[int] = None) -> str:
         """"tabel 2 baris 3 kolom 4" from 0-based row and grid columns ("kolom 3-4" for a range)."""
@@ -97,12 +98,11 @@ class Table:
     def distinct(self, row: int) -> list:
         """The cells that start in `row`, left to right: each spanning cell once, no
         continuations of a vertical merge."""
-        known = self.__dict__.setdefault("_distinct", {})  # parsers ask for the same rows often
-        cells = known.get(row)
-        if cells is None:
-            cells = self.rows[row] if 0 <= row < len(self.rows) else ()
-            cells = known[row] = tuple(c for i, c in enumerate(cells) if c.col == i and c.row == row)
-        return list(cells)
+        return list(built_once(self.memo, row, lambda: self._starting_in(row)))  # asked for often
+
+    def _starting_in(self, row: int) -> tuple:
+        cells = self.rows[row] if 0 <= row < len(self.rows) else ()
+        return tuple(c for i, c in enumerate(cells) if c.col == i and c.row == row)
 
 
 Block = Union[Paragraph, Table]
@@ -131,20 +131,11 @@ _TXBX, _FALLBACK = W + "txbxContent", MC + "Fallback"
 _DELETED, _HIDDEN = W + "del", W + "vanish"
 _NO_BREAK_HYPHEN, _SYM, _FLD_CHAR = W + "noBreakHyphen", W + "sym", W + "fldChar"
 
-_MEMO = "_worddoc_memo"
-
 
 def per_document(document, key: str, build):
-    """`build(document)` once per `SourceDocument`: the result is kept on the document itself, so
-    every parser asked to recognise and then parse it shares one result, and it goes when the
-    document goes. Results are shared: read them, never change them."""
-    memo = vars(document).get(_MEMO)
-    if memo is None:
-        memo = {}
-        setattr(document, _MEMO, memo)
-    if key not in memo:
-        memo[key] = build(document)
-    return memo[key]
+    """`build(document)` once per `SourceDocument` (`document.built_once` on its memo): every parser
+    asked to recognise and then parse it shares one result. Read it, never change it."""
+    return built_once(document.memo, key, lambda: build(document))
 
 
 def blocks(document) -> list:
@@ -758,19 +749,8 @@ def find_header(table: Table, need: tuple = ("title",), labels: dict = norm.HEAD
 
 
 def _header_columns(cells: list, labels: dict) -> dict:
-    """{name: grid column} of the header labels in one row; where two columns carry labels of
-    one name ("Catatan" and an inserted "Keterangan"), the label listed first in `labels` wins."""
-    found: dict = {}
-    for cell in cells:
-        name = match_label(cell.text, labels) if cell.text else None
-        if name is None:
-            continue
-        key = norm.label_key(cell.text)
-        ranks = [norm.label_key(label) for label in labels[name]]
-        rank = ranks.index(key) if key in ranks else len(ranks)
-        if name not in found or rank < found[name][0]:
-            found[name] = (rank, cell.col)
-    return {name: col for name, (_, col) in found.items()}
+    """`normalize.header_columns` of a row's cells, a numbered label ("1. Nama SOP") included."""
+    return norm.header_columns(((cell.col, cell.text) for cell in cells), labels, numbered=True)
 
 
 def _criteria_cells(cells: list) -> tuple:
@@ -785,12 +765,7 @@ def _criteria_cells(cells: list) -> tuple:
 
 
 def _yes_no_cells(cells: list) -> list:
-    marks = []
-    for cell in cells:
-        word = norm.label_key(cell.text)
-        if word in ("ya", "tidak", "y", "t"):
-            marks.append((cell.col, word[0]))
-    return marks
+    return [(cell.col, kind) for cell in cells if (kind := norm.yes_no_column(cell.text))]
 
 
 def _pair(criteria: dict, marks: list) -> dict:
@@ -877,13 +852,9 @@ def joined_text(table: Table, rows: list, col: Optional[int]) -> Optional[str]:
     return " ".join(texts) or None
 
 
-_ROW_NUMBER = re.compile(r"\(?(\d{1,4})[.)]?")
-
-
 def row_number(cell: Cell) -> Optional[int]:
-    """The "No" of a row ("3", "3.", "(3)"), None when it is not a plain number."""
-    m = _ROW_NUMBER.fullmatch(cell.text)
-    return int(m[1]) if m else None
+    """The "No" of a row ("3", "3.", "(3)"): `normalize.row_number` of the cell's text."""
+    return norm.row_number(cell.text)
 
 
 def recognition(parser: str, checks: dict) -> Recognition:
