@@ -558,7 +558,7 @@ def header_columns(cells, labels: dict = HEADER_LABELS, numbered: bool = False) 
     "Keterangan"), the label listed first in `labels` wins."""
     found: dict = {}
     for col, text in cells:
-        name = match_label(text, labels, numbered)
+        name = match_label(text, labels, numbered) if text else None  # a blank cell is no label
         if name is None:
             continue
         rank = _label_rank(labels[name], text)
