@@ -286,8 +286,10 @@ class Season:
         with self._reader() as store:
             return blanks.write_blanks(self.ws, store, period, outdir, tuple(agency_codes), self._now(now))
 
-    def letters(self) -> list:
-        """Every letter issued so far, oldest first (dicts). Read-only."""
+    def letters(self, *, store: Optional[Store] = None) -> list:
+        """Every letter issued so far, oldest first (dicts). Read-only; `store` as for `status`."""
+        if store is not None:
+            return letters.list_letters(store)
         with self._reader() as store:
             return letters.list_letters(store)
 

@@ -346,8 +346,9 @@ def outputs_page(request: Request) -> Response:
     _staff(request)
     portal = _portal(request)
     season = portal.season()
-    report = season.status(_period_id(request, season))
-    issued = season.letters()
+    with portal.reader() as store:
+        report = season.status(_period_id(request, season), store=store)
+        issued = season.letters(store=store)
     for letter in issued:
         letter["has_pdf"] = (portal.root / letter["path"]).with_suffix(".pdf").is_file()
     return _page(request, "outputs.html", {"report": report, "letters": list(reversed(issued)),
