@@ -97,3 +97,8 @@ FOLLOW_UP_WORDS = {
 
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
           "Oktober", "November", "Desember")
+
+# The civil-service ranks (pangkat) a signature block may carry between the name and the NIP,
+# lower case: "Pembina Tingkat I", "Penata Muda Tk. I", each optionally with its grade ("(IV/b)").
+RANKS = ("juru muda", "juru", "pengatur muda", "pengatur", "penata muda", "penata", "pembina",
+         "pembina utama muda", "pembina utama madya", "pembina utama")

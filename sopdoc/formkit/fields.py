@@ -69,14 +69,18 @@ def signature_block(lines: list) -> SignatureBlock:
         return block
     block.nip, block.nip_where = lines[nip_index]
     start = max(starts[nip_index], date_index + 1 if date_index is not None and date_index < nip_index else 0)
-    if nip_index > start:
-        candidate, where = lines[nip_index - 1]
+    # the rank ("Pembina Tingkat I (IV/b)") sits between the name and the NIP: it is neither
+    name_index = nip_index - 1
+    while name_index >= start and _is_rank(lines[name_index][0]):
+        name_index -= 1
+    if name_index >= start:
+        candidate, where = lines[name_index]
         if _looks_like_position(candidate):
             # the name line was left blank: the line above the NIP is the position, not a name
-            position_lines = lines[start:nip_index]
+            position_lines = lines[start:name_index + 1]
         else:
             block.name, block.name_where = candidate, where
-            position_lines = lines[start:nip_index - 1]
+            position_lines = lines[start:name_index]
         texts = [norm.clean_text(t) for t, _ in position_lines]
         texts = [t for t in texts if t and not _not_a_position(t)]
         if date_index is None or date_index > nip_index:
@@ -98,6 +102,10 @@ def _is_acknowledgement(value) -> bool:
 def _not_a_position(text: str) -> bool:
     """A legend or note under a table, a caption ("Mengetahui,"), or a stray place-and-date line."""
     return bool(_LEGEND_OR_NOTE.match(text)) or _is_acknowledgement(text) or norm.is_place_date_line(text)
+
+
+def _is_rank(value) -> bool:
+    return isinstance(value, str) and norm.is_rank_line(value)
 
 
 def _looks_like_position(value) -> bool:

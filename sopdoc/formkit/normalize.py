@@ -12,7 +12,7 @@ import re
 import unicodedata
 from typing import Optional
 
-from sopdoc.vocabulary import CRITERIA, CRITERIA_LABELS, MONTHS
+from sopdoc.vocabulary import CRITERIA, CRITERIA_LABELS, MONTHS, RANKS
 
 
 class Unreadable(ValueError):
@@ -76,6 +76,16 @@ def label_key(text) -> str:
 def is_example(title) -> bool:
     """A template's example row ("Contoh: Pelayanan Surat Masuk"), which a person does not read as an SOP."""
     return label_key(title).split(" ", 1)[0] in ("contoh", "misal", "misalnya")
+
+
+_FILLER = re.compile(r"[-\u2013\u2014.\u2026_?/ ]+")
+_PLACEHOLDERS = {"dst", "dsb", "dll", "dan seterusnya", "dan sebagainya", "dan lain lain", "dan lain-lain"}
+
+
+def is_placeholder(text) -> bool:
+    """Text that stands for nothing ("-", "...", "dst."): a row holding only this names no SOP."""
+    text = clean_text(text)
+    return bool(text) and (_FILLER.fullmatch(text) is not None or label_key(text) in _PLACEHOLDERS)
 
 
 def split_label_value(text) -> tuple:
@@ -189,6 +199,12 @@ _NO_WORDS = {"tidak", "tdk", "tak", "t", "x", "0", "false", "-", "no", "salah", 
              "tdk memenuhi", "tidak sesuai", "tdk sesuai", "belum", "belum memenuhi", "belum sesuai"}
 
 
+def is_symbol_font(font: Optional[str]) -> bool:
+    """Does `font` print pictures in place of letters (Wingdings, Symbol, Webdings, ...)?"""
+    name = (font or "").strip().lower()
+    return name in _SYMBOL_FONTS or name.startswith(("wingdings", "webdings", "marlett", "zapf dingbats"))
+
+
 def symbol_meaning(char: str, font: Optional[str]) -> Optional[str]:
     """"check", "cross" or "box" for a symbol-font character (also Word's U+F0xx form), else None."""
     if len(char) != 1:
@@ -238,6 +254,9 @@ def yes_no(value, font: Optional[str] = None) -> Optional[bool]:
         return None
     if kind == "crossed_box":
         raise Unreadable("nilai_tidak_terbaca", f"tanda {text!r} bisa berarti dicentang atau dicoret")
+    if is_symbol_font(font) and any(ch.isalpha() for ch in text):
+        # "v" in Wingdings prints as a diamond, not as a v: the page shows no Ya or Tidak
+        raise Unreadable("nilai_tidak_terbaca", f"isian {text!r} dalam huruf simbol {font} bukan Ya/Tidak")
     word = text.lower().rstrip(".")
     if word in _YES_WORDS:
         return True
@@ -323,9 +342,13 @@ MONTH_NUMBERS = {
     "des": 12, "dec": 12, "december": 12,
 }
 _WEEKDAYS = r"(?:senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad)"
-_NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_WORD_DATE = re.compile(r"^(\d{1,2})[\s\-.]*([a-z]+)\.?[\s\-.,]*(\d{4}|\d{2})$")
+# "14/05/2025", "14 - 05 - 2025", "14.5.25": spaces around the separators are only typing
+_NUMERIC_DATE = re.compile(r"^(\d{1,2}) ?[/.\-] ?(\d{1,2}) ?[/.\-] ?(\d{2}|\d{4})$")
+# year first is never day-first: "2025-05-14", "2025/05/14"
+_ISO_DATE = re.compile(r"^(\d{4}) ?[/.\-] ?(\d{1,2}) ?[/.\-] ?(\d{1,2})$")
+_WORD_DATE = re.compile(r"^(\d{1,2})[\s\-.,]*([a-z]+)\.?[\s\-.,]*(\d{4}|\d{2})$")
+# the month's name first ("Mei 14, 2025"): the name says which number is the month
+_MONTH_FIRST_DATE = re.compile(r"^([a-z]+)\.? (\d{1,2}) ?, ?(\d{4})$")
 # Excel serials for 1990-01-01 .. 2099-12-31: outside that window a number is not a date here.
 _SERIAL_MIN, _SERIAL_MAX = 32874, 73050
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -366,6 +389,8 @@ def parse_date(value) -> Optional[dt.date]:
         month = MONTH_NUMBERS.get(m[2])
         if month:
             return _make_date(int(m[3]), month, int(m[1]), text)
+    if (m := _MONTH_FIRST_DATE.match(low)) and (month := MONTH_NUMBERS.get(m[1])):
+        return _make_date(int(m[3]), month, int(m[2]), text)
     if low.isdigit() and len(low) == 5:
         return parse_date(int(low))
     raise Unreadable("tanggal_tidak_terbaca", f"tanggal {text!r} tidak dapat dibaca")
@@ -374,10 +399,11 @@ def parse_date(value) -> Optional[dt.date]:
 # What people write around a date: "Hari Rabu, tanggal 14 Mei 2025", "14 Mei 2025 M" (the era),
 # "14 Mei 2025 M / 16 Zulkaidah 1446 H" (the Hijri date beside it).
 _AROUND_DATE = (
-    re.compile(rf"^(?:hari\s+)?{_WEEKDAYS}\s*[,.]?\s*"),
+    re.compile(rf"^(?:hari\s+)?{_WEEKDAYS}\s*[,./\-]?\s*"),
     re.compile(r"^(?:tanggal|tgl\.?)\s*[:.]?\s*"),
     re.compile(r"\s*/\s*\d{1,2}\s+[a-z' ]+\s+1[34]\d\d\s*h\.?$"),
     re.compile(r"\s+(?:m\.?|masehi)$"),
+    re.compile(r"(?<=\d)\.$"),  # the full stop ending a typed line: "14/05/2025."
 )
 
 
@@ -390,7 +416,8 @@ def _bare_date(low: str) -> str:
 
 
 _DATE_IN_TEXT = re.compile(
-    r"(\d{1,2}[\s\-.]*[A-Za-z]+\.?[\s\-.,]*\d{4}|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}|\d{4}-\d{1,2}-\d{1,2})\s*$"
+    r"(?<!\d)(\d{1,2}[\s\-.,]*[A-Za-z]+\.?[\s\-.,]*\d{4}|\d{1,2} ?[/.\-] ?\d{1,2} ?[/.\-] ?(?:\d{4}|\d{2})"
+    r"|\d{4} ?[/.\-] ?\d{1,2} ?[/.\-] ?\d{1,2})\s*$"
 )
 
 
@@ -415,6 +442,8 @@ def date_at_end(text) -> Optional[dt.date]:
 # misspelt -- so long as it ends in a year or names a month.
 _PLACE = re.compile(r"^([A-Za-z][A-Za-z .'\-]{1,40}),\s*(.*)$")
 _YEAR_AT_END = re.compile(r"(?:19|20)\d\d\s*$")
+_DATE_WORDS = {"senin", "selasa", "rabu", "kamis", "jumat", "jum", "at", "sabtu", "minggu", "ahad", "hari", "tanggal",
+               "tgl", "pukul", "jam", "wib", "wita", "wit", "m", "h", "masehi"}
 
 
 def is_place_date_line(text) -> bool:
@@ -431,7 +460,11 @@ def is_place_date_line(text) -> bool:
     if len(rest) > 40:
         return False
     words = re.findall(r"[a-z]+", rest.lower())
-    return bool(_YEAR_AT_END.search(rest)) or (len(words) <= 2 and any(w in MONTH_NUMBERS for w in words))
+    if _YEAR_AT_END.search(rest) or (len(words) <= 2 and any(w in MONTH_NUMBERS for w in words)):
+        return True
+    # a date a parser cannot read ("14/5", "45791", "14 Mei 2025 pukul 10.00") is still a date:
+    # digits, and no word that is not part of a date
+    return any(ch.isdigit() for ch in rest) and all(w in MONTH_NUMBERS or w in _DATE_WORDS for w in words)
 
 
 def starts_like_position(text) -> bool:
@@ -492,6 +525,20 @@ def _plausible_nip(nip: str) -> bool:
     except ValueError:
         return False
     return 1 <= int(nip[12:14]) <= 12 and nip[14] in "12"
+
+
+_GRADE = r"(?:gol(?:ongan)?\.?\s*)?\(?\s*(?:iv|iii|ii|i)\s*[/.\-]?\s*[a-e]\s*\)?"
+_RANK_LINE = re.compile(
+    rf"^(?:pangkat\s*[:.]?\s*)?(?:(?:{'|'.join(sorted(RANKS, key=len, reverse=True))})"
+    rf"(?:\s+(?:tingkat|tk\.?)\s*(?:i|1))?\s*[,/\-]?\s*(?:{_GRADE})?|{_GRADE})$",
+    re.IGNORECASE,
+)
+
+
+def is_rank_line(text) -> bool:
+    """Is this line a civil-service rank and/or grade ("Pembina Tingkat I (IV/b)", "Penata / III c",
+    "Gol. IV/a"), which signature blocks put between the name and the NIP?"""
+    return bool(_RANK_LINE.match(clean_text(text) or ""))
 
 
 def nip_in_text(text) -> bool:

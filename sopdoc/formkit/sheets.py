@@ -234,6 +234,20 @@ def find_header(grid: Grid) -> Optional[Header]:
 
 
 def _find_header(grid: Grid, rows: dict) -> Optional[Header]:
+    """The header that names the most columns; of equals (page 2's copy), the first. A small
+    table beside or above the form's ("No | Nama SOP | Jumlah") is not its header."""
+    best = None
+    for header in _headers(grid, rows):
+        if best is None or _named(header) > _named(best):
+            best = header
+    return best
+
+
+def _named(header: Header) -> int:
+    return len(header.columns) + len(header.criteria)
+
+
+def _headers(grid: Grid, rows: dict) -> Iterator[Header]:
     for r in sorted(rows):
         columns = norm.header_columns(rows[r])
         if "title" not in columns:
@@ -256,8 +270,7 @@ def _find_header(grid: Grid, rows: dict) -> Optional[Header]:
             last = below
         if yes_no_cols:
             criteria = _paired(criteria, yes_no_cols)
-        return Header(r, last, columns, criteria)
-    return None
+        yield Header(r, last, columns, criteria)
 
 
 def _criteria_in(cells: list) -> dict:
@@ -327,8 +340,8 @@ def _table_rows(grid: Grid, header: Header) -> TableRows:
             continue
         repeated = norm.header_columns(cells)
         if "title" in repeated:
-            if repeated.get("title") != title_col or any(
-                    repeated.get(name, c) != c for name, c in cols.items() if name in repeated):
+            # page 2 repeats the whole header; fewer or other columns are another table
+            if repeated != cols:
                 warnings.append(Warning("tabel_lanjutan_tidak_sejajar",
                                         "Judul tabel diulang dengan susunan kolom yang berbeda; "
                                         "baris sesudahnya tidak dibaca", grid.where(r)))
@@ -338,6 +351,7 @@ def _table_rows(grid: Grid, header: Header) -> TableRows:
         if any(c in first_cols and isinstance(v, str) and is_end_of_table(v) for c, v in cells):
             break
         title, number = grid.text(r, title_col), grid.text(r, number_col) if number_col else None
+        title, number = (None if norm.is_placeholder(t) else t for t in (title, number))
         if title and norm.is_example(title):
             warnings.append(Warning("baris_contoh", f"Baris contoh pengisian ('{title}') bukan SOP; tidak dibaca",
                                     grid.where(r, title_col)))

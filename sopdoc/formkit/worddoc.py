@@ -806,8 +806,8 @@ def data_rows(table: Table, header: Header, key_columns: Iterable) -> Iterator[i
         numbered = no_col is not None and row_number(table.cell(r, no_col)) is not None
         if not numbered and any(c.col in first and is_end_of_table(c.text) for c in cells):
             return
-        if any(table.cell(r, col).text for col in key_columns):
-            yield r
+        if any((text := table.cell(r, col).text) and not norm.is_placeholder(text) for col in key_columns):
+            yield r  # a row of "-" or "dst." names nothing
 
 
 def records(table: Table, header: Header, rows: Iterable, answer_cols: Iterable) -> list:

@@ -1,0 +1,186 @@
+"""Habits of office staff found by a second red-team round, each on the sample forms as a real file.
+
+The sample of each region is edited as a person edits it (a rank line in the signature block, a
+date typed with spaces, rows filled with "-" or "dst.", a small table beside the form's) and the
+parse must give back the sample's own facts, or a null plus a warning where a person could not tell.
+"""
+import shutil
+
+import docx
+import openpyxl
+import pytest
+
+from sopdoc import app
+from testdata import SAMPLES
+
+
+def sample_doc(region):
+    """The canonical document of the unedited sample (the oracle)."""
+    return app.check_file(next(SAMPLES.glob(f"{region}-contoh.[xd]*")), region_key=region).as_json()
+
+
+def edited_xlsx(tmp_path, region, change):
+    path = tmp_path / f"{region}.xlsx"
+    wb = openpyxl.load_workbook(SAMPLES / f"{region}-contoh.xlsx")
+    change(wb)
+    wb.save(path)
+    return path
+
+
+def edited_docx(tmp_path, region, change):
+    path = tmp_path / f"{region}.docx"
+    shutil.copy(SAMPLES / f"{region}-contoh.docx", path)
+    doc = docx.Document(str(path))
+    change(doc)
+    doc.save(str(path))
+    return path
+
+
+def check(path, region):
+    result = app.check_file(path, region_key=region)
+    assert result.refusal is None, result.refusal
+    return result.as_json()
+
+
+def same_facts(got, want):
+    for key in ("agency", "filled_on", "signatory"):
+        assert got[key] == want[key], key
+    assert [{k: v for k, v in s.items() if k != "row"} for s in got["sops"]] == \
+           [{k: v for k, v in s.items() if k != "row"} for s in want["sops"]]
+
+
+def codes(doc):
+    return [w["code"] for w in doc["warnings"]]
+
+
+# --- the signature block ---------------------------------------------------------------------------
+
+SIGNATURE_CELLS = {"banten": ("Evaluasi SOP", "K", 18), "tanjungbalai": ("Sheet1", "R", 16)}
+
+
+@pytest.mark.parametrize("rank", ["Pembina Tingkat I (IV/b)", "Penata Tk. I / III d", "IV/a", "Pembina Utama Muda"])
+@pytest.mark.parametrize("region", sorted(SIGNATURE_CELLS))
+def test_rank_between_name_and_nip_is_neither_name_nor_position(tmp_path, region, rank):
+    sheet, col, first = SIGNATURE_CELLS[region]
+
+    def add_rank(wb):
+        ws = wb[sheet]
+        nip_row = max(r for r in range(first, ws.max_row + 1) if ws[f"{col}{r}"].value)
+        ws[f"{col}{nip_row + 1}"] = ws[f"{col}{nip_row}"].value
+        ws[f"{col}{nip_row}"] = rank
+
+    same_facts(check(edited_xlsx(tmp_path, region, add_rank), region), sample_doc(region))
+
+
+@pytest.mark.parametrize("region", ["sidoarjo", "bengkulu"])
+def test_rank_line_in_a_word_signature(tmp_path, region):
+    def add_rank(doc):
+        nip = next(p for p in reversed(doc.paragraphs) if p.text.startswith("NIP"))
+        nip.insert_paragraph_before("Pembina Tingkat I (IV/b)")
+
+    same_facts(check(edited_docx(tmp_path, region, add_rank), region), sample_doc(region))
+
+
+@pytest.mark.parametrize("date", ["14/5/25", "14/5", "45791", "14 Mei 2025 pukul 10.00 WIB", "2025/05/14"])
+def test_place_and_date_line_the_date_reader_cannot_read_is_not_the_position(tmp_path, date):
+    def retype(wb):
+        wb["Evaluasi SOP"]["K18"] = f"Serang, {date}"
+
+    got = check(edited_xlsx(tmp_path, "banten", retype), "banten")
+    assert got["signatory"] == sample_doc("banten")["signatory"]
+
+
+# --- dates as people type them ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["14 - 05 - 2025", "Rabu / 14 Mei 2025", "2025/05/14", "14/5/2025.",
+                                  "14, Mei 2025", "Mei 14, 2025"])
+def test_dates_typed_unambiguously_are_read(tmp_path, text):
+    def retype(wb):
+        wb["Evaluasi SOP"]["C6"] = text
+
+    got = check(edited_xlsx(tmp_path, "banten", retype), "banten")
+    assert got["filled_on"] == "2025-05-14"
+
+
+@pytest.mark.parametrize("text", ["14 Mey 2025", "05/14/2025", "14 Mei"])
+def test_dates_a_person_could_not_be_sure_of_are_null_with_a_warning(tmp_path, text):
+    def retype(wb):
+        wb["Evaluasi SOP"]["C6"] = text
+
+    got = check(edited_xlsx(tmp_path, "banten", retype), "banten")
+    assert got["filled_on"] is None
+    assert "tanggal_tidak_terbaca" in codes(got)
+
+
+# --- what a cell shows ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("letter", ["v", "x", "Ya"])
+def test_letters_in_a_symbol_font_are_no_answer(tmp_path, letter):
+    """"v" in Wingdings prints as a diamond: the page shows neither Ya nor Tidak."""
+    def retype(wb):
+        cell = wb["Evaluasi SOP"]["F12"]
+        cell.value = letter
+        cell.font = openpyxl.styles.Font(name="Wingdings")
+
+    got = check(edited_xlsx(tmp_path, "banten", retype), "banten")
+    assert got["sops"][1]["criteria"]["mudah_dilaksanakan"] is None
+    assert any(w["code"] == "nilai_tidak_terbaca" and w["where"].endswith("F12") for w in got["warnings"])
+
+
+# --- rows and tables that are not SOPs --------------------------------------------------------------
+
+FIRST_FREE_ROW = {"banten": ("Evaluasi SOP", 17), "bontang": ("EVALUASI", 17), "tanjungbalai": ("Sheet1", 15)}
+
+
+@pytest.mark.parametrize("filler", ["dst.", "-", "...", "dan seterusnya"])
+@pytest.mark.parametrize("region", sorted(FIRST_FREE_ROW))
+def test_rows_filled_with_dashes_or_dst_are_not_sops(tmp_path, region, filler):
+    sheet, row = FIRST_FREE_ROW[region]
+
+    def fill(wb):
+        ws = wb[sheet]
+        for r in (row, row + 1):  # banten's signature block starts two rows further down
+            ws.cell(r, 1, r - row + 7)
+            for c in range(2, 14):
+                ws.cell(r, c, filler if region != "banten" or r == row else None)
+
+    same_facts(check(edited_xlsx(tmp_path, region, fill), region), sample_doc(region))
+
+
+@pytest.mark.parametrize("filler", ["dst.", "-"])
+def test_word_rows_filled_with_dashes_or_dst_are_not_sops(tmp_path, filler):
+    def fill(doc):
+        for table in doc.tables[1:3]:
+            cells = table.add_row().cells
+            cells[0].text = "7"
+            for cell in cells[1:3]:
+                cell.text = filler
+
+    same_facts(check(edited_docx(tmp_path, "sidoarjo", fill), "sidoarjo"), sample_doc("sidoarjo"))
+
+
+def test_small_table_above_and_beside_the_form_is_not_its_header(tmp_path):
+    def recap_beside(wb):
+        ws = wb["EVALUASI"]
+        for c, label in enumerate(["No", "Nama SOP", "Jumlah"], start=16):
+            ws.cell(9, c, label)
+        for k in range(3):
+            ws.cell(11 + k, 16, k + 1)
+            ws.cell(11 + k, 17, f"Rekap {k}")
+            ws.cell(11 + k, 18, 5)
+
+    same_facts(check(edited_xlsx(tmp_path, "bontang", recap_beside), "bontang"), sample_doc("bontang"))
+
+
+def test_second_table_with_fewer_columns_below_is_not_a_continuation(tmp_path):
+    def proposals_below(wb):
+        ws = wb["EVALUASI"]
+        for c, label in enumerate(["No", "Nomor SOP", "Nama SOP"], start=1):
+            ws.cell(20, c, label)
+        ws.cell(21, 1, 1)
+        ws.cell(21, 2, "SOP/X/001")
+        ws.cell(21, 3, "Usulan SOP baru")
+
+    got = check(edited_xlsx(tmp_path, "bontang", proposals_below), "bontang")
+    same_facts(got, sample_doc("bontang"))
+    assert any(w["code"] == "tabel_lanjutan_tidak_sejajar" and w["where"].endswith("20") for w in got["warnings"])
