@@ -311,6 +311,19 @@ def _replace_members(path, members: dict) -> Path:
     return path
 
 
+def merged_ranges(path, refs, rows: int = 1, without_styles: bool = False) -> Path:
+    """A workbook whose sheet has `rows` rows of two cells and the merged ranges `refs` (one
+    "A1:XFD1048576" covers 17 billion cells); `without_styles` sends it to openpyxl."""
+    data = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="B{r}"><v>1</v></c></row>' for r in range(1, rows + 1))
+    merges = "".join(f'<mergeCell ref="{ref}"/>' for ref in refs)
+    sheet = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             f'<sheetData>{data}</sheetData><mergeCells count="{len(refs)}">{merges}</mergeCells></worksheet>')
+    members = {"xl/worksheets/sheet1.xml": sheet.encode()}
+    if without_styles:
+        members["xl/styles.xml"] = None
+    return _replace_members(xlsx(path), members)
+
+
 def xml_part_in_encoding(path, member: str, encoding: str, bom: bytes = b"") -> Path:
     """A document with one more part, `member`, holding a DTD in `encoding` (UTF-32, EBCDIC ...)."""
     text = f'<?xml version="1.0" encoding="{encoding}"?><!DOCTYPE x [<!ENTITY e "e">]><x>&e;</x>'

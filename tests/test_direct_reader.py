@@ -7,6 +7,8 @@ does not know is read by the office library, with a log line saying so.
 """
 import datetime as dt
 import logging
+import time
+import tracemalloc
 import zipfile
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Font
 
+from sopdoc.errors import Refusal
 from sopdoc.formkit import sheets, worddoc
 from sopdoc.formkit.sheets import sheet_of_worksheet
 from sopdoc.reading import docx_reader, parsing, sniff, xlsx_reader
@@ -144,3 +147,37 @@ def test_word_body_walks_the_same(path):
     with zipfile.ZipFile(path) as zf:
         body = docx_reader.read_body(zf)
     assert worddoc._walk_body(body) == worddoc._walk_body(docx.Document(path).element.body)
+
+
+@pytest.mark.parametrize("refs,rows,without_styles", [
+    (["A1:XFD1048576"], 1, False),  # one range over the whole sheet
+    (["A1:XFD20000"] * 50, 20_000, False),  # many wide ranges over many rows of cells
+    (["A1:XFD1048576"], 1, True),  # read by openpyxl, which makes an object per covered cell
+    (["$A$1:$B$2", "a1:xfd1048576"], 1, True),  # written as only openpyxl reads them
+    (["A:XFD"], 1, True),
+], ids=["whole-sheet", "wide-over-rows", "openpyxl", "openpyxl-spellings", "openpyxl-columns"])
+def test_merged_ranges_over_far_more_cells_than_a_form_are_refused_in_bounded_time_and_memory(
+        tmp_path, refs, rows, without_styles):
+    import hostile
+
+    path = hostile.merged_ranges(tmp_path / "gabung.xlsx", refs, rows, without_styles)
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        with pytest.raises(Refusal) as refused:
+            parsing.open_document(path, path.name, sniff.Limits())
+        elapsed = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert refused.value.code == "berkas_berbahaya" and "sel gabungan" in refused.value.reason
+    assert elapsed < 10 and peak < 200 * 1024 * 1024
+
+
+def test_merged_ranges_of_a_real_form_size_are_read(tmp_path):
+    import hostile
+
+    path = hostile.merged_ranges(tmp_path / "gabung.xlsx", ["C1:Z3", "A5:B900"], rows=900)
+    grid = sheets.grids(parsing.open_document(path, path.name, sniff.Limits()))[0]
+    assert grid.cells[(1, 1)] == 1 and (1, 2) in grid.cells and (5, 1) in grid.cells
+    assert (6, 1) not in grid.cells and (6, 2) not in grid.cells

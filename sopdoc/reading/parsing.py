@@ -96,6 +96,8 @@ def _read(path: Path, name: str, kind: str, reader: str, package: Optional[zipfi
             if kind == "xlsx":
                 return SourceDocument(name=name, kind=kind, sheets=xlsx_reader.read_sheets(package))
             return SourceDocument(name=name, kind=kind, body=docx_reader.read_body(package))
+        except Refusal:
+            raise
         except Exception as e:  # whatever the direct reader does not know, the library decides
             log.info("%s: dibaca dengan %s, pembaca langsung tidak mengenalnya (%s: %s)",
                      name, _LIBRARIES[kind], type(e).__name__, e)
@@ -106,6 +108,8 @@ def _read(path: Path, name: str, kind: str, reader: str, package: Optional[zipfi
             if kind == "xlsx":
                 import openpyxl
 
+                if package is not None:
+                    xlsx_reader.check_merged_area(package)
                 with open(path, "rb") as f:  # a file object: openpyxl would refuse odd name endings
                     workbook = openpyxl.load_workbook(f, data_only=True, keep_links=False)
                 formulas = xlsx_reader.formulas_without_value(package) if package is not None else {}

@@ -470,6 +470,16 @@ def _count_member(zf, info, codec: str, tally: _Tally) -> None:
     tally.add_text(held + decode(b"", final=True))
 
 
+# Cells covered by merged ranges, all worksheets together. openpyxl makes an object for every
+# covered cell (one range "A1:XFD1048576" is 17 billion); a real form merges a few hundred.
+MAX_MERGED_CELLS = 100_000
+
+
+def too_many_merged_cells(found: int) -> Refusal:
+    """The refusal of a workbook whose merged ranges cover more than MAX_MERGED_CELLS cells."""
+    return _too_much(f"{_count(found)} sel gabungan (merge)", _count(MAX_MERGED_CELLS))
+
+
 def _too_much(found: str, limit: str) -> Refusal:
     return Refusal(
         "berkas_berbahaya",

@@ -13,11 +13,14 @@ import bisect
 import re
 import zipfile
 
+from lxml import etree
 from openpyxl.styles.numbers import builtin_format_code, is_date_format, is_timedelta_format
+from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, WINDOWS_EPOCH, from_excel, from_ISO8601
 
 from sopdoc.formkit.document import Sheet
 from sopdoc.reading.package import Unsupported, content_types, override_part, parse, relationships
+from sopdoc.reading.sniff import MAX_MERGED_CELLS, too_many_merged_cells
 
 S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -207,6 +210,9 @@ def _number(text: str):
 
 
 def _sheet(root, title: str, state: str, strings: list, styles: _Styles, epoch) -> Sheet:
+    merges = _merges(root)
+    if _area(merges) > MAX_MERGED_CELLS:
+        raise too_many_merged_cells(_area(merges))
     cells, fonts, formulas = {}, {}, set()
     font_of, dates, durations = styles.fonts, styles.dates, styles.durations
     styles_known, known_refs = len(font_of), _REFS
@@ -262,7 +268,6 @@ def _sheet(root, title: str, state: str, strings: list, styles: _Styles, epoch) 
                 fonts[key] = font_of[style]
             else:
                 fonts.pop(key, None)
-    merges = _merges(root)
     _drop_merged_over(cells, fonts, merges)
     return Sheet(title=title, state=state, cells=cells, fonts=fonts, hidden_rows=frozenset(hidden_rows),
                  hidden_cols=frozenset(_hidden_columns(root)), merges=merges,
@@ -287,25 +292,76 @@ def _hidden_columns(root) -> set:
 def _merges(root) -> list:
     found = []
     for merge in _children(root, _MERGE_CELLS, S + "mergeCell"):
-        m = _RANGE_REF.fullmatch(merge.get("ref") or "")
-        if m is None:
-            raise Unsupported(f"merged range {merge.get('ref')!r}")
-        r1, c1 = int(m[2]), _column(m[1])
-        r2, c2 = (int(m[4]), _column(m[3])) if m[3] else (r1, c1)
-        if not (1 <= r1 <= r2 <= _MAX_ROW and 1 <= c1 <= c2):
-            raise Unsupported(f"merged range {merge.get('ref')!r}")
-        found.append((r1, c1, r2, c2))
+        found.append(_merged_range(merge.get("ref")))
     return found
 
 
+def _merged_range(ref) -> tuple:
+    """(first row, first column, last row, last column) of a merged range "B2:D5"."""
+    m = _RANGE_REF.fullmatch(ref or "")
+    if m is None:
+        raise Unsupported(f"merged range {ref!r}")
+    r1, c1 = int(m[2]), _column(m[1])
+    r2, c2 = (int(m[4]), _column(m[3])) if m[3] else (r1, c1)
+    if not (1 <= r1 <= r2 <= _MAX_ROW and 1 <= c1 <= c2):
+        raise Unsupported(f"merged range {ref!r}")
+    return r1, c1, r2, c2
+
+
+def _area(merges: list) -> int:
+    return sum((r2 - r1 + 1) * (c2 - c1 + 1) for r1, c1, r2, c2 in merges)
+
+
+class _MergeCounter:
+    """An lxml parser target that only adds up the area of the merged ranges: no tree is built."""
+
+    def __init__(self):
+        self.area = 0
+
+    def start(self, tag, attrib):
+        if tag == S + "mergeCell":
+            try:  # read as openpyxl reads it ("$A$1:$B$2", "a1:b2", "A:C"); what it cannot read, it refuses
+                c1, r1, c2, r2 = range_boundaries(attrib.get("ref") or "")
+            except (ValueError, TypeError):
+                return
+            self.area += ((r2 or _MAX_ROW) - (r1 or 1) + 1) * ((c2 or _MAX_COLUMN) - (c1 or 1) + 1)
+            if self.area > MAX_MERGED_CELLS:
+                raise too_many_merged_cells(self.area)
+
+    def close(self):
+        return self.area
+
+
+def check_merged_area(zf: zipfile.ZipFile) -> None:
+    """Refuse a workbook whose merged ranges cover more than MAX_MERGED_CELLS cells, before openpyxl
+    makes an object for each: every part is read, as a sheet may have any name."""
+    counter = _MergeCounter()
+    for name in zf.namelist():
+        parser = etree.XMLParser(target=counter, resolve_entities=False, no_network=True)
+        try:
+            with zf.open(name) as part:
+                while chunk := part.read(1 << 16):
+                    parser.feed(chunk)
+                parser.close()
+        except etree.XMLSyntaxError:
+            continue  # not XML, or damaged: openpyxl words the refusal of a damaged file
+
+
 def _drop_merged_over(cells: dict, fonts: dict, merges: list) -> None:
-    """A merged range shows its top-left cell only: openpyxl empties the others."""
+    """A merged range shows its top-left cell only: openpyxl empties the others.
+
+    Each range visits only the cells inside it (columns found by bisection in each row), so the
+    work is bounded by the cells there are, however wide or many the ranges."""
     if not merges or not cells:
         return
-    rows = sorted({r for r, _ in cells})
+    columns: dict = {}
+    for r, c in sorted(cells):
+        columns.setdefault(r, []).append(c)
+    rows = list(columns)
     for r1, c1, r2, c2 in merges:
         for r in rows[bisect.bisect_left(rows, r1):bisect.bisect_right(rows, r2)]:
-            for c in range(c1, c2 + 1) if c2 - c1 < 64 else sorted(c for rr, c in cells if rr == r):
-                if (r, c) != (r1, c1) and c1 <= c <= c2:
+            in_row = columns[r]
+            for c in in_row[bisect.bisect_left(in_row, c1):bisect.bisect_right(in_row, c2)]:
+                if (r, c) != (r1, c1):
                     cells.pop((r, c), None)
                     fonts.pop((r, c), None)
