@@ -184,3 +184,18 @@ def test_second_table_with_fewer_columns_below_is_not_a_continuation(tmp_path):
     got = check(edited_xlsx(tmp_path, "bontang", proposals_below), "bontang")
     same_facts(got, sample_doc("bontang"))
     assert any(w["code"] == "tabel_lanjutan_tidak_sejajar" and w["where"].endswith("20") for w in got["warnings"])
+
+
+# --- Word: a text box typed into a table cell -------------------------------------------------------
+
+def test_a_text_box_in_a_table_cell_is_that_cell_s_text_read_once(tmp_path):
+    from test_word_structures import sidoarjo
+    import wordedits as we
+    from sopdoc.reading import parsing
+
+    path = sidoarjo(tmp_path, we.text_box_in_cell(0, 0, 2, "Dinas Kesehatan"),
+                    we.text_box_in_cell(1, 2, 4, "Catatan dalam kotak teks"))
+    form = parsing.read_file(path, region_key="sidoarjo").form
+    assert form.agency_as_written == "Dinas Kesehatan"  # not twice (shape and VML copy), not absent
+    assert form.sops[1].notes == "Catatan dalam kotak teks"
+    assert not [w for w in form.warnings if w.code.startswith("opd")]

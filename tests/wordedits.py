@@ -144,6 +144,18 @@ def _text_box_xml(inner: str) -> str:
     )
 
 
+def text_box_in_cell(table_index: int, row: int, col: int, text: str):
+    """The cell's text typed into a text box placed in the cell (the cell's own paragraph left empty)."""
+    def change(doc):
+        cell = doc.tables[table_index].cell(row, col)
+        for paragraph in cell.paragraphs[1:]:
+            paragraph._p.getparent().remove(paragraph._p)
+        first = cell.paragraphs[0]._p
+        first.addnext(parse_xml(_text_box_xml(f'<w:p><w:r><w:t xml:space="preserve">{_esc(text)}</w:t></w:r></w:p>')))
+        first.getparent().remove(first)
+    return change
+
+
 def _paragraphs_xml(lines) -> str:
     out = []
     for line in lines:

@@ -269,7 +269,7 @@ def _text_boxes(body) -> dict:
     for box in body.iter(_TXBX):
         top, parent = box, box.getparent()
         while parent is not None and parent is not body:
-            if parent.tag == _FALLBACK:
+            if parent.tag in (_FALLBACK, _TC):  # a box in a table cell is that cell's text
                 break
             top, parent = parent, parent.getparent()
         if parent is body:
@@ -304,6 +304,7 @@ def _table(tbl, index: int) -> Table:
     table = Table(index)
     rows = table.rows
     gridded = next(tbl.iterdescendants(_GRID_BEFORE, _GRID_SPAN, _V_MERGE), None) is not None
+    boxed = next(tbl.iterdescendants(_TXBX), None) is not None
     for r, tr in enumerate(tr for tr in _children(tbl, _ROW_TAGS) if not _deleted_row(tr)):
         kids = list(tr)
         prefix = f"tabel {index} baris {r + 1} kolom "
@@ -337,7 +338,7 @@ def _table(tbl, index: int) -> Table:
             if merge is not None and above is not None and merge.get(_VAL) != "restart" and col < len(above):
                 cell = above[col]  # continues the vertical merge of the cell above
             if cell is None:
-                cell = _cell(cell_kids, f"{prefix}{col + 1}", r, col, span)
+                cell = _cell(cell_kids, f"{prefix}{col + 1}", r, col, span, boxed)
             if span == 1:
                 row.append(cell)
             else:
@@ -366,9 +367,14 @@ def _int_val(el, default: int) -> int:
         return default
 
 
-def _cell(kids: list, where: str, r: int, col: int, span: int) -> Cell:
+def _cell(kids: list, where: str, r: int, col: int, span: int, boxed: bool = False) -> Cell:
     lines, boxes, fonts = [], [], []
     _cell_content(kids, lines, boxes, fonts)
+    if boxed:  # a text box typed into the cell shows in it, after the cell's own text
+        for kid in kids:
+            for box in kid.iter(_TXBX):
+                if not any(a.tag == _FALLBACK for a in box.iterancestors()):  # the shape, not its VML copy
+                    _cell_content(box, lines, boxes, fonts)
     return _new_cell(" ".join(lines), where, any(boxes) if boxes else None, fonts[0] if fonts else None,
                      tuple(lines), r, col, span)
 
