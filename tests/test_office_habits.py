@@ -199,3 +199,38 @@ def test_a_text_box_in_a_table_cell_is_that_cell_s_text_read_once(tmp_path):
     assert form.agency_as_written == "Dinas Kesehatan"  # not twice (shape and VML copy), not absent
     assert form.sops[1].notes == "Catatan dalam kotak teks"
     assert not [w for w in form.warnings if w.code.startswith("opd")]
+
+
+# --- a title-only SOP whose title goes on over two rows ---------------------------------------------
+
+TITLE_COLUMN = {"banten": 3, "bontang": 3, "tanjungbalai": 2}
+
+
+@pytest.mark.parametrize("region", sorted(FIRST_FREE_ROW))
+def test_title_only_sop_typed_over_two_rows_is_one_sop_not_a_fragment(tmp_path, region):
+    sheet, row = FIRST_FREE_ROW[region]
+
+    def title_only(wb):
+        ws = wb[sheet]
+        if region == "banten":
+            ws.insert_rows(row, 2)  # above the signature block
+        ws.cell(row, 1, 7)
+        ws.cell(row, TITLE_COLUMN[region], "Pengelolaan Barang")
+        ws.cell(row + 1, TITLE_COLUMN[region], "Milik Daerah")
+
+    got = check(edited_xlsx(tmp_path, region, title_only), region)
+    assert [s["title"] for s in got["sops"][5:]] == [sample_doc(region)["sops"][5]["title"],
+                                                    "Pengelolaan Barang Milik Daerah"]
+
+
+def test_word_title_only_sop_typed_over_two_rows_is_one_sop_not_a_fragment(tmp_path):
+    def title_only(doc):
+        for table, title_col in ((doc.tables[1], 2), (doc.tables[2], 1)):
+            for no, text in (("7", "Pengelolaan Barang"), ("", "Milik Daerah")):
+                cells = table.add_row().cells
+                cells[0].text = no
+                cells[title_col].text = text
+
+    got = check(edited_docx(tmp_path, "sidoarjo", title_only), "sidoarjo")
+    assert [s["title"] for s in got["sops"][5:]] == [sample_doc("sidoarjo")["sops"][5]["title"],
+                                                    "Pengelolaan Barang Milik Daerah"]

@@ -390,7 +390,9 @@ def _goes_on(grid: Grid, r: int, record: Record, header: Header, answer_cols: li
     """Does row `r` only carry more of the title of `record` (typed over two rows)?
 
     Yes when it has no number, mark or choice of its own, directly follows the record, and the
-    record's "No" is merged down over it or the record has a "No" that this row lacks.
+    record's "No" is merged down over it or the record has a "No" that this row lacks (whether or
+    not the record has answers: a row with no "No" under a numbered title-only SOP is that
+    title's second line, never an SOP of its own).
     """
     previous = record.rows[-1]
     if r != previous + 1 or any(grid.value(r, c) is not None for c in answer_cols):
@@ -399,8 +401,7 @@ def _goes_on(grid: Grid, r: int, record: Record, header: Header, answer_cols: li
     anchor = [c for c in (no_col, header.columns.get("number")) if c is not None]
     if any(grid.merged_from_above(r, c) for c in anchor):
         return True
-    return no_col is not None and grid.value(record.rows[0], no_col) is not None and any(
-        grid.value(record.rows[0], c) is not None for c in answer_cols if c not in (no_col,))
+    return no_col is not None and grid.value(record.rows[0], no_col) is not None
 
 
 def _warn_hidden_rows(grid: Grid, header: Header, warnings: list) -> None:

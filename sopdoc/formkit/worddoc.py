@@ -821,7 +821,7 @@ def records(table: Table, header: Header, rows: Iterable, answer_cols: Iterable)
 
     A row goes on the record above when it only carries more title text: directly under it,
     nothing of its own in `answer_cols` (number, marks, choices), and the record's "No" merged
-    down over it, or the record has a "No" and answers that this row lacks.
+    down over it, or the record has a "No" that this row lacks.
     """
     answer_cols = [c for c in answer_cols if c is not None]
     found: list = []
@@ -842,9 +842,7 @@ def _goes_on(table: Table, r: int, record: list, header: Header, answer_cols: li
     anchors = [c for c in (no_col, header.columns.get("number")) if c is not None]
     if any(table.cell(r, c).row < r for c in anchors):
         return True  # merged down over this row
-    first = record[0]
-    return (no_col is not None and row_number(table.cell(first, no_col)) is not None
-            and any(table.cell(first, c).text for c in answer_cols if c != no_col))
+    return no_col is not None and row_number(table.cell(record[0], no_col)) is not None
 
 
 def joined_text(table: Table, rows: list, col: Optional[int]) -> Optional[str]:
