@@ -234,3 +234,35 @@ def test_word_title_only_sop_typed_over_two_rows_is_one_sop_not_a_fragment(tmp_p
     got = check(edited_docx(tmp_path, "sidoarjo", title_only), "sidoarjo")
     assert [s["title"] for s in got["sops"][5:]] == [sample_doc("sidoarjo")["sops"][5]["title"],
                                                     "Pengelolaan Barang Milik Daerah"]
+
+
+# --- bounded work ---------------------------------------------------------------------------------
+
+def _split_many(tmp_path, parts: int):
+    """Sidoarjo's table A split by page breaks into `parts` pieces, each repeating the header and the SOPs."""
+    import copy
+
+    from docx.oxml import OxmlElement
+
+    def split(doc):
+        table = doc.tables[1]._tbl
+        for _ in range(parts - 1):
+            table.addnext(copy.deepcopy(table))
+            table.addnext(OxmlElement("w:p"))
+    return edited_docx(tmp_path, "sidoarjo", split)
+
+
+def test_a_word_table_split_into_hundreds_of_parts_costs_linear_work(tmp_path, monkeypatch):
+    """The join of each part checks the numbers where the parts meet, not the whole table again."""
+    from sopdoc.formkit import worddoc
+
+    calls = []
+    counted = worddoc.row_number
+    monkeypatch.setattr(worddoc, "row_number", lambda cell: calls.append(1) or counted(cell))
+    work = {}
+    for parts in (50, 200):
+        calls.clear()
+        got = app.check_file(_split_many(tmp_path, parts), region_key="sidoarjo")
+        assert got.refusal is not None or got.as_json()["warnings"]  # same numbers again: never silent
+        work[parts] = len(calls)
+    assert work[200] < 6 * work[50]  # 4x the parts: about 4x the work, not 16x

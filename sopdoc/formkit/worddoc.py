@@ -228,14 +228,16 @@ def _check_join(table: Table, header, first_of_second: int) -> None:
     no_col = header.columns.get("no")
     if no_col is None:
         return
-    before = [n for r in range(header.last_row + 1, first_of_second)
-              if (n := row_number(table.cell(r, no_col))) is not None]
+    # the last number before the join, looked for backwards: a table joined from many parts is
+    # not read again from its top at each join
+    before = next((n for r in range(first_of_second - 1, header.last_row, -1)
+                   if (n := row_number(table.cell(r, no_col))) is not None), None)
     after = next(((n, r) for r in range(first_of_second, len(table.rows))
                   if (n := row_number(table.cell(r, no_col))) is not None), None)
-    if before and after and after[0] != before[-1] + 1:
+    if before is not None and after and after[0] != before + 1:
         table.warnings.append(Warning(
             "nomor_tidak_berurutan",
-            f"Tabel bersambung: nomor {before[-1]} di bagian pertama diikuti nomor {after[0]} di bagian kedua",
+            f"Tabel bersambung: nomor {before} di bagian pertama diikuti nomor {after[0]} di bagian kedua",
             table.cell(after[1], no_col).where))
 
 
