@@ -266,3 +266,30 @@ def test_a_word_table_split_into_hundreds_of_parts_costs_linear_work(tmp_path, m
         assert got.refusal is not None or got.as_json()["warnings"]  # same numbers again: never silent
         work[parts] = len(calls)
     assert work[200] < 6 * work[50]  # 4x the parts: about 4x the work, not 16x
+
+
+# --- OpenDocument --------------------------------------------------------------------------------
+
+@pytest.mark.soffice
+@pytest.mark.parametrize("region", sorted(FIRST_FREE_ROW))
+def test_a_hidden_stale_copy_in_front_stays_hidden_in_an_ods(tmp_path, region):
+    """LibreOffice shows the first sheet of an .ods when it converts it, even a hidden one: the
+    hidden copy in front must stay out of the reading, as it is out of the agency's sight."""
+    from sheetedits import resave_with_libreoffice
+
+    sheet = FIRST_FREE_ROW[region][0]
+
+    def stale_copy_in_front(wb):
+        stale = wb.copy_worksheet(wb[sheet])
+        stale.title = "Salinan Lama"
+        for row in stale.iter_rows():
+            for cell in row:
+                if cell.value == sample_doc(region)["sops"][0]["title"]:
+                    cell.value = "Judul Lama Yang Sudah Diganti"
+        stale.sheet_state = "hidden"
+        wb.move_sheet(stale, offset=-(len(wb.sheetnames) - 1))
+
+    ods = resave_with_libreoffice(edited_xlsx(tmp_path, region, stale_copy_in_front), "ods")
+    got = check(ods, region)
+    same_facts(got, sample_doc(region))
+    assert "salinan_berbeda" not in codes(got)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from sopdoc.reading import convert, docx_reader, identity, sniff, xlsx_reader
+from sopdoc.reading import convert, docx_reader, identity, opendocument, sniff, xlsx_reader
 from sopdoc.reading.tempdirs import temporary_folder
 from sopdoc.rules import deadlines
 from sopdoc import plugins
@@ -68,14 +68,16 @@ def _open_stamped(path: Path, name: str, limits: sniff.Limits, reader: str) -> t
         raise ValueError(f"reader must be one of {READERS}, not {reader!r}")
     kind, package = sniff.sniff_open(path, limits)
     if kind in convert.CONVERTED_KINDS:
+        hidden = frozenset()
         if package is not None:  # an OpenDocument zip: LibreOffice reads it, not us
+            hidden = opendocument.hidden_sheets(package) if kind == "ods" else hidden
             package.close()
         # only a conversion needs a folder of its own; the document is in memory once opened
         with temporary_folder() as workdir:
             converted = convert.convert_legacy(path, kind, Path(workdir))
             kind, package = sniff.sniff_open(converted, limits)  # checked like any other
             # the stamp is the received file's: a legacy file carries none sopdoc wrote
-            return _open(converted, name, kind, reader, package)[0], StampReading()
+            return opendocument.hide(_open(converted, name, kind, reader, package)[0], hidden), StampReading()
     return _open(path, name, kind, reader, package)
 
 
