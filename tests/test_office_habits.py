@@ -293,3 +293,50 @@ def test_a_hidden_stale_copy_in_front_stays_hidden_in_an_ods(tmp_path, region):
     got = check(ods, region)
     same_facts(got, sample_doc(region))
     assert "salinan_berbeda" not in codes(got)
+
+
+# --- dates that are the day the file is opened ------------------------------------------------------
+
+def _with_cached_value(path, ref: str, value: str, text: bool = False):
+    """`path` with the stored result of the formula in `ref` set to `value` (as Excel saves it;
+    `text`: a text result, t="str")."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as zin:
+        members = {info.filename: zin.read(info) for info in zin.infolist()}
+    sheet = members["xl/worksheets/sheet1.xml"].decode()
+    kind = ' t="str"' if text else ""
+    sheet = re.sub(rf'<c r="{ref}"([^>]*?)(?: t="[a-z]+")?([^>]*)>(<f>[^<]*</f>)(?:<v>[^<]*</v>)?',
+                   rf'<c r="{ref}"\g<1>\g<2>{kind}>\g<3><v>{value}</v>', sheet)
+    members["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in members.items():
+            zout.writestr(name, data)
+    return path
+
+
+@pytest.mark.one_reader  # openpyxl, the fallback, loads values only: it cannot see the formula
+@pytest.mark.parametrize("formula", ["=TODAY()", "=NOW()", '=TEXT(TODAY(),"d mmmm yyyy")'])
+def test_a_fill_date_from_today_is_null_with_a_warning_never_the_day_it_was_opened(tmp_path, formula):
+    def today(wb):
+        wb["Evaluasi SOP"]["C6"] = formula
+
+    text = formula.startswith("=TEXT")
+    path = _with_cached_value(edited_xlsx(tmp_path, "banten", today), "C6", "14 Mei 2025" if text else "45791", text)
+    got = check(path, "banten")
+    assert got["filled_on"] is None
+    assert [w["where"] for w in got["warnings"] if w["code"] == "tanggal_tidak_terbaca"] == ["Evaluasi SOP!C6"]
+
+
+@pytest.mark.soffice
+@pytest.mark.one_reader
+def test_an_ods_whose_fill_date_is_today_is_not_read_as_the_day_it_was_converted(tmp_path):
+    from sheetedits import resave_with_libreoffice
+
+    def today(wb):
+        wb["Evaluasi SOP"]["C6"] = "=TODAY()"
+
+    got = check(resave_with_libreoffice(edited_xlsx(tmp_path, "banten", today), "ods"), "banten")
+    assert got["filled_on"] is None
+    assert any(w["code"] == "tanggal_tidak_terbaca" and w["where"] == "Evaluasi SOP!C6" for w in got["warnings"])

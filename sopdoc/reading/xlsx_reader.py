@@ -252,6 +252,9 @@ def _sheet(root, title: str, state: str, strings: list, styles: _Styles, epoch) 
                                 value = from_excel(value, epoch, timedelta=style in durations)
                             except (OverflowError, ValueError):
                                 value = "#VALUE!"
+                            value = _opening_day_formula(c) or value
+                    elif kind == "str":
+                        value = _opening_day_formula(c) or value
                     elif kind == "s":
                         value = strings[int(value)]
                     elif kind == "b":
@@ -272,6 +275,19 @@ def _sheet(root, title: str, state: str, strings: list, styles: _Styles, epoch) 
     return Sheet(title=title, state=state, cells=cells, fonts=fonts, hidden_rows=frozenset(hidden_rows),
                  hidden_cols=frozenset(_hidden_columns(root)), merges=merges,
                  formulas_without_value=frozenset(formulas - cells.keys()))
+
+
+_OPENING_DAY = re.compile(r"\b(?:TODAY|NOW)\s*\(", re.IGNORECASE)
+
+
+def _opening_day_formula(c) -> str | None:
+    """"=TODAY()" for a cell whose formula gives the day the file is opened (TODAY, NOW): its stored
+    value is the day someone last opened it, or the day LibreOffice converted it, never a date the
+    agency wrote. The formula stands in for the value, so a date read from it is null plus a warning."""
+    formula = c.findtext(_F)
+    if formula and _OPENING_DAY.search(formula):
+        return "=" + formula
+    return None
 
 
 def _hidden_columns(root) -> set:
