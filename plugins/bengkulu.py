@@ -159,7 +159,7 @@ def _sop(position: int, section: _Section, warnings: list) -> SopRow:
     criteria, notes = _criteria(section, warnings)
     return SopRow(
         row=position,
-        number=norm.clean_text(number.value) if number else None,
+        number=None if number is None or norm.is_placeholder(number.value) else norm.clean_text(number.value),
         title=title,
         criteria=criteria,
         implementation=None,

@@ -228,7 +228,7 @@ def _monitoring_rows(part: _Part, warnings: list) -> list:
             continue
         rows.append((
             _Row(table, r, worddoc.row_number(cells["no"]), title, cells["title"].where),
-            cells["number"].text or None,
+            worddoc.joined_text(table, [r], cols.get("number")),
             worddoc.read_choice(cells["implementation"], IMPLEMENTATION_WORDS, warnings, "Penilaian penerapan"),
             worddoc.joined_text(table, record, cols.get("notes")),
             worddoc.read_choice(cells["follow_up"], FOLLOW_UP_WORDS, warnings, "Tindakan yang harus diambil"),
@@ -270,11 +270,25 @@ def _partner(row: _Row, evaluation: list, used: set, warnings: list) -> Optional
                 used.update(id(e) for e in evaluation if e.no == row.no)
                 return None
         if same_no:
-            return same_no[0]
+            return _renumbered(row, same_no[0], evaluation, used, warnings)
     # A No left to Word's list numbering (not in the text) on either side: the title joins them.
     same_title = [e for e in evaluation if (e.no is None or row.no is None) and id(e) not in used
                   and row.title and _same_title(e.title, row.title)]
     return same_title[0] if len(same_title) == 1 else None
+
+
+def _renumbered(row: _Row, same_no: _Row, evaluation: list, used: set, warnings: list) -> _Row:
+    """The Table B row of the same No, unless its title is another SOP's and exactly one other row
+    has this SOP's title: rows reordered in one table and numbered again are joined by their title."""
+    if not (row.title and same_no.title) or _same_title(same_no.title, row.title):
+        return same_no
+    by_title = [e for e in evaluation if id(e) not in used and _same_title(e.title, row.title)]
+    if len(by_title) != 1:
+        return same_no  # a title typed differently: the No joins them (judul_berbeda says so)
+    warnings.append(Warning("nomor_berbeda",
+                            f"SOP '{row.title}' bernomor {row.no} di tabel A tetapi {by_title[0].no} di tabel B; "
+                            "digabung menurut Nama SOP", by_title[0].where))
+    return by_title[0]
 
 
 def _join(layout, monitoring: list, evaluation: list, criteria: dict, warnings: list) -> list:

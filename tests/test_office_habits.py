@@ -340,3 +340,99 @@ def test_an_ods_whose_fill_date_is_today_is_not_read_as_the_day_it_was_converted
     got = check(resave_with_libreoffice(edited_xlsx(tmp_path, "banten", today), "ods"), "banten")
     assert got["filled_on"] is None
     assert any(w["code"] == "tanggal_tidak_terbaca" and w["where"] == "Evaluasi SOP!C6" for w in got["warnings"])
+
+
+def _date_field_in_identity(doc, simple: bool):
+    from docx.oxml import parse_xml
+
+    cell = doc.tables[0].cell(1, 2)
+    paragraph = cell.paragraphs[0]
+    for run in list(paragraph._p):
+        if run.tag.endswith("}r"):
+            paragraph._p.remove(run)
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    result = '<w:r><w:t>6 November 2019</w:t></w:r>'
+    if simple:
+        runs = f'<w:fldSimple {ns} w:instr=" DATE \\@ &quot;d MMMM yyyy&quot; ">{result}</w:fldSimple>'
+        paragraph._p.append(parse_xml(runs))
+        return
+    for xml in ('<w:r><w:fldChar w:fldCharType="begin"/></w:r>',
+                '<w:r><w:instrText xml:space="preserve"> DATE \\@ "d MMMM yyyy" </w:instrText></w:r>',
+                '<w:r><w:fldChar w:fldCharType="separate"/></w:r>', result,
+                '<w:r><w:fldChar w:fldCharType="end"/></w:r>'):
+        paragraph._p.append(parse_xml(xml.replace("<w:r>", f"<w:r {ns}>", 1)))
+
+
+@pytest.mark.parametrize("simple", [False, True], ids=["field", "simple-field"])
+def test_a_word_date_field_is_null_with_a_warning_never_the_day_it_was_opened(tmp_path, simple):
+    got = check(edited_docx(tmp_path, "sidoarjo", lambda doc: _date_field_in_identity(doc, simple)), "sidoarjo")
+    assert got["filled_on"] is None
+    assert [w["where"] for w in got["warnings"] if w["code"] == "tanggal_tidak_terbaca"] == ["tabel 1 baris 2 kolom 3"]
+
+
+@pytest.mark.soffice
+def test_an_odt_whose_date_is_a_date_field_is_not_read_as_the_day_it_was_converted(tmp_path):
+    from sheetedits import resave_with_libreoffice
+
+    path = edited_docx(tmp_path, "sidoarjo", lambda doc: _date_field_in_identity(doc, False))
+    got = check(resave_with_libreoffice(path, "odt"), "sidoarjo")
+    assert got["filled_on"] is None
+    assert any(w["code"] == "tanggal_tidak_terbaca" for w in got["warnings"])
+
+
+# --- Sidoarjo: table B reordered and numbered again -------------------------------------------------
+
+def test_sidoarjo_table_b_rows_reordered_and_renumbered_are_joined_by_title(tmp_path):
+    def reorder(doc):
+        table = doc.tables[2]
+        second, third = table.rows[3], table.rows[4]
+        second._tr.addprevious(third._tr)  # SOP 3's marks now on the row numbered 2, and back
+        for row, number in ((table.rows[3], "2"), (table.rows[4], "3")):
+            row.cells[0].text = number
+
+    got = check(edited_docx(tmp_path, "sidoarjo", reorder), "sidoarjo")
+    same_facts(got, sample_doc("sidoarjo"))
+    assert sorted(w["where"] for w in got["warnings"] if w["code"] == "nomor_berbeda") == [
+        "tabel 3 baris 4", "tabel 3 baris 5"]
+
+
+def test_tidak_before_ya_under_each_criterion_pairs_each_mark_with_its_own_criterion(tmp_path):
+    def swap(wb):
+        ws = wb["Sheet1"]
+        for k in range(7):  # the sub-headers and the marks of every criterion
+            ya, tidak = 4 + 2 * k, 5 + 2 * k
+            for r in range(8, 15):
+                ws.cell(r, ya).value, ws.cell(r, tidak).value = ws.cell(r, tidak).value, ws.cell(r, ya).value
+
+    got = check(edited_xlsx(tmp_path, "tanjungbalai", swap), "tanjungbalai")
+    same_facts(got, sample_doc("tanjungbalai"))
+    assert got["warnings"] == []
+
+
+# --- "-" for nothing ------------------------------------------------------------------------------
+
+def test_a_dash_for_no_number_or_no_note_is_nothing_in_excel(tmp_path):
+    def dashes(wb):
+        ws = wb["Evaluasi SOP"]
+        ws["B12"], ws["L12"], ws["B13"] = "-", "-", "\u2026"
+
+    got = check(edited_xlsx(tmp_path, "banten", dashes), "banten")
+    assert [(s["number"], s["notes"]) for s in got["sops"][1:3]] == [(None, None), (None, None)]
+
+
+def test_a_dash_for_no_number_or_no_note_is_nothing_in_word(tmp_path):
+    def dashes(doc):
+        doc.tables[1].cell(2, 1).text = "-"
+        doc.tables[1].cell(2, 4).text = "-"
+
+    got = check(edited_docx(tmp_path, "sidoarjo", dashes), "sidoarjo")
+    assert (got["sops"][1]["number"], got["sops"][1]["notes"]) == (None, None)
+
+    def no_number(doc):
+        paragraph = next(p for p in doc.paragraphs if p.text.startswith("Nomor SOP"))
+        for run in paragraph.runs[1:]:
+            run.text = ""
+        paragraph.runs[0].text = "Nomor SOP : -"
+
+    got = check(edited_docx(tmp_path, "bengkulu", no_number), "bengkulu")
+    assert got["sops"][0]["number"] is None

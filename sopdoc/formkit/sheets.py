@@ -285,6 +285,10 @@ def _criteria_in(cells: list) -> dict:
 def _paired(criteria: dict, yes_no_cols: dict) -> dict:
     paired = {}
     for key, col in criteria.items():
+        under = {yes_no_cols.get(c): c for c in (col + 1, col)}
+        if "y" in under and "t" in under:  # the two columns under the criterion, in either order
+            paired[key] = (under["y"], under["t"])
+            continue
         yes = next((c for c in (col, col + 1) if yes_no_cols.get(c) == "y"), None)
         no = next((c for c in (col + 1, col + 2) if yes_no_cols.get(c) == "t"), None)
         if yes and no:
@@ -519,7 +523,7 @@ def read_text(grid: Grid, rows: list, col: Optional[int], warnings: list, what: 
             warnings.append(Warning("nilai_tidak_terbaca", f"{what}: isian {value!s} bukan teks", grid.where(r, col)))
             return None
         text = norm.clean_text(value)
-        if text:
+        if text and not norm.is_placeholder(text):  # "-" for no number, no note: nothing
             parts.append(text)
     return " ".join(parts) or None
 

@@ -153,6 +153,7 @@ def blocks(document) -> list:
 
 
 def _walk_body(body) -> list:
+    _mark_opening_day_fields(body)
     found: list = []
     counts = [0, 0]  # paragraphs, tables
     anchored = _text_boxes(body)
@@ -161,6 +162,50 @@ def _walk_body(body) -> list:
             _add_blocks(_children(box, _BLOCK_TAGS), found, counts, "kotak teks, ")
         _add_blocks((el,), found, counts, "")
     return _join_split_tables(found) if counts[1] > 1 else found
+
+
+_INSTR_TEXT, _FLD_SIMPLE = W + "instrText", W + "fldSimple"
+_OPENING_DAY_FIELD = re.compile(r"\s*(?:DATE|TIME)\b", re.IGNORECASE)
+# what a DATE or TIME field shows in place of its result (the day Word or LibreOffice last opened it)
+OPENING_DAY_FIELD_TEXT = "=DATE"
+
+
+def _mark_opening_day_fields(body) -> None:
+    """Put `OPENING_DAY_FIELD_TEXT` in place of the result of every DATE/TIME field: Word shows the
+    day it opens the file there, and LibreOffice writes the day it converts one, never a date the
+    agency typed. A date read from it is then null plus a warning, as Excel's =TODAY() is."""
+    for instruction in body.iter(_INSTR_TEXT, _FLD_SIMPLE):
+        text = instruction.get(W + "instr") if instruction.tag == _FLD_SIMPLE else instruction.text
+        if not text or not _OPENING_DAY_FIELD.match(text):
+            continue
+        if instruction.tag == _FLD_SIMPLE:
+            results = list(instruction.iter(_T))
+        else:
+            results = _field_result(instruction.getparent())
+        for i, t in enumerate(results):
+            t.text = OPENING_DAY_FIELD_TEXT if i == 0 else ""
+
+
+def _field_result(run) -> list:
+    """The `w:t` of a complex field's result: the runs after its `separate` up to its `end`, the
+    field starting in `run` (the one holding its instruction)."""
+    texts, depth, showing = [], 0, False
+    for sibling in run.itersiblings():
+        for el in sibling.iter(_FLD_CHAR, _T):
+            if el.tag == _T:
+                if showing and depth == 0:
+                    texts.append(el)
+                continue
+            kind = el.get(W + "fldCharType")
+            if kind == "begin":
+                depth += 1
+            elif kind == "end":
+                if depth == 0:
+                    return texts
+                depth -= 1
+            elif kind == "separate" and depth == 0:
+                showing = True
+    return texts
 
 
 def _join_split_tables(found: list) -> list:
@@ -852,7 +897,7 @@ def joined_text(table: Table, rows: list, col: Optional[int]) -> Optional[str]:
     seen, texts = set(), []
     for r in rows:
         cell = table.cell(r, col)
-        if id(cell) not in seen and cell.text:
+        if id(cell) not in seen and cell.text and not norm.is_placeholder(cell.text):  # "-": nothing
             seen.add(id(cell))
             texts.append(cell.text)
     return " ".join(texts) or None
