@@ -8,8 +8,8 @@ the numbers the recap and the laporan letter share; `write_table` writes a plain
 (the xlsx export).
 
 Workbooks are written with openpyxl in write-only mode: rows stream to disk, so memory stays flat
-in the number of SOPs. The Rekap SOP table, whose rows grow with the season, goes in as XML text
-(`xlsx_rows`). No text ever becomes a formula: see `Cells` and `xlsx_rows`.
+in the number of SOPs. The Rekap SOP and Peringatan tables, whose rows grow with the season, go in
+as XML text (`xlsx_rows`). No text ever becomes a formula: see `Cells` and `xlsx_rows`.
 """
 from __future__ import annotations
 
@@ -746,23 +746,31 @@ def _warning_rows(status: PeriodStatus, refusals: list) -> list:
     return rows
 
 
-def _warning_sheet(wb, status: PeriodStatus, refusals: list) -> None:
+def _warning_sheet(wb, status: PeriodStatus, refusals: list) -> Optional[TableRows]:
+    """The Peringatan sheet: its rows are returned, to go in as XML when the workbook is saved."""
     rows = _warning_rows(status, refusals)
     columns = list(zip(*rows)) if rows else [()] * 7
     widths = [column_width("No", [len(rows)])] + [
         column_width(head, values, _WARNING_CAPS.get(head, MAX_WIDTH))
         for head, values in zip(_WARNING_HEAD[1:], columns)]
     sheet = Sheet(wb, "Peringatan", widths, status, "PERINGATAN YANG PERLU DIPERIKSA")
-    c = sheet.cells
     sheet.header(_WARNING_HEAD)
-    for n, (code, name, version, file_name, warning_code, message, where) in enumerate(rows, start=1):
-        sheet.append([c(n, "no"), c.text(code, "text"), c.text(name, "wrap"), c(version, "num"),
-                      c.text(file_name, "wrap"), c.text(warning_code, "wrap"), c.text(message, "wrap"),
-                      c.text(where, "wrap")],
-                     sheet.wrapped_height({3: name, 5: file_name, 6: warning_code, 7: message, 8: where}))
-    sheet.filter_to(sheet.row)
     if not rows:
-        sheet.append([None, None, c("Tidak ada peringatan.", "note")])
+        sheet.filter_to(sheet.row)
+        sheet.append([None, None, sheet.cells("Tidak ada peringatan.", "note")])
+        return None
+    first = sheet.reserve(len(rows))
+    sheet.filter_to(sheet.row)
+    ids = {name: sheet.cells.style_id(name) for name in ("no", "num", "text", "wrap")}
+    return TableRows(sheet.ws, first, lambda: _warning_table(rows, sheet, ids))
+
+
+def _warning_table(rows: list, sheet: Sheet, ids: dict) -> Iterator[tuple[list, Optional[float]]]:
+    no, num, text, wrap = ids["no"], ids["num"], ids["text"], ids["wrap"]
+    for n, (code, name, version, file_name, warning_code, message, where) in enumerate(rows, start=1):
+        yield ([(n, no), (_as_text(code), text), (_as_text(name), wrap), (version, num), (_as_text(file_name), wrap),
+                (_as_text(warning_code), wrap), (_as_text(message), wrap), (_as_text(where), wrap)],
+               sheet.wrapped_height({3: name, 5: file_name, 6: warning_code, 7: message, 8: where}))
 
 
 def _period_refusals(store: Optional[Store], status: PeriodStatus) -> list:
@@ -793,10 +801,11 @@ def write_recap(status: PeriodStatus, path, store: Optional[Store] = None) -> Pa
     summary = summarize(status)
     wb = Workbook(write_only=True)
     _summary_sheet(wb, status, summary)
-    sop_rows = _sop_sheet(wb, status)
+    # the two tables whose rows grow with the season go in as XML (see xlsx_rows)
+    tables = [_sop_sheet(wb, status)]
     _criteria_sheet(wb, status, summary)
-    _warning_sheet(wb, status, _period_refusals(store, status))
-    return _save(wb, Path(path), [sop_rows] if sop_rows else [])
+    tables.append(_warning_sheet(wb, status, _period_refusals(store, status)))
+    return _save(wb, Path(path), [table for table in tables if table is not None])
 
 
 def write_table(rows: Iterable[dict], path, title: str = "Data") -> Path:
