@@ -193,3 +193,42 @@ def test_nip_ending_000_was_rounded_by_excel():
     with pytest.raises(norm.Unreadable) as e:
         norm.parse_nip("197001011990031000")
     assert e.value.code == "nip_angka"
+
+
+@pytest.mark.parametrize("text,numbered,expected", [
+    ("Nama SOP", False, "title"), ("1. Nama SOP", False, None), ("1. Nama SOP", True, "title"),
+    ("(2) Nomor SOP :", True, "number"), ("12 Nama SOP", True, None), ("", True, None), (None, True, None),
+    ("Mampu mendorong peningkatan kinerja", True, None), ("1. " + "x" * 80, True, None),
+])
+def test_match_label_numbered(text, numbered, expected):
+    # asked twice: the second answer is the memo's
+    for _ in range(2):
+        assert norm.match_label(text, norm.HEADER_LABELS, numbered) == expected
+
+
+@pytest.mark.parametrize("cells,numbered,expected", [
+    ([(1, "No"), (2, "Nama SOP"), (3, "Catatan")], False, {"no": 1, "title": 2, "notes": 3}),
+    ([(2, "Keterangan"), (5, "Catatan")], False, {"notes": 5}),  # the label listed first wins
+    ([(5, "Catatan"), (2, "Keterangan")], False, {"notes": 5}),
+    ([(1, "1. Nama SOP"), (2, "Judul SOP")], True, {"title": 2}),  # a numbered label ranks last
+    ([(1, "1. Nama SOP")], False, {}),
+    ([(1, ""), (2, None), (3, 7)], False, {}),
+])
+def test_header_columns(cells, numbered, expected):
+    assert norm.header_columns(cells, norm.HEADER_LABELS, numbered) == expected
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("Ya", "y"), ("Y", "y"), ("TIDAK", "t"), ("T.", "t"), ("Tdk", None), ("Yes", None), ("", None), (None, None),
+    (1, None),
+])
+def test_yes_no_column(value, expected):
+    assert norm.yes_no_column(value) == expected
+
+
+@pytest.mark.parametrize("value,expected", [
+    (3, 3), (3.0, 3), (3.5, None), (True, None), ("3", 3), ("3.", 3), ("(3)", 3), ("3)", 3), (" 12 ", 12),
+    ("12345", None), ("3a", None), ("", None), (None, None), ("1.2", None),
+])
+def test_row_number(value, expected):
+    assert norm.row_number(value) == expected
