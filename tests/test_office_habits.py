@@ -436,3 +436,19 @@ def test_a_dash_for_no_number_or_no_note_is_nothing_in_word(tmp_path):
 
     got = check(edited_docx(tmp_path, "bengkulu", no_number), "bengkulu")
     assert got["sops"][0]["number"] is None
+
+
+def test_a_header_repeated_with_one_column_more_never_hides_the_rows_before_it(tmp_path):
+    """Page 2's header with a column more ("Nilai") is another shape of table: the rows above it are
+    read, what follows it is not, and a warning says so. It never becomes the header itself."""
+    def page_two_with_more(wb):
+        ws = wb["Evaluasi SOP"]
+        ws.insert_rows(14, 3)
+        for source, target in ((8, 14), (9, 15), (10, 16)):
+            for c in range(1, 14):
+                ws.cell(target, c).value = ws.cell(source, c).value
+        ws.cell(14, 14).value = "Nilai"
+
+    got = check(edited_xlsx(tmp_path, "banten", page_two_with_more), "banten")
+    assert [s["title"] for s in got["sops"]] == [s["title"] for s in sample_doc("banten")["sops"][:3]]
+    assert [w["where"] for w in got["warnings"] if w["code"] == "tabel_lanjutan_tidak_sejajar"] == ["Evaluasi SOP!14"]

@@ -234,10 +234,14 @@ def find_header(grid: Grid) -> Optional[Header]:
 
 
 def _find_header(grid: Grid, rows: dict) -> Optional[Header]:
-    """The header that names the most columns; of equals (page 2's copy), the first. A small
-    table beside or above the form's ("No | Nama SOP | Jumlah") is not its header."""
-    best = None
+    """Of the tables on the sheet (each known by the column of its "Nama SOP", its header the first
+    found there: page 2 repeats it), the one whose header names the most columns; of equals, the
+    first. A small table beside the form's ("No | Nama SOP | Jumlah") is not its header."""
+    tables: dict = {}
     for header in _headers(grid, rows):
+        tables.setdefault(header.columns["title"], header)
+    best = None
+    for header in tables.values():
         if best is None or _named(header) > _named(best):
             best = header
     return best
@@ -255,10 +259,14 @@ def _headers(grid: Grid, rows: dict) -> Iterator[Header]:
         criteria = _criteria_in(rows[r])
         last = r
         yes_no_cols: dict = {}
+        # the header row's own columns, merged cells included: a row below belongs to it only
+        # under them (a table beside it has a second row of its own)
+        spans = [(c, grid.merges.get((r, c), (r, c))[1]) for c, _ in rows[r]]
+        first, final = min(c for c, _ in spans), max(last_col for _, last_col in spans)
         # Up to two header rows below: the criteria under a group header ("Kriteria Evaluasi"
         # above K1..K7), then Ya | Tidak under each criterion. A row that names an SOP is data.
         for below in (r + 1, r + 2):
-            cells = rows.get(below, [])
+            cells = [(c, v) for c, v in rows.get(below, []) if first <= c <= final]
             if any(grid.text(below, columns[name]) for name in ("title", "number") if name in columns):
                 break
             sub = _criteria_in(cells)
