@@ -452,3 +452,17 @@ def test_a_header_repeated_with_one_column_more_never_hides_the_rows_before_it(t
     got = check(edited_xlsx(tmp_path, "banten", page_two_with_more), "banten")
     assert [s["title"] for s in got["sops"]] == [s["title"] for s in sample_doc("banten")["sops"][:3]]
     assert [w["where"] for w in got["warnings"] if w["code"] == "tabel_lanjutan_tidak_sejajar"] == ["Evaluasi SOP!14"]
+
+
+def test_a_header_repeated_without_its_group_label_still_continues_the_table(tmp_path):
+    def page_two_without_group(wb):
+        ws = wb["Evaluasi SOP"]
+        ws.insert_rows(14, 3)
+        for source, target in ((8, 14), (9, 15), (10, 16)):
+            for c in range(1, 14):
+                ws.cell(target, c).value = ws.cell(source, c).value
+        ws.cell(14, 4).value = None  # "Kriteria Evaluasi" not typed again
+
+    got = check(edited_xlsx(tmp_path, "banten", page_two_without_group), "banten")
+    same_facts(got, sample_doc("banten"))
+    assert got["warnings"] == []

@@ -352,8 +352,9 @@ def _table_rows(grid: Grid, header: Header) -> TableRows:
             continue
         repeated = norm.header_columns(cells)
         if "title" in repeated:
-            # page 2 repeats the whole header; fewer or other columns are another table
-            if repeated != cols:
+            # page 2 repeats the whole header (its group label "Kriteria Evaluasi" perhaps not);
+            # fewer or other columns are another table
+            if _without_group(repeated) != _without_group(cols):
                 warnings.append(Warning("tabel_lanjutan_tidak_sejajar",
                                         "Judul tabel diulang dengan susunan kolom yang berbeda; "
                                         "baris sesudahnya tidak dibaca", grid.where(r)))
@@ -386,6 +387,10 @@ def _table_rows(grid: Grid, header: Header) -> TableRows:
     _warn_hidden_rows(grid, header, warnings)
     _check_numbers(grid, records, no_col, warnings)
     return TableRows(records, last, warnings)
+
+
+def _without_group(columns: dict) -> dict:
+    return {name: c for name, c in columns.items() if name != "criteria_group"}
 
 
 def _names_sop(grid: Grid, r: int, title_col: int, number_col: Optional[int]) -> bool:
