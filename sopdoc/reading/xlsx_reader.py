@@ -211,8 +211,6 @@ def _number(text: str):
 
 def _sheet(root, title: str, state: str, strings: list, styles: _Styles, epoch) -> Sheet:
     merges = _merges(root)
-    if _area(merges) > MAX_MERGED_CELLS:
-        raise too_many_merged_cells(_area(merges))
     cells, fonts, formulas = {}, {}, set()
     font_of, dates, durations = styles.fonts, styles.dates, styles.durations
     styles_known, known_refs = len(font_of), _REFS
@@ -350,7 +348,8 @@ class _MergeCounter:
 
 def check_merged_area(zf: zipfile.ZipFile) -> None:
     """Refuse a workbook whose merged ranges cover more than MAX_MERGED_CELLS cells, before openpyxl
-    makes an object for each: every part is read, as a sheet may have any name."""
+    makes an object for each covered cell (the direct reader needs no such limit): every part is
+    read, as a sheet may have any name."""
     counter = _MergeCounter()
     for name in zf.namelist():
         parser = etree.XMLParser(target=counter, resolve_entities=False, no_network=True)
@@ -363,19 +362,28 @@ def check_merged_area(zf: zipfile.ZipFile) -> None:
             continue  # not XML, or damaged: openpyxl words the refusal of a damaged file
 
 
+# Rows of cells visited over all merged ranges of a sheet: a form's ranges cover a few hundred.
+_MAX_MERGED_ROWS = 1_000_000
+
+
 def _drop_merged_over(cells: dict, fonts: dict, merges: list) -> None:
     """A merged range shows its top-left cell only: openpyxl empties the others.
 
-    Each range visits only the cells inside it (columns found by bisection in each row), so the
-    work is bounded by the cells there are, however wide or many the ranges."""
+    Each range visits only the rows of cells it covers and, in each, the cells inside it (found by
+    bisection): a title merged across a whole row or a column merged down the sheet costs what
+    its cells cost. Ranges that cover rows of cells far more often than any form's (thousands of
+    ranges over the same rows) are refused before the work."""
     if not merges or not cells:
         return
     columns: dict = {}
     for r, c in sorted(cells):
         columns.setdefault(r, []).append(c)
     rows = list(columns)
-    for r1, c1, r2, c2 in merges:
-        for r in rows[bisect.bisect_left(rows, r1):bisect.bisect_right(rows, r2)]:
+    spans = [(bisect.bisect_left(rows, r1), bisect.bisect_right(rows, r2)) for r1, _, r2, _ in merges]
+    if sum(end - start for start, end in spans) > _MAX_MERGED_ROWS:
+        raise too_many_merged_cells(_area(merges))
+    for (r1, c1, _, c2), (start, end) in zip(merges, spans):
+        for r in rows[start:end]:
             in_row = columns[r]
             for c in in_row[bisect.bisect_left(in_row, c1):bisect.bisect_right(in_row, c2)]:
                 if (r, c) != (r1, c1):
