@@ -466,3 +466,15 @@ def test_a_header_repeated_without_its_group_label_still_continues_the_table(tmp
     got = check(edited_xlsx(tmp_path, "banten", page_two_without_group), "banten")
     same_facts(got, sample_doc("banten"))
     assert got["warnings"] == []
+
+
+def test_a_mark_centred_over_a_merged_ya_tidak_pair_is_no_answer_as_in_word(tmp_path):
+    def merged_pairs(wb):
+        ws = wb["Sheet1"]
+        for row in (9, 10):  # "Mudah dipahami" of SOPs 1 (Tidak) and 2 (Ya)
+            ws[f"F{row}"], ws[f"G{row}"] = "\u221a", None
+            ws.merge_cells(f"F{row}:G{row}")
+
+    got = check(edited_xlsx(tmp_path, "tanjungbalai", merged_pairs), "tanjungbalai")
+    assert [s["criteria"]["mudah_dipahami"] for s in got["sops"][:2]] == [None, None]
+    assert [w["where"] for w in got["warnings"] if w["code"] == "kriteria_ganda"] == ["Sheet1!F9:G9", "Sheet1!F10:G10"]

@@ -80,6 +80,17 @@ class Grid:
                 covered.update((r, c) for r in range(r1 + 1, r2 + 1) for c in range(c1, c2 + 1))
         return covered
 
+    def shown(self, row: int, col: int) -> tuple:
+        """(row, col) of the cell whose value shows at (row, col): the first cell of the merged
+        range covering it, else itself. A check mark centred over a merged Ya | Tidak pair shows
+        in both columns."""
+        return built_once(self.memo, "merge anchors", self._merge_anchors).get((row, col), (row, col))
+
+    def _merge_anchors(self) -> dict:
+        return {(r, c): (r1, c1) for (r1, c1), (r2, c2) in self.merges.items()
+                if (r2 - r1 + 1) * (c2 - c1 + 1) <= _MAX_MERGED_CELLS
+                for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
+
     def find(self, predicate: Callable[[str], bool]) -> Iterator[tuple]:
         """(row, col) of every text cell whose `label_key` satisfies `predicate`, in reading order."""
         for (r, c) in sorted(self.cells):
@@ -259,14 +270,13 @@ def _headers(grid: Grid, rows: dict) -> Iterator[Header]:
         criteria = _criteria_in(rows[r])
         last = r
         yes_no_cols: dict = {}
-        # the header row's own columns, merged cells included: a row below belongs to it only
-        # under them (a table beside it has a second row of its own)
-        spans = [(c, grid.merges.get((r, c), (r, c))[1]) for c, _ in rows[r]]
-        first, final = min(c for c, _ in spans), max(last_col for _, last_col in spans)
+        # a row below belongs to the header only from the header's first column on: criteria to
+        # its left are another table's (a small table beside the form's, its header higher up)
+        first = min(c for c, _ in rows[r])
         # Up to two header rows below: the criteria under a group header ("Kriteria Evaluasi"
         # above K1..K7), then Ya | Tidak under each criterion. A row that names an SOP is data.
         for below in (r + 1, r + 2):
-            cells = [(c, v) for c, v in rows.get(below, []) if first <= c <= final]
+            cells = [(c, v) for c, v in rows.get(below, []) if c >= first]
             if any(grid.text(below, columns[name]) for name in ("title", "number") if name in columns):
                 break
             sub = _criteria_in(cells)
@@ -492,8 +502,8 @@ def read_criteria(grid: Grid, row: int, criteria: dict, warnings: list, where_pr
             where = f"{grid.where(row, yes_col)}:{grid.where(row, no_col).split('!')[1]}"
 
             def marked(column: bool, row=row, cols=spec) -> bool:
-                col = cols[0] if column else cols[1]
-                return norm.is_marked(grid.value(row, col), grid.font(row, col), column=column)
+                at = grid.shown(row, cols[0] if column else cols[1])
+                return norm.is_marked(grid.value(*at), grid.font(*at), column=column)
 
             value = mark_pair_answer(marked, label, where, warnings)
         else:
