@@ -478,3 +478,17 @@ def test_a_mark_centred_over_a_merged_ya_tidak_pair_is_no_answer_as_in_word(tmp_
     got = check(edited_xlsx(tmp_path, "tanjungbalai", merged_pairs), "tanjungbalai")
     assert [s["criteria"]["mudah_dipahami"] for s in got["sops"][:2]] == [None, None]
     assert [w["where"] for w in got["warnings"] if w["code"] == "kriteria_ganda"] == ["Sheet1!F9:G9", "Sheet1!F10:G10"]
+
+
+def test_a_header_repeated_one_column_further_right_never_hides_the_rows_before_it(tmp_path):
+    def page_two_shifted(wb):
+        ws = wb["Evaluasi SOP"]
+        ws.insert_rows(14, 3)
+        for source, target in ((8, 14), (9, 15), (10, 16)):
+            for c in range(1, 14):
+                ws.cell(target, c + 1).value = ws.cell(source, c).value
+        ws.cell(14, 15).value = "Nilai"
+
+    got = check(edited_xlsx(tmp_path, "banten", page_two_shifted), "banten")
+    assert [s["title"] for s in got["sops"]] == [s["title"] for s in sample_doc("banten")["sops"][:3]]
+    assert [w["where"] for w in got["warnings"] if w["code"] == "tabel_lanjutan_tidak_sejajar"] == ["Evaluasi SOP!14"]

@@ -245,17 +245,26 @@ def find_header(grid: Grid) -> Optional[Header]:
 
 
 def _find_header(grid: Grid, rows: dict) -> Optional[Header]:
-    """Of the tables on the sheet (each known by the column of its "Nama SOP", its header the first
-    found there: page 2 repeats it), the one whose header names the most columns; of equals, the
-    first. A small table beside the form's ("No | Nama SOP | Jumlah") is not its header."""
-    tables: dict = {}
+    """Of the tables on the sheet, the one whose header names the most columns; of equals, the
+    first. A header over columns an earlier one spans is that table's (page 2 repeats it, with a
+    column more or less: the table's reading says so), so a small table beside the form's
+    ("No | Nama SOP | Jumlah") is never its header and rows above a repeated header are never lost."""
+    tables: list = []
     for header in _headers(grid, rows):
-        tables.setdefault(header.columns["title"], header)
+        first, last = _span(header)
+        if not any(first <= other_last and other_first <= last for other_first, other_last in map(_span, tables)):
+            tables.append(header)
     best = None
-    for header in tables.values():
+    for header in tables:
         if best is None or _named(header) > _named(best):
             best = header
     return best
+
+
+def _span(header: Header) -> tuple:
+    cols = [*header.columns.values()]
+    cols += [c for spec in header.criteria.values() for c in (spec if isinstance(spec, tuple) else (spec,))]
+    return min(cols), max(cols)
 
 
 def _named(header: Header) -> int:
