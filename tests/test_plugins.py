@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from testdata import SAMPLES
-from sopdoc import hookspecs, plugins
+from sopdoc import ParserInfo, hookimpl, hookspecs, plugins
+from sopdoc.errors import Refusal
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "plugin_hooks.md"
 
@@ -78,8 +79,6 @@ def test_every_parser_output_validates_against_the_schema(sample, run, schema_va
 
 
 def test_a_plugin_whose_info_fails_is_left_out_not_fatal():
-    from sopdoc import hookimpl
-
     class Broken:
         @hookimpl
         def sopdoc_parser_info(self):
@@ -89,3 +88,32 @@ def test_a_plugin_whose_info_fails_is_left_out_not_fatal():
     pm.register(Broken(), name="broken")
     names = {info.name for info, _, _ in plugins.parser_infos(pm)}
     assert "banten" in names and "broken" not in names
+
+
+class _Spy:
+    """A parser of another region (Bontang) that counts how often it is asked to recognise."""
+
+    def __init__(self):
+        self.asked = 0
+
+    @hookimpl
+    def sopdoc_parser_info(self):
+        return ParserInfo("mata", "0.1", "bontang", ("docx",))
+
+    @hookimpl
+    def sopdoc_recognize(self, document):
+        self.asked += 1
+        return None
+
+
+def test_other_regions_parsers_are_asked_only_when_the_regions_own_are_not_sure():
+    from sopdoc.reading import parsing
+
+    spy = _Spy()
+    pm = plugins.make_manager(load_entrypoints=False)
+    pm.register(spy, name="mata")
+    reading = parsing.read_file(SAMPLES / "bengkulu-contoh.docx", region_key="bengkulu", pm=pm)
+    assert reading.parser.name == "bengkulu" and spy.asked == 0
+    with pytest.raises(Refusal) as refused:
+        parsing.read_file(SAMPLES / "bengkulu-contoh.docx", region_key="sidoarjo", pm=pm)
+    assert refused.value.code == "daerah_lain" and spy.asked > 0  # (once per reader the tests compare)

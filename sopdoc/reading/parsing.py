@@ -137,20 +137,16 @@ def recognize(document: SourceDocument, region_key: Optional[str], pm=None) -> P
     loaded = plugins.parser_infos(pm)
     infos = {info.name: info for info, _, _ in loaded}
     owner = {info.name: plugin_name for info, plugin_name, _ in loaded}
-    claims = []
-    # Each plugin is asked on its own rather than through one hook call, so that a plugin that
-    # raises costs only its own claim, and every answer is known to come from its parser's owner.
-    for impl in pm.hook.sopdoc_recognize.get_hookimpls():
-        try:
-            answer = impl.function(document=document)
-        except Exception as e:  # a broken plugin must not take down the batch
-            claims.append((0.0, impl.plugin_name, f"pengurai {impl.plugin_name} gagal: {e!r}"))
-            continue
-        if answer is not None and owner.get(answer.parser) == impl.plugin_name:
-            claims.append((answer.score, answer.parser, answer.reason))
+    impls = pm.hook.sopdoc_recognize.get_hookimpls()
+    # The region's own parsers are asked first: when one of them is sure, no other parser's answer
+    # can change the outcome, and asking them all was most of recognising a Word form.
+    own_plugins = {owner[name] for name, info in infos.items() if region_key is None or info.region == region_key}
+    claims = _claims([i for i in impls if i.plugin_name in own_plugins], document, owner)
+    if not _own_sure(claims, infos, region_key):
+        claims += _claims([i for i in impls if i.plugin_name not in own_plugins], document, owner)
     claims.sort(key=lambda c: (-c[0], c[1]))
     sure = [c for c in claims if c[0] >= RECOGNITION_THRESHOLD]
-    own = [c for c in sure if region_key is None or infos[c[1]].region == region_key]
+    own = _own_sure(claims, infos, region_key)
     if own:
         return infos[own[0][1]]
     if sure:
@@ -169,6 +165,29 @@ def recognize(document: SourceDocument, region_key: Optional[str], pm=None) -> P
         "bukan_formulir",
         f"Berkas {kind} ini bukan formulir evaluasi SOP yang dikenali{detail}.",
     )
+
+
+def _claims(impls: list, document: SourceDocument, owner: dict) -> list:
+    """(score, parser, reason) of each plugin's answer.
+
+    Each plugin is asked on its own rather than through one hook call, so that a plugin that
+    raises costs only its own claim, and every answer is known to come from its parser's owner."""
+    claims = []
+    for impl in impls:
+        try:
+            answer = impl.function(document=document)
+        except Exception as e:  # a broken plugin must not take down the batch
+            claims.append((0.0, impl.plugin_name, f"pengurai {impl.plugin_name} gagal: {e!r}"))
+            continue
+        if answer is not None and owner.get(answer.parser) == impl.plugin_name:
+            claims.append((answer.score, answer.parser, answer.reason))
+    return claims
+
+
+def _own_sure(claims: list, infos: dict, region_key: Optional[str]) -> list:
+    """The claims (sorted) sure enough to parse, by parsers of the region (any, without one)."""
+    return sorted((c for c in claims if c[0] >= RECOGNITION_THRESHOLD
+                   and (region_key is None or infos[c[1]].region == region_key)), key=lambda c: (-c[0], c[1]))
 
 
 @functools.cache
