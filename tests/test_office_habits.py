@@ -492,3 +492,26 @@ def test_a_header_repeated_one_column_further_right_never_hides_the_rows_before_
     got = check(edited_xlsx(tmp_path, "banten", page_two_shifted), "banten")
     assert [s["title"] for s in got["sops"]] == [s["title"] for s in sample_doc("banten")["sops"][:3]]
     assert [w["where"] for w in got["warnings"] if w["code"] == "tabel_lanjutan_tidak_sejajar"] == ["Evaluasi SOP!14"]
+
+
+# --- two people: the officer who filled the form in and the head who signs it ----------------------
+
+def _officer(name: str, nip: str):
+    def change(doc):
+        identity = doc.tables[0]
+        for row, text in ((2, name), (3, nip)):
+            identity.cell(row, 2).text = text
+    return change
+
+
+def test_the_signing_heads_position_is_never_given_to_the_officer_named_above(tmp_path):
+    got = check(edited_docx(tmp_path, "sidoarjo", _officer("Budi Hartono, S.Kom.", "19800101 200501 1 003")),
+                "sidoarjo")
+    assert got["signatory"] == {"name": "Budi Hartono, S.Kom.", "nip": "198001012005011003", "position": None}
+    assert [w["code"] for w in got["warnings"]] == ["penandatangan_berbeda"]
+
+
+def test_the_same_person_with_or_without_degrees_keeps_the_position(tmp_path):
+    got = check(edited_docx(tmp_path, "sidoarjo", _officer("AHMAD FAUZI", "19751223 200404 1 013")), "sidoarjo")
+    assert got["signatory"]["position"] == sample_doc("sidoarjo")["signatory"]["position"]
+    assert got["warnings"] == []

@@ -104,6 +104,22 @@ def _not_a_position(text: str) -> bool:
     return bool(_LEGEND_OR_NOTE.match(text)) or _is_acknowledgement(text) or norm.is_place_date_line(text)
 
 
+_TITLES_BEFORE = {"dr", "drs", "dra", "ir", "h", "hj", "prof", "ns", "apt", "bpk", "ibu"}
+
+
+def _person(name) -> list:
+    """A name without its degrees (after the first comma) and titles before it, lower case:
+    "Dr. H. Ahmad Fauzi, S.Sos., M.Si." -> ["ahmad", "fauzi"]."""
+    words = re.findall(r"[a-z0-9]+", (norm.clean_text(name) or "").split(",")[0].lower())
+    while words and words[0] in _TITLES_BEFORE:
+        words.pop(0)
+    return words
+
+
+def _same_person(a, b) -> bool:
+    return _person(a) == _person(b)
+
+
 def _is_rank(value) -> bool:
     return isinstance(value, str) and norm.is_rank_line(value)
 
@@ -178,6 +194,13 @@ def read_identity(fields: dict, block: Optional[SignatureBlock], warnings: list)
     position = norm.clean_text(position_field.value) if position_field else None
     if position is None and block is not None:
         position = block.position
+        if position and name_field is not None and block.name and not _same_person(name, block.name):
+            # the block is another person's (the head who signs, beside the officer who filled it in)
+            warnings.append(Warning("penandatangan_berbeda",
+                                    f"Nama pengisi '{name}' berbeda dengan nama di blok tanda tangan "
+                                    f"'{norm.clean_text(block.name)}'; jabatan di blok itu bukan jabatannya",
+                                    block.name_where))
+            position = None
     if block is not None and block.ambiguous:
         warnings.append(Warning("penandatangan_ganda",
                                 "Ada lebih dari satu blok tanda tangan tanpa tanggal; "
