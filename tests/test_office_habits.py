@@ -515,3 +515,19 @@ def test_the_same_person_with_or_without_degrees_keeps_the_position(tmp_path):
     got = check(edited_docx(tmp_path, "sidoarjo", _officer("AHMAD FAUZI", "19751223 200404 1 013")), "sidoarjo")
     assert got["signatory"]["position"] == sample_doc("sidoarjo")["signatory"]["position"]
     assert got["warnings"] == []
+
+
+@pytest.mark.parametrize("mark", ["ttd", "TTD.", "(cap dan tanda tangan)", "( ........................ )",
+                                  "Materai 10000"])
+def test_what_fills_the_space_for_the_signature_is_neither_position_nor_name(tmp_path, mark):
+    def fill_the_gap(wb):
+        wb["Evaluasi SOP"]["K21"] = mark
+
+    got = check(edited_xlsx(tmp_path, "banten", fill_the_gap), "banten")
+    assert got["signatory"] == sample_doc("banten")["signatory"]
+
+    def instead_of_the_name(wb):
+        wb["Evaluasi SOP"]["K23"] = mark
+
+    got = check(edited_xlsx(tmp_path, "banten", instead_of_the_name), "banten")
+    assert got["signatory"]["name"] is None and "penandatangan_kosong" in codes(got)

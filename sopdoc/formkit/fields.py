@@ -71,7 +71,7 @@ def signature_block(lines: list) -> SignatureBlock:
     start = max(starts[nip_index], date_index + 1 if date_index is not None and date_index < nip_index else 0)
     # the rank ("Pembina Tingkat I (IV/b)") sits between the name and the NIP: it is neither
     name_index = nip_index - 1
-    while name_index >= start and _is_rank(lines[name_index][0]):
+    while name_index >= start and (_is_rank(lines[name_index][0]) or _is_signing_mark(lines[name_index][0])):
         name_index -= 1
     if name_index >= start:
         candidate, where = lines[name_index]
@@ -100,8 +100,24 @@ def _is_acknowledgement(value) -> bool:
 
 
 def _not_a_position(text: str) -> bool:
-    """A legend or note under a table, a caption ("Mengetahui,"), or a stray place-and-date line."""
-    return bool(_LEGEND_OR_NOTE.match(text)) or _is_acknowledgement(text) or norm.is_place_date_line(text)
+    """A legend or note under a table, a caption ("Mengetahui,"), a stray place-and-date line, or
+    what fills the space left for the signature ("ttd", "(cap dan tanda tangan)", "( ....... )")."""
+    return (bool(_LEGEND_OR_NOTE.match(text)) or _is_acknowledgement(text) or norm.is_place_date_line(text)
+            or _is_signing_mark(text))
+
+
+# The words written in the space left for the signature, or for the stamp and duty stamp on it.
+_SIGNING_WORDS = {"ttd", "t", "d", "tertanda", "dto", "cap", "stempel", "stampel", "tanda", "tangan", "materai",
+                  "meterai", "dan", "rp", "basah"}
+
+
+def _is_signing_mark(value) -> bool:
+    """"ttd", "TTD.", "(cap dan tanda tangan)", "Materai 10000", "( ................ )": the space
+    for the signature, neither a position nor a name."""
+    if not isinstance(value, str):
+        return False
+    words = re.findall(r"[^\W\d_]+", value.lower())  # letters of any script: "Tānda" is a word too
+    return all(w in _SIGNING_WORDS for w in words)
 
 
 _TITLES_BEFORE = {"dr", "drs", "dra", "ir", "h", "hj", "prof", "ns", "apt", "bpk", "ibu"}
