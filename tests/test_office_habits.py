@@ -531,3 +531,15 @@ def test_what_fills_the_space_for_the_signature_is_neither_position_nor_name(tmp
 
     got = check(edited_xlsx(tmp_path, "banten", instead_of_the_name), "banten")
     assert got["signatory"]["name"] is None and "penandatangan_kosong" in codes(got)
+
+
+@pytest.mark.parametrize("region", ["sidoarjo", "bengkulu"])
+def test_ttd_and_a_rank_typed_above_the_name_in_word_are_not_the_position(tmp_path, region):
+    def above_the_name(doc):
+        name = sample_doc(region)["signatory"]["name"]
+        paragraph = next(p for p in reversed(doc.paragraphs) if p.text.startswith(name))
+        paragraph.insert_paragraph_before("ttd")
+        paragraph.insert_paragraph_before("Pembina Tk. I")
+
+    got = check(edited_docx(tmp_path, region, above_the_name), region)
+    assert got["signatory"] == sample_doc(region)["signatory"]

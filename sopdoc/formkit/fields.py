@@ -100,10 +100,11 @@ def _is_acknowledgement(value) -> bool:
 
 
 def _not_a_position(text: str) -> bool:
-    """A legend or note under a table, a caption ("Mengetahui,"), a stray place-and-date line, or
-    what fills the space left for the signature ("ttd", "(cap dan tanda tangan)", "( ....... )")."""
+    """A legend or note under a table, a caption ("Mengetahui,"), a stray place-and-date line, what
+    fills the space left for the signature ("ttd", "(cap dan tanda tangan)", "( ....... )") or a rank
+    typed above the name."""
     return (bool(_LEGEND_OR_NOTE.match(text)) or _is_acknowledgement(text) or norm.is_place_date_line(text)
-            or _is_signing_mark(text))
+            or _is_signing_mark(text) or norm.is_rank_line(text))
 
 
 # The words written in the space left for the signature, or for the stamp and duty stamp on it.
