@@ -5,18 +5,12 @@ import os
 from zoneinfo import ZoneInfo
 
 from excelforms import Facts, banten
+from testdata import add_banten_2026_period
 from sopdoc.intake.batch import Intake
 from sopdoc.intake.store import Store
 from sopdoc.workspace import init_workspace, open_workspace
 
 WIB = ZoneInfo("Asia/Jakarta")
-PERIOD_2026 = """
-[[regions.banten.periods]]
-id = "banten-2026-tahap-1"
-name = "Evaluasi Pelaksanaan SOP Tahap I Tahun 2026"
-opens = 2026-05-11
-closes = 2026-05-15
-"""
 
 
 def batch_at(root, moment):
@@ -49,8 +43,7 @@ def test_a_form_no_period_holds_waits_then_is_filed_with_its_first_arrival(tmp_p
     [again] = batch_at(ws.root, arrived + dt.timedelta(days=3))
     assert again.outcome == "waiting"
 
-    with open(ws.root / "periods.toml", "a", encoding="utf-8") as f:
-        f.write(PERIOD_2026)
+    add_banten_2026_period(ws.root)
     [filed] = batch_at(ws.root, dt.datetime(2026, 6, 2, 9, 0, tzinfo=WIB))
     assert filed.outcome == "accepted"
     assert filed.stored_as.replace(os.sep, "/") == "archive/banten-2026-tahap-1/dinkes.xlsx"

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from excelforms import Facts, banten, default_sops
+from testdata import add_banten_2026_period
 from sopdoc.intake.store import Store
 from sopdoc.intake.watcher import Settler, Watcher
 
@@ -193,13 +194,6 @@ def test_an_arrival_of_a_file_taken_away_by_hand_is_forgotten(banten_ws):
     store.close()
 
 
-PERIOD_2026 = """
-[[regions.banten.periods]]
-id = "banten-2026-tahap-1"
-name = "Evaluasi Pelaksanaan SOP Tahap I Tahun 2026"
-opens = 2026-05-11
-closes = 2026-05-15
-"""
 
 
 def test_forms_waiting_for_their_period_are_read_again_only_when_their_file_or_the_periods_change(
@@ -236,8 +230,7 @@ def test_forms_waiting_for_their_period_are_read_again_only_when_their_file_or_t
     # the period added to periods.toml: every waiting form is read again at once and filed with its
     # first arrival, on time
     now[0] = dt.datetime(2026, 6, 2, 9, 0, tzinfo=WIB)
-    with open(ws.root / "periods.toml", "a", encoding="utf-8") as f:
-        f.write(PERIOD_2026)
+    add_banten_2026_period(ws.root)
     watcher.tick(now=42.0)
     assert [o.outcome for o in watcher.tick(now=43.0)] == ["accepted"] * 4
     assert sorted(reads[5:]) == names

@@ -13,6 +13,7 @@ import zipfile
 from lxml import etree
 
 from sopdoc.formkit.document import SourceDocument
+from sopdoc.reading.package import feed
 
 TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
@@ -46,12 +47,8 @@ def hidden_sheets(package: zipfile.ZipFile) -> frozenset:
     """Names of the sheets the .ods hides (its styles may sit in styles.xml or content.xml)."""
     target = _HiddenTables()
     for part in ("styles.xml", "content.xml"):
-        parser = etree.XMLParser(target=target, resolve_entities=False, no_network=True)
         try:
-            with package.open(part) as stream:
-                while chunk := stream.read(1 << 16):
-                    parser.feed(chunk)
-                parser.close()
+            feed(package, part, target)
         except (KeyError, etree.XMLSyntaxError):
             continue  # LibreOffice judges a damaged file
     return frozenset(name for name, style in target.tables if name and style in target.hiding_styles)

@@ -30,6 +30,17 @@ def parse(zf: zipfile.ZipFile, name: str, parser=PARSER):
     return etree.fromstring(zf.read(name), parser)
 
 
+def feed(zf: zipfile.ZipFile, name: str, target):
+    """Stream zip member `name` through lxml into the parser target `target` (a class with
+    start/end/data/close methods), in chunks, so a large part is never held whole; the result of
+    `target.close()`. KeyError when the member is missing, XMLSyntaxError when it is not XML."""
+    parser = etree.XMLParser(target=target, resolve_entities=False, no_network=True)
+    with zf.open(name) as stream:
+        while chunk := stream.read(1 << 16):
+            parser.feed(chunk)
+    return parser.close()
+
+
 def content_types(zf: zipfile.ZipFile) -> tuple:
     """([(part name, content type)] of the overrides in file order, {extension: content type})."""
     root = parse(zf, "[Content_Types].xml")

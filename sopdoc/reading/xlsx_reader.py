@@ -19,7 +19,7 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, WINDOWS_EPOCH, from_excel, from_ISO8601
 
 from sopdoc.formkit.document import Sheet
-from sopdoc.reading.package import Unsupported, content_types, override_part, parse, relationships
+from sopdoc.reading.package import Unsupported, content_types, feed, override_part, parse, relationships
 from sopdoc.reading.sniff import MAX_MERGED_CELLS, too_many_merged_cells
 
 S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -352,12 +352,8 @@ def check_merged_area(zf: zipfile.ZipFile) -> None:
     read, as a sheet may have any name."""
     counter = _MergeCounter()
     for name in zf.namelist():
-        parser = etree.XMLParser(target=counter, resolve_entities=False, no_network=True)
         try:
-            with zf.open(name) as part:
-                while chunk := part.read(1 << 16):
-                    parser.feed(chunk)
-                parser.close()
+            feed(zf, name, counter)
         except etree.XMLSyntaxError:
             continue  # not XML, or damaged: openpyxl words the refusal of a damaged file
 
