@@ -1,5 +1,7 @@
 """The shared Excel table reader (sopdoc.formkit.sheets) on small grids built in memory: the header
 and its criteria, the rows of the table, and every answer read or refused with a warning."""
+import time
+
 import pytest
 
 from sopdoc.formkit.document import Sheet
@@ -39,6 +41,18 @@ def test_criteria_under_a_group_header_and_ya_tidak_pairs():
         2: [None, None, "Ya", "Tidak", "Ya", "Tidak"],
     })
     assert find_header(paired).criteria == {"mendorong_kinerja": (3, 4), "mudah_dipahami": (5, 6)}
+
+
+def test_thousands_of_headers_in_other_columns_cost_no_more_than_their_cells():
+    # each one-column header is a table of its own; checking each against every earlier table
+    # took minutes for a sheet the sniffing limits let through
+    cells = {(r, r): "Nama SOP" for r in range(1, 8001)}
+    cells.update({(8001, 1): "No", (8001, 2): "Nama SOP"})
+    g = Grid(Sheet("Evaluasi", "visible", cells, {}, frozenset(), frozenset(), []))
+    started = time.perf_counter()
+    header = find_header(g)
+    assert time.perf_counter() - started < 5
+    assert (header.row, header.columns) == (1, {"title": 1})  # No | Nama SOP spans the first table's column
 
 
 def test_no_header_without_a_title_column():

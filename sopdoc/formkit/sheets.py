@@ -5,6 +5,7 @@ so a hostile file that declares a cell at XFD1048576 costs one cell, not the who
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Callable, Iterator, Optional
@@ -250,10 +251,19 @@ def _find_header(grid: Grid, rows: dict) -> Optional[Header]:
     column more or less: the table's reading says so), so a small table beside the form's
     ("No | Nama SOP | Jumlah") is never its header and rows above a repeated header are never lost."""
     tables: list = []
+    # the tables' column spans never overlap, so sorted by first column their last columns are
+    # sorted too: one bisection finds the only span that can meet a new header's (a sheet of
+    # thousands of one-column headers costs no more than its cells)
+    firsts: list = []
+    lasts: list = []
     for header in _headers(grid, rows):
         first, last = _span(header)
-        if not any(first <= other_last and other_first <= last for other_first, other_last in map(_span, tables)):
-            tables.append(header)
+        i = bisect.bisect_right(firsts, last)
+        if i and lasts[i - 1] >= first:
+            continue
+        firsts.insert(i, first)
+        lasts.insert(i, last)
+        tables.append(header)
     best = None
     for header in tables:
         if best is None or _named(header) > _named(best):
