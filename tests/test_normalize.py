@@ -1,5 +1,6 @@
 """Table-driven tests of the pure normalisers."""
 import datetime as dt
+import sys
 
 import pytest
 
@@ -232,3 +233,16 @@ def test_yes_no_column(value, expected):
 ])
 def test_row_number(value, expected):
     assert norm.row_number(value) == expected
+
+
+def test_long_agency_text_is_not_kept_by_the_normalisers_memos():
+    # a watcher reads file after file: remembered pages of pasted text would stay in its memory
+    def held_after_normalising(text):
+        before = sys.getrefcount(text)
+        norm.clean_text(text), norm.label_key(text), norm.criterion_key(text)
+        norm.match_label(text, norm.HEADER_LABELS, numbered=True)
+        return sys.getrefcount(text) - before
+
+    assert held_after_normalising("Nama SOP " + "x" * norm.MAX_MEMOISED_TEXT) == 0
+    assert held_after_normalising("Nama SOP " + "y" * 10) > 0  # short texts are remembered
+    assert norm.clean_text(" Nama  SOP " + "." * 2000) == "Nama SOP " + "." * 2000

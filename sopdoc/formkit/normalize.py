@@ -32,7 +32,27 @@ _SPACES = re.compile(r"[\s\u00a0\u2007\u202f]+")
 _INVISIBLE = re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
-@functools.lru_cache(maxsize=8192, typed=True)  # parsers ask for the same cells many times
+# Parsers ask for the same cells many times, so the text normalisers keep what they worked out,
+# but only for short texts: agency text is unbounded, and 8192 remembered pages of a pasted
+# document would stay in a watcher's memory long after the files they came from.
+_MEMO_SIZE = 8192
+MAX_MEMOISED_TEXT = 1000
+
+
+def _memoised(function):
+    """`function` of one value, remembering its last _MEMO_SIZE results for all but long texts."""
+    remembered = functools.lru_cache(maxsize=_MEMO_SIZE, typed=True)(function)
+
+    @functools.wraps(function)
+    def memoised(value):
+        if isinstance(value, str) and len(value) > MAX_MEMOISED_TEXT:
+            return function(value)
+        return remembered(value)
+
+    return memoised
+
+
+@_memoised
 def clean_text(value) -> Optional[str]:
     """Text with every kind of space and line break folded to one space, trimmed; None when blank."""
     if value is None:
@@ -59,7 +79,7 @@ _LABEL_WORDS = {
 }
 
 
-@functools.lru_cache(maxsize=8192)
+@_memoised
 def label_key(text) -> str:
     """A label reduced for comparison: lower case, no colons/dots/slashes, abbreviations expanded.
 
@@ -105,7 +125,6 @@ MAX_LABEL_LENGTH = 80
 _NUMBERING = re.compile(r"^\s*\(?\d{1,3}\s*[.)]\s*")
 # Texts already matched, per synonyms table: parsers ask every cell of a form, and the same
 # headers on every form. Agency text is unbounded, so the memo is emptied when it is full.
-_MAX_MATCHED = 8192
 _label_indexes: dict = {}
 
 
@@ -127,9 +146,9 @@ def match_label(text, synonyms: dict, numbered: bool = False) -> Optional[str]:
     if not isinstance(text, str):
         return None
     index, memos = _label_index(synonyms)
-    matched = memos[numbered]
+    matched = memos[numbered] if len(text) <= MAX_MEMOISED_TEXT else {}
     if text not in matched:
-        if len(matched) >= _MAX_MATCHED:
+        if len(matched) >= _MEMO_SIZE:
             matched.clear()
         matched[text] = _matched(text, index) or (_matched_numbered(text, index) if numbered else None)
     return matched[text]
@@ -556,7 +575,7 @@ _CRITERION_LABELS = {
 }
 
 
-@functools.lru_cache(maxsize=8192)  # Word parsers ask every cell of every table, often twice
+@_memoised  # Word parsers ask every cell of every table, often twice
 def criterion_key(text) -> Optional[str]:
     """The criterion a header names: its full label (numbered or not) or its code K1..K7."""
     key = (clean_text(text) or "").lower()
