@@ -224,5 +224,5 @@ def test_the_receipts_list_newest_first_by_agency_and_by_page(banten_ws, http, t
     two = http.get("/tanda-terima", params={"halaman": "2"}).text
     assert re.findall(r'<a href="/tanda-terima/(TT-[^".]+)">', two) == [first["number"]]
     assert "Lebih lama" not in two and 'href="/tanda-terima?halaman=1"' in two
-    for odd in ("0", "-1", "abc", "99999999999999999999"):
+    for odd in ("0", "-1", "abc", "99999999999999999999", "\u00b2", "\u0663", "9" * 5000):
         assert http.get("/tanda-terima", params={"halaman": odd, "opd": "<x>"}).status_code == 200

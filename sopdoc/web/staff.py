@@ -336,7 +336,10 @@ def receipts_list(request: Request) -> Response:
 
 def _page_number(text: Optional[str]) -> int:
     """?halaman= as a page number from 1 (anything else is page 1), bounded so no offset is absurd."""
-    return min(int(text), 100_000) if text and text.isdigit() and int(text) > 0 else 1
+    if not (text and text.isascii() and text.isdigit()):  # "²" is a digit to isdigit, not to int
+        return 1
+    number = int(text.lstrip("0")[:7] or 0)  # past seven digits it is past the bound anyway
+    return min(number, 100_000) if number > 0 else 1
 
 
 # -- recap, exports, letters --------------------------------------------------------------------
