@@ -71,7 +71,7 @@ def signature_block(lines: list) -> SignatureBlock:
     start = max(starts[nip_index], date_index + 1 if date_index is not None and date_index < nip_index else 0)
     # the rank ("Pembina Tingkat I (IV/b)") sits between the name and the NIP: it is neither
     name_index = nip_index - 1
-    while name_index >= start and (_is_rank(lines[name_index][0]) or _is_signing_mark(lines[name_index][0])):
+    while name_index >= start and (norm.is_rank_line(lines[name_index][0]) or _is_signing_mark(lines[name_index][0])):
         name_index -= 1
     if name_index >= start:
         candidate, where = lines[name_index]
@@ -135,10 +135,6 @@ def _person(name) -> list:
 
 def _same_person(a, b) -> bool:
     return _person(a) == _person(b)
-
-
-def _is_rank(value) -> bool:
-    return isinstance(value, str) and norm.is_rank_line(value)
 
 
 def _looks_like_position(value) -> bool:
