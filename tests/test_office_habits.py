@@ -438,15 +438,20 @@ def test_a_dash_for_no_number_or_no_note_is_nothing_in_word(tmp_path):
     assert got["sops"][0]["number"] is None
 
 
+def _header_again_at_row_14(ws) -> None:
+    """Banten's three header rows (8-10) repeated as page 2's, above the fourth SOP."""
+    ws.insert_rows(14, 3)
+    for source, target in ((8, 14), (9, 15), (10, 16)):
+        for c in range(1, 14):
+            ws.cell(target, c).value = ws.cell(source, c).value
+
+
 def test_a_header_repeated_with_one_column_more_never_hides_the_rows_before_it(tmp_path):
     """Page 2's header with a column more ("Nilai") is another shape of table: the rows above it are
     read, what follows it is not, and a warning says so. It never becomes the header itself."""
     def page_two_with_more(wb):
         ws = wb["Evaluasi SOP"]
-        ws.insert_rows(14, 3)
-        for source, target in ((8, 14), (9, 15), (10, 16)):
-            for c in range(1, 14):
-                ws.cell(target, c).value = ws.cell(source, c).value
+        _header_again_at_row_14(ws)
         ws.cell(14, 14).value = "Nilai"
 
     got = check(edited_xlsx(tmp_path, "banten", page_two_with_more), "banten")
@@ -457,10 +462,7 @@ def test_a_header_repeated_with_one_column_more_never_hides_the_rows_before_it(t
 def test_a_header_repeated_without_its_group_label_still_continues_the_table(tmp_path):
     def page_two_without_group(wb):
         ws = wb["Evaluasi SOP"]
-        ws.insert_rows(14, 3)
-        for source, target in ((8, 14), (9, 15), (10, 16)):
-            for c in range(1, 14):
-                ws.cell(target, c).value = ws.cell(source, c).value
+        _header_again_at_row_14(ws)
         ws.cell(14, 4).value = None  # "Kriteria Evaluasi" not typed again
 
     got = check(edited_xlsx(tmp_path, "banten", page_two_without_group), "banten")
