@@ -8,11 +8,13 @@ import time
 
 import openpyxl
 import pytest
+from starlette.requests import Request
 
 from sopdoc.app import Season
 from sopdoc.demo import formgen as fg
 from sopdoc.intake.store import Store
 from sopdoc.outputs.recap import recap_path
+from sopdoc.web.receiving import declared_length
 from webportal import agency_links, client, upload
 
 STAFF, PASSWORD = "rina", "kata-sandi-uji-1"
@@ -281,3 +283,13 @@ def test_a_failure_inside_a_page_is_an_indonesian_500_without_a_traceback(banten
     response = http.get("/tanda-terima/TT-2025-000001-ABCDEF")
     _indonesian(response, 500, "tidak dapat diselesaikan")
     assert "secret internal detail" not in response.text
+
+
+@pytest.mark.parametrize("header, expected", [
+    (b"1234", 1234), (b"0", 0), (b"", None), (b"-5", None), (b" 12", None), (b"1e3", None),
+    ("\u00b2".encode("latin-1"), None),  # a digit to str.isdigit, not to int()
+    (b"9" * 4000, None),  # int() of thousands of digits is refused (and slow) in Python
+])
+def test_a_declared_content_length_is_a_plain_number_or_none(header, expected):
+    headers = [(b"content-length", header)] if header else []
+    assert declared_length(Request({"type": "http", "headers": headers})) == expected

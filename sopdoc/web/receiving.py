@@ -116,6 +116,15 @@ class _FilePart:
                 pass
 
 
+def declared_length(request: Request) -> Optional[int]:
+    """The body length the request declares in Content-Length; None when it declares none or a
+    value that is not a plain number (the body is then measured as it comes)."""
+    declared = request.headers.get("content-length", "")
+    if not (declared.isascii() and declared.isdigit() and len(declared) <= 18):  # "²" is a digit to isdigit
+        return None
+    return int(declared)
+
+
 async def receive_file(request: Request, *, field: str, into: Optional[Path], limit: int,
                        clock: Callable[[], dt.datetime]) -> Received:
     """The file in multipart field `field`, written to `into` (None: only hashed). Raises
@@ -126,10 +135,10 @@ async def receive_file(request: Request, *, field: str, into: Optional[Path], li
     too_large = UploadRefused(413, f"Berkas melebihi batas ukuran {limit / 1024 / 1024:g} MB. "
                                    "Perkecil berkasnya (misalnya hapus gambar atau lembar yang tidak perlu) "
                                    "lalu unggah lagi.")
-    declared = request.headers.get("content-length", "")
+    declared = declared_length(request)
     part = _FilePart(field, into, limit)
     parser = MultipartParser(options[b"boundary"], part.callbacks())
-    over = declared.isdigit() and int(declared) > limit + OVERHEAD
+    over = declared is not None and declared > limit + OVERHEAD
     received = 0
     try:
         async for chunk in request.stream():

@@ -32,6 +32,7 @@ from sopdoc.portal import links as upload_links
 from sopdoc.portal.users import authenticate
 from sopdoc.web.charts import timeliness_chart
 from sopdoc.web.pages import RequestRefused, wants_json
+from sopdoc.web.receiving import declared_length
 from sopdoc.web.security import check_csrf, check_same_origin, csrf_token
 
 POLL_SECONDS = 5
@@ -100,8 +101,8 @@ async def _small_form(request: Request) -> dict:
         raise RequestRefused(415, "Kiriman ini bukan isian formulir. Muat ulang halaman lalu kirim lagi "
                                   "dari formulirnya.")
     too_long = RequestRefused(413, "Isian formulir terlalu panjang.")
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > FORM_LIMIT:
+    declared = declared_length(request)
+    if declared is not None and declared > FORM_LIMIT:
         raise too_long
     body = bytearray()
     async for chunk in request.stream():
