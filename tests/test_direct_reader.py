@@ -135,6 +135,40 @@ def test_what_the_direct_reader_does_not_know_goes_to_openpyxl_with_a_log_line(t
     assert grid.formulas_without_value == {(3, 3)}  # seen though openpyxl loads values only
 
 
+def _dates_from_formulas(tmp_path, formulas: dict) -> Path:
+    """An .xlsx whose date-formatted cells hold `formulas` {ref: "<f>…</f>" as saved, or "" for a cell
+    of an array formula}, each with the stored result 14 May 2025."""
+    wb = openpyxl.Workbook()
+    for ref in formulas:
+        wb.active[ref] = "=1"
+        wb.active[ref].number_format = "d mmmm yyyy"
+    built, path = tmp_path / "dibuat.xlsx", tmp_path / "rumus.xlsx"
+    wb.save(built)
+    with zipfile.ZipFile(built) as zin, zipfile.ZipFile(path, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                for ref, formula in formulas.items():
+                    data = data.replace(f'<c r="{ref}" s="1"><f>1</f><v></v></c>'.encode(),
+                                        f'<c r="{ref}" s="1">{formula}<v>45791</v></c>'.encode())
+            zout.writestr(item, data)
+    return path
+
+
+@pytest.mark.parametrize("reader", ["direct", "office"])
+def test_a_day_filled_down_from_today_is_the_formula_in_both_readers(tmp_path, reader):
+    path = _dates_from_formulas(tmp_path, {
+        "A1": '<f t="shared" ref="A1:A3" si="0">_xlfn.TODAY()-1</f>',
+        "A2": '<f t="shared" si="0"/>', "A3": '<f t="shared" si="0"/>',  # the text is in A1 only
+        "B1": '<f t="array" ref="B1:B2">now ()</f>', "B2": "",  # B2 has no formula of its own
+        "C1": '<f t="shared" ref="C1:C2" si="1">DATE(2025,5,14)</f>', "C2": '<f t="shared" si="1"/>',
+    })
+    [grid] = sheets.grids(parsing.open_document(path, path.name, sniff.Limits(), reader=reader))
+    day = dt.datetime(2025, 5, 14)
+    assert grid.cells == {(1, 1): "=_xlfn.TODAY()-1", (2, 1): "=_xlfn.TODAY()-1", (3, 1): "=_xlfn.TODAY()-1",
+                          (1, 2): "=now ()", (2, 2): "=now ()", (1, 3): day, (2, 3): day}
+
+
 def test_the_direct_reader_is_the_default(tmp_path):
     document = parsing.open_document(SAMPLES / "sidoarjo-contoh.docx", "x.docx", sniff.Limits())
     assert document.docx is None and document.body is not None

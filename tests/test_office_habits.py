@@ -316,8 +316,27 @@ def _with_cached_value(path, ref: str, value: str, text: bool = False):
     return path
 
 
-@pytest.mark.one_reader  # openpyxl, the fallback, loads values only: it cannot see the formula
-@pytest.mark.parametrize("formula", ["=TODAY()", "=NOW()", '=TEXT(TODAY(),"d mmmm yyyy")'])
+def _filled_down(path, master: str, ref: str, below: str):
+    """`path` with the formula of `master` shared over `ref` and `below` one of its cells, as Excel and
+    LibreOffice save a formula filled down: its text is written once, in `master`; the other cells
+    name it by `si` only."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as zin:
+        members = {info.filename: zin.read(info) for info in zin.infolist()}
+    sheet = members["xl/worksheets/sheet1.xml"].decode()
+    sheet = re.sub(rf'(<c r="{master}"[^>]*>)<f>', rf'\g<1><f t="shared" ref="{ref}" si="0">', sheet)
+    sheet = re.sub(rf'(<c r="{below}"[^>]*>)<f>[^<]*</f>', r'\g<1><f t="shared" si="0"/>', sheet)
+    members["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in members.items():
+            zout.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("formula", ["=TODAY()", "=NOW()", '=TEXT(TODAY(),"d mmmm yyyy")', "=TODAY()-1",
+                                     "=DATE(YEAR(TODAY()),5,14)", "=today()", "=_xlfn.NOW ( )"])
 def test_a_fill_date_from_today_is_null_with_a_warning_never_the_day_it_was_opened(tmp_path, formula):
     def today(wb):
         wb["Evaluasi SOP"]["C6"] = formula
@@ -327,6 +346,28 @@ def test_a_fill_date_from_today_is_null_with_a_warning_never_the_day_it_was_open
     got = check(path, "banten")
     assert got["filled_on"] is None
     assert [w["where"] for w in got["warnings"] if w["code"] == "tanggal_tidak_terbaca"] == ["Evaluasi SOP!C6"]
+
+
+def _fill_date_filled_down(tmp_path, formula: str):
+    """banten's form whose fill date C6 is the last cell of `formula` filled down from C3."""
+    def filled_down(wb):
+        wb["Evaluasi SOP"]["C3"] = wb["Evaluasi SOP"]["C6"] = formula
+
+    path = edited_xlsx(tmp_path, "banten", filled_down)
+    for ref in ("C3", "C6"):
+        _with_cached_value(path, ref, "45791")
+    return _filled_down(path, "C3", "C3:C6", "C6")
+
+
+def test_a_fill_date_filled_down_from_a_today_formula_is_null_with_a_warning(tmp_path):
+    got = check(_fill_date_filled_down(tmp_path, "=TODAY()"), "banten")  # by both readers (conftest)
+    assert got["filled_on"] is None
+    assert [w["where"] for w in got["warnings"] if w["code"] == "tanggal_tidak_terbaca"] == ["Evaluasi SOP!C6"]
+
+
+def test_a_fill_date_filled_down_from_another_formula_is_read(tmp_path):
+    got = check(_fill_date_filled_down(tmp_path, "=DATE(2025,5,14)"), "banten")
+    assert got["filled_on"] == "2025-05-14"
 
 
 @pytest.mark.soffice

@@ -127,16 +127,21 @@ def _visible_grids(document) -> list:
     return [grid for grid in (Grid(sheet) for sheet in sheets) if grid.visible]
 
 
-def sheet_of_worksheet(worksheet, formulas: frozenset = frozenset()) -> Sheet:
+def sheet_of_worksheet(worksheet, formulas: frozenset = frozenset(), opening_days: Optional[dict] = None) -> Sheet:
     """The `Sheet` facts of an openpyxl worksheet (a workbook openpyxl read, or one a test built);
-    `formulas`: its cells that hold a formula, which openpyxl's values alone do not show."""
+    `formulas`: its cells that hold a formula, which openpyxl's values alone do not show;
+    `opening_days`: {cell: "=TODAY()"} for its cells whose formula gives the day the file is opened,
+    which stands in for a stored date or text (the day it was last calculated, not one the agency wrote)."""
     cells, fonts = {}, {}
+    opening_days = opening_days or {}
     # openpyxl keeps a worksheet's stored cells in `_cells`; iterating the public
     # iter_rows() would create every cell of the declared rectangle.
     for key, cell in worksheet._cells.items():
         value = cell.value
         if value is None:
             continue
+        if key in opening_days and isinstance(value, _STORED_DAY):
+            value = opening_days[key]
         cells[key] = value
         if isinstance(value, str):
             fonts[key] = cell.font.name if cell.font is not None else None
@@ -150,6 +155,11 @@ def sheet_of_worksheet(worksheet, formulas: frozenset = frozenset()) -> Sheet:
         merges=[(m.min_row, m.min_col, m.max_row, m.max_col) for m in worksheet.merged_cells.ranges],
         formulas_without_value=frozenset(key for key in formulas if key not in cells),
     )
+
+
+# what openpyxl gives for a formula's stored result that the direct reader replaces: a date-styled
+# number (a date, time or duration) or a text
+_STORED_DAY = (str, dt.date, dt.time, dt.timedelta)
 
 
 def _hidden_columns(worksheet) -> Iterator[int]:

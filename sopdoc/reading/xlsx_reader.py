@@ -76,6 +76,19 @@ def formulas_without_value(zf: zipfile.ZipFile) -> dict:
     store}, for a workbook openpyxl read: it loads values only, so such a cell looks empty to it.
     Read leniently, from the parts alone; a workbook it cannot follow gives {} (those cells are
     then called empty, the warning less precise, nothing guessed)."""
+    return _each_sheet_leniently(zf, _formula_cells_without_value)
+
+
+def opening_day_formulas(zf: zipfile.ZipFile) -> dict:
+    """{sheet title: {(row, column): "=TODAY()"}} for the cells whose stored value the direct reader
+    replaces by its opening-day formula (see `_OpeningDayFormulas`), for a workbook openpyxl read:
+    it loads values only, so the day the file was last calculated would pass for a date the
+    agency wrote. Read leniently, as `formulas_without_value`."""
+    return _each_sheet_leniently(zf, _opening_day_cells)
+
+
+def _each_sheet_leniently(zf: zipfile.ZipFile, facts) -> dict:
+    """{sheet title: facts(sheet root)} for every worksheet, or {} for a workbook this cannot follow."""
     try:
         overrides, _ = content_types(zf)
         workbook_part = next(p for t in _WORKBOOK_TYPES if (p := override_part(overrides, t)))
@@ -84,14 +97,14 @@ def formulas_without_value(zf: zipfile.ZipFile) -> dict:
         for el in _children(parse(zf, workbook_part), S + "sheets", S + "sheet"):
             kind, target = rels.get(el.get(R + "id"), (None, None))
             if target is not None and "chartsheet" not in (kind or ""):
-                found[el.get("name")] = _formula_cells_without_value(parse(zf, target))
+                found[el.get("name")] = facts(parse(zf, target))
         return found
     except Exception:  # whatever this cannot follow, openpyxl has read the values already
         return {}
 
 
-def _formula_cells_without_value(root) -> frozenset:
-    found = set()
+def _cells_with_keys(root):
+    """(row, column), cell element for every cell of a sheet, in file order."""
     row_number = 0
     for row in _children(root, _SHEET_DATA, _ROW):
         r = row.get("r")
@@ -101,9 +114,23 @@ def _formula_cells_without_value(root) -> frozenset:
             ref = c.get("r")
             key = _cell_at(ref) if ref is not None else (row_number, col_number + 1)
             col_number = key[1]
-            if c.find(_F) is not None and not c.findtext(_V) and c.find(_IS) is None:
-                found.add(key)
-    return frozenset(found)
+            yield key, c
+
+
+def _formula_cells_without_value(root) -> frozenset:
+    return frozenset(key for key, c in _cells_with_keys(root)
+                     if c.find(_F) is not None and not c.findtext(_V) and c.find(_IS) is None)
+
+
+def _opening_day_cells(root) -> dict:
+    """The cells whose stored number, date or text the direct reader replaces by their opening-day formula
+    (a number only when its style makes it a date: openpyxl's value then is one, which the caller checks)."""
+    formulas = _OpeningDayFormulas(root)
+    found = {}
+    for key, c in _cells_with_keys(root):
+        if c.get("t", "n") in ("n", "str", "d") and c.findtext(_V) and (formula := formulas.of(c, key)):
+            found[key] = formula
+    return found
 
 
 def _children(parent, *path: str) -> list:
@@ -211,6 +238,7 @@ def _number(text: str):
 
 def _sheet(root, title: str, state: str, strings: list, styles: _Styles, epoch) -> Sheet:
     merges = _merges(root)
+    opening_day = _OpeningDayFormulas(root)
     cells, fonts, formulas = {}, {}, set()
     font_of, dates, durations = styles.fonts, styles.dates, styles.durations
     styles_known, known_refs = len(font_of), _REFS
@@ -250,15 +278,15 @@ def _sheet(root, title: str, state: str, strings: list, styles: _Styles, epoch) 
                                 value = from_excel(value, epoch, timedelta=style in durations)
                             except (OverflowError, ValueError):
                                 value = "#VALUE!"
-                            value = _opening_day_formula(c) or value
+                            value = opening_day.of(c, key) or value
                     elif kind == "str":
-                        value = _opening_day_formula(c) or value
+                        value = opening_day.of(c, key) or value
                     elif kind == "s":
                         value = strings[int(value)]
                     elif kind == "b":
                         value = bool(int(value))
                     elif kind == "d":
-                        value = from_ISO8601(value)
+                        value = opening_day.of(c, key) or from_ISO8601(value)
             if value is None:
                 cells.pop(key, None)  # a later empty cell at the same place replaces the earlier one
                 if c.find(_F) is not None:
@@ -275,17 +303,40 @@ def _sheet(root, title: str, state: str, strings: list, styles: _Styles, epoch) 
                  formulas_without_value=frozenset(formulas - cells.keys()))
 
 
+# a call of TODAY or NOW anywhere in the formula: "=TODAY()-1", "=DATE(YEAR(NOW()),1,1)", "_xlfn.today ()"
 _OPENING_DAY = re.compile(r"\b(?:TODAY|NOW)\s*\(", re.IGNORECASE)
 
 
-def _opening_day_formula(c) -> str | None:
-    """"=TODAY()" for a cell whose formula gives the day the file is opened (TODAY, NOW): its stored
-    value is the day someone last opened it, or the day LibreOffice converted it, never a date the
-    agency wrote. The formula stands in for the value, so a date read from it is null plus a warning."""
-    formula = c.findtext(_F)
-    if formula and _OPENING_DAY.search(formula):
-        return "=" + formula
-    return None
+class _OpeningDayFormulas:
+    """The cells of one sheet whose formula gives the day the file is opened (TODAY, NOW): their
+    stored value is the day someone last opened it, or the day LibreOffice converted it, never a date
+    the agency wrote. The formula stands in for the value, so a date read from it is null plus a warning.
+    A formula filled down is written once: its other cells name the first by `si` (shared), or lie in
+    its `ref` with no formula of their own (array)."""
+
+    def __init__(self, root):
+        self.shared, self.arrays = {}, []
+        for f in root.iter(_F):
+            if not (f.text and _OPENING_DAY.search(f.text)):
+                continue
+            if f.get("t") == "shared" and f.get("si") is not None:
+                self.shared[f.get("si")] = "=" + f.text
+            elif f.get("t") == "array" and f.get("ref"):
+                self.arrays.append((_merged_range(f.get("ref")), "=" + f.text))
+
+    def of(self, c, key: tuple) -> str | None:
+        """The opening-day formula of cell `c` at `key`, or None."""
+        f = c.find(_F)
+        if f is None:
+            return next((formula for area, formula in self.arrays if _inside(key, area)), None)
+        if f.text:
+            return "=" + f.text if _OPENING_DAY.search(f.text) else None
+        return self.shared.get(f.get("si")) if f.get("t") == "shared" else None
+
+
+def _inside(key: tuple, area: tuple) -> bool:
+    r1, c1, r2, c2 = area
+    return r1 <= key[0] <= r2 and c1 <= key[1] <= c2
 
 
 def _hidden_columns(root) -> set:
