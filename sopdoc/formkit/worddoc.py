@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Optional, Union
 
+from lxml import etree
+
 from sopdoc.formkit import normalize as norm
 from sopdoc.formkit.document import Recognition, SourceDocument, built_once
 from sopdoc.formkit.fields import Field, mark_pair_answer, signature_block
@@ -173,39 +175,84 @@ OPENING_DAY_FIELD_TEXT = "=DATE"
 def _mark_opening_day_fields(body) -> None:
     """Put `OPENING_DAY_FIELD_TEXT` in place of the result of every DATE/TIME field: Word shows the
     day it opens the file there, and LibreOffice writes the day it converts one, never a date the
-    agency typed. A date read from it is then null plus a warning, as Excel's =TODAY() is."""
-    for instruction in body.iter(_INSTR_TEXT, _FLD_SIMPLE):
-        text = instruction.get(W + "instr") if instruction.tag == _FLD_SIMPLE else instruction.text
-        if not text or not _OPENING_DAY_FIELD.match(text):
-            continue
-        if instruction.tag == _FLD_SIMPLE:
-            results = list(instruction.iter(_T))
-        else:
-            results = _field_result(instruction.getparent())
-        for i, t in enumerate(results):
-            t.text = OPENING_DAY_FIELD_TEXT if i == 0 else ""
+    agency typed. A date read from it is then null plus a warning, as Excel's =TODAY() is.
+
+    One walk of the body in document order: a field's result may run on over paragraphs, and
+    walking on from each field would take the square of the runs."""
+    fields: list = []  # the fields open at this point of the walk, innermost last
+    for event, el in etree.iterwalk(body, events=("start", "end"), tag=_FIELD_PARTS):
+        tag = el.tag
+        if tag == _T:
+            opening_day = fields[-1].shown_opening_day() if event == "start" and fields else None
+            if opening_day is not None:
+                el.text = opening_day.result_text()
+        elif tag == _FLD_SIMPLE:
+            _simple_field(event, el, fields)
+        elif event == "start" and fields and tag == _INSTR_TEXT:
+            fields[-1].instruction.append(el.text or "")
+        elif event == "start" and tag == _FLD_CHAR:
+            _complex_field_char(el.get(W + "fldCharType"), fields)
 
 
-def _field_result(run) -> list:
-    """The `w:t` of a complex field's result: the runs after its `separate` up to its `end`, the
-    field starting in `run` (the one holding its instruction)."""
-    texts, depth, showing = [], 0, False
-    for sibling in run.itersiblings():
-        for el in sibling.iter(_FLD_CHAR, _T):
-            if el.tag == _T:
-                if showing and depth == 0:
-                    texts.append(el)
-                continue
-            kind = el.get(W + "fldCharType")
-            if kind == "begin":
-                depth += 1
-            elif kind == "end":
-                if depth == 0:
-                    return texts
-                depth -= 1
-            elif kind == "separate" and depth == 0:
-                showing = True
-    return texts
+_FIELD_PARTS = (_T, _FLD_CHAR, _INSTR_TEXT, _FLD_SIMPLE)
+
+
+@dataclass(eq=False)
+class _OpenField:
+    """A field met on the walk. Its result is an opening day when its instruction is DATE/TIME or
+    it sits in the shown result of such a field (`shown_in`): that field's result then holds the
+    one OPENING_DAY_FIELD_TEXT."""
+
+    shown_in: Optional[_OpenField]
+    simple: bool = False
+    instruction: list = field(default_factory=list)  # the instrText parts, up to its separate
+    showing: bool = False  # past its separate (a simple field shows from its start)
+    opening_day_of: Optional[_OpenField] = None  # the DATE/TIME field its result is part of
+    marked: bool = False  # its result's first w:t holds OPENING_DAY_FIELD_TEXT
+
+    def show(self, instruction: str) -> None:
+        self.showing = True
+        if self.shown_in is not None:
+            self.opening_day_of = self.shown_in
+        elif _OPENING_DAY_FIELD.match(instruction):
+            self.opening_day_of = self
+
+    def shown_opening_day(self) -> Optional[_OpenField]:
+        return self.opening_day_of if self.showing else None
+
+    def result_text(self) -> str:
+        """OPENING_DAY_FIELD_TEXT for the first w:t of the result, nothing for the rest."""
+        first = not self.marked
+        self.marked = True
+        return OPENING_DAY_FIELD_TEXT if first else ""
+
+
+def _opened_inside(fields: list, simple: bool = False) -> _OpenField:
+    return _OpenField(fields[-1].shown_opening_day() if fields else None, simple)
+
+
+def _simple_field(event: str, el, fields: list) -> None:
+    if event == "start":
+        fields.append(_opened_inside(fields, simple=True))
+        fields[-1].show(el.get(W + "instr") or "")
+        return
+    while fields and not fields.pop().simple:  # a complex field left open inside it ends with it
+        pass
+
+
+def _complex_field_char(kind: str, fields: list) -> None:
+    """A complex field's `begin`, `separate` (its result follows) or `end`; a `separate` or `end`
+    with no field of its own (stray, or of a field begun outside a simple field) is ignored."""
+    if kind == "begin":
+        fields.append(_opened_inside(fields))
+        return
+    current = fields[-1] if fields and not fields[-1].simple else None
+    if current is None:
+        return
+    if kind == "separate" and not current.showing:
+        current.show("".join(current.instruction))
+    elif kind == "end":
+        fields.pop()
 
 
 def _join_split_tables(found: list) -> list:
