@@ -283,11 +283,7 @@ def _find_header(grid: Grid, rows: dict) -> Optional[Header]:
         firsts.insert(i, first)
         lasts.insert(i, last)
         tables.append(header)
-    best = None
-    for header in tables:
-        if best is None or _named(header) > _named(best):
-            best = header
-    return best
+    return max(tables, key=_named, default=None)  # the first of equals
 
 
 def _span(header: Header) -> tuple:

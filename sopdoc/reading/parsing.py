@@ -114,9 +114,8 @@ def _read(path: Path, name: str, kind: str, reader: str, package: Optional[zipfi
                     xlsx_reader.check_merged_area(package)
                 with open(path, "rb") as f:  # a file object: openpyxl would refuse odd name endings
                     workbook = openpyxl.load_workbook(f, data_only=True, keep_links=False)
-                formulas = xlsx_reader.formulas_without_value(package) if package is not None else {}
-                opening_days = xlsx_reader.opening_day_formulas(package) if package is not None else {}
-                sheets = [sheet_of_worksheet(ws, formulas.get(ws.title, frozenset()), opening_days.get(ws.title))
+                facts = xlsx_reader.formula_facts(package) if package is not None else {}
+                sheets = [sheet_of_worksheet(ws, *facts.get(ws.title, (frozenset(), None)))
                           for ws in workbook.worksheets]
                 return SourceDocument(name=name, kind=kind, workbook=workbook, sheets=sheets)
             import docx

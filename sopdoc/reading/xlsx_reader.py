@@ -71,20 +71,14 @@ def read_sheets(zf: zipfile.ZipFile) -> list:
     return sheets
 
 
-def formulas_without_value(zf: zipfile.ZipFile) -> dict:
-    """{sheet title: (row, column) of each cell holding a formula whose result the file does not
-    store}, for a workbook openpyxl read: it loads values only, so such a cell looks empty to it.
-    Read leniently, from the parts alone; a workbook it cannot follow gives {} (those cells are
-    then called empty, the warning less precise, nothing guessed)."""
-    return _each_sheet_leniently(zf, _formula_cells_without_value)
-
-
-def opening_day_formulas(zf: zipfile.ZipFile) -> dict:
-    """{sheet title: {(row, column): "=TODAY()"}} for the cells whose stored value the direct reader
-    replaces by its opening-day formula (see `_OpeningDayFormulas`), for a workbook openpyxl read:
-    it loads values only, so the day the file was last calculated would pass for a date the
-    agency wrote. Read leniently, as `formulas_without_value`."""
-    return _each_sheet_leniently(zf, _opening_day_cells)
+def formula_facts(zf: zipfile.ZipFile) -> dict:
+    """{sheet title: (cells holding a formula whose result the file does not store, {cell: its
+    opening-day formula} for the cells whose stored value the direct reader replaces by it (see
+    `_OpeningDayFormulas`))}, each sheet parsed once, for a workbook openpyxl read: it loads values
+    only, so the first look empty to it and the second pass the day the file was last calculated
+    for a date the agency wrote. Read leniently, from the parts alone; a workbook this cannot
+    follow gives {} (the warnings are then less precise, nothing is guessed)."""
+    return _each_sheet_leniently(zf, lambda root: (_formula_cells_without_value(root), _opening_day_cells(root)))
 
 
 def _each_sheet_leniently(zf: zipfile.ZipFile, facts) -> dict:
